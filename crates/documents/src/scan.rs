@@ -1,0 +1,529 @@
+//! Compression of uploaded scans (R-SCAN-01, R-SCAN-02).
+//!
+//! Pipeline (chosen by measurement, see README.md):
+//! 1. refuse by size, magic bytes and container structure (truncation) before decoding;
+//! 2. read the header only (image crate) and refuse by dimensions and pixel count;
+//! 3. decode: JPEG through libjpeg-turbo (mozjpeg) with DCT-domain downscaling to the smallest
+//!    scale n/8 still at least the target size (shrink-on-load); CMYK JPEG, PNG and WebP
+//!    through the image crate with memory limits;
+//! 4. flatten alpha on white, convert to 8-bit RGB;
+//! 5. Lanczos3 downscale (fast_image_resize) to the target long side, never up;
+//! 6. EXIF orientation applied to the small image;
+//! 7. encode with mozjpeg: 4:2:0, optimised Huffman tables, no metadata at all (only JFIF);
+//!    the same for a 320 px thumbnail.
+
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use fast_image_resize::{images::Image, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::{
+    metadata::Orientation, DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage,
+};
+use serde::{Deserialize, Serialize};
+
+/// A4 at 200 DPI: 297 mm / 25.4 × 200 ≈ 2339 px.
+pub const A4_200DPI_LONG_SIDE: u32 = 2339;
+
+/// What uploads must satisfy and what they become.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanPolicy {
+    /// Largest accepted file, in bytes.
+    pub max_bytes: usize,
+    /// Largest accepted width or height, in pixels (read from the header).
+    pub max_dimension: u32,
+    /// Largest accepted width × height (read from the header).
+    pub max_pixels: u64,
+    /// Long side of the stored image; smaller images are never enlarged.
+    pub max_long_side: u32,
+    /// Long side of the thumbnail.
+    pub thumbnail_long_side: u32,
+    /// JPEG quality (1–100) of the stored image.
+    pub quality: u8,
+    /// JPEG quality of the thumbnail.
+    pub thumbnail_quality: u8,
+}
+
+impl Default for ScanPolicy {
+    fn default() -> Self {
+        Self {
+            max_bytes: 40 * 1024 * 1024,
+            max_dimension: 20_000,
+            // 64 MP: a 48/50 MP phone photo passes, a decompression bomb does not.
+            max_pixels: 64_000_000,
+            max_long_side: A4_200DPI_LONG_SIDE,
+            thumbnail_long_side: 320,
+            quality: 75,
+            thumbnail_quality: 70,
+        }
+    }
+}
+
+/// The accepted input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanFormat {
+    /// JPEG / JFIF / EXIF.
+    Jpeg,
+    /// PNG (any bit depth, with or without alpha).
+    Png,
+    /// WebP (lossy or lossless).
+    Webp,
+}
+
+impl ScanFormat {
+    /// Lowercase name, e.g. `jpeg`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScanFormat::Jpeg => "jpeg",
+            ScanFormat::Png => "png",
+            ScanFormat::Webp => "webp",
+        }
+    }
+}
+
+/// A compressed scan: upright, metadata-free JPEG plus its thumbnail.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Scan {
+    /// The stored image: baseline JPEG, 4:2:0, optimised Huffman tables, no EXIF/ICC/XMP.
+    pub jpeg: Vec<u8>,
+    /// Width of `jpeg` (upright).
+    pub width: u32,
+    /// Height of `jpeg` (upright).
+    pub height: u32,
+    /// The thumbnail for lists (JPEG, long side ≤ the policy's thumbnail size).
+    pub thumbnail: Vec<u8>,
+    /// Width of the thumbnail.
+    pub thumbnail_width: u32,
+    /// Height of the thumbnail.
+    pub thumbnail_height: u32,
+    /// Size of the uploaded file in bytes.
+    pub original_bytes: usize,
+    /// Format of the uploaded file.
+    pub original_format: ScanFormat,
+    /// Width of the uploaded image as stored (before orientation).
+    pub original_width: u32,
+    /// Height of the uploaded image as stored (before orientation).
+    pub original_height: u32,
+}
+
+impl std::fmt::Debug for Scan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scan")
+            .field("jpeg_bytes", &self.jpeg.len())
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("thumbnail_bytes", &self.thumbnail.len())
+            .field("original_bytes", &self.original_bytes)
+            .field("original_format", &self.original_format)
+            .finish()
+    }
+}
+
+/// Why an upload was refused (R-SCAN-02). Each variant has a stable [`ScanError::code`] and a
+/// bilingual message naming the file and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    /// The bytes are not an image at all (e.g. a text file named `.jpg`).
+    #[error("“{name}”不是图片文件，请上传 JPEG、PNG 或 WebP 图片 / “{name}” is not an image: upload a JPEG, PNG or WebP image")]
+    NotAnImage {
+        /// The file name as uploaded.
+        name: String,
+    },
+    /// An image of a format we do not accept (GIF, TIFF, BMP, …).
+    #[error("“{name}”的格式（{format}）不受支持，请上传 JPEG、PNG 或 WebP 图片 / “{name}” is a {format} image, which is not supported: upload a JPEG, PNG or WebP image")]
+    UnsupportedFormat {
+        /// The file name as uploaded.
+        name: String,
+        /// The detected format.
+        format: String,
+    },
+    /// The file ends before the image does (an interrupted upload or copy).
+    #[error("“{name}”不完整（文件被截断），请重新上传完整的图片 / “{name}” is incomplete (the file is truncated): upload the whole image again")]
+    Truncated {
+        /// The file name as uploaded.
+        name: String,
+    },
+    /// The image is damaged and cannot be decoded.
+    #[error(
+        "“{name}”已损坏，无法读取（{detail}）/ “{name}” is damaged and cannot be read ({detail})"
+    )]
+    Damaged {
+        /// The file name as uploaded.
+        name: String,
+        /// What the decoder said.
+        detail: String,
+    },
+    /// Too many pixels (or a side too long): a decompression bomb or an unusably large image.
+    #[error("“{name}”的尺寸 {width}×{height} 超出上限（最多 {max_pixels} 像素，单边最多 {max_dimension} 像素）/ “{name}” is {width}×{height} pixels, over the limit ({max_pixels} pixels, {max_dimension} per side)")]
+    TooManyPixels {
+        /// The file name as uploaded.
+        name: String,
+        /// Width from the header.
+        width: u32,
+        /// Height from the header.
+        height: u32,
+        /// The policy's pixel limit.
+        max_pixels: u64,
+        /// The policy's side limit.
+        max_dimension: u32,
+    },
+    /// The file is larger than allowed.
+    #[error("“{name}”过大（{bytes} 字节，上限 {max_bytes} 字节）/ “{name}” is too large ({bytes} bytes, limit {max_bytes} bytes)")]
+    TooManyBytes {
+        /// The file name as uploaded.
+        name: String,
+        /// Its size.
+        bytes: usize,
+        /// The policy's limit.
+        max_bytes: usize,
+    },
+}
+
+impl ScanError {
+    /// Stable code for the UI and logs, e.g. `scan.not_an_image`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScanError::NotAnImage { .. } => "scan.not_an_image",
+            ScanError::UnsupportedFormat { .. } => "scan.unsupported_format",
+            ScanError::Truncated { .. } => "scan.truncated",
+            ScanError::Damaged { .. } => "scan.damaged",
+            ScanError::TooManyPixels { .. } => "scan.too_many_pixels",
+            ScanError::TooManyBytes { .. } => "scan.too_many_bytes",
+        }
+    }
+}
+
+/// [`compress_scan_named`] with a generic file name (`upload`).
+pub fn compress_scan(input: &[u8], policy: &ScanPolicy) -> Result<Scan, ScanError> {
+    compress_scan_named("upload", input, policy)
+}
+
+/// Compresses one uploaded image; `name` is the user's file name, used only in messages.
+/// Never panics; nothing is written anywhere.
+pub fn compress_scan_named(
+    name: &str,
+    input: &[u8],
+    policy: &ScanPolicy,
+) -> Result<Scan, ScanError> {
+    let name = name.to_owned();
+    if input.len() > policy.max_bytes {
+        return Err(ScanError::TooManyBytes {
+            name,
+            bytes: input.len(),
+            max_bytes: policy.max_bytes,
+        });
+    }
+    let format = sniff(&name, input)?;
+    check_complete(&name, format, input)?;
+
+    let damaged = |e: &dyn std::fmt::Display| ScanError::Damaged {
+        name: name.clone(),
+        detail: e.to_string(),
+    };
+    let image_format = match format {
+        ScanFormat::Jpeg => ImageFormat::Jpeg,
+        ScanFormat::Png => ImageFormat::Png,
+        ScanFormat::Webp => ImageFormat::WebP,
+    };
+    // Header only: no pixel is decoded before the limits are checked.
+    let mut reader = ImageReader::with_format(Cursor::new(input), image_format);
+    reader.no_limits();
+    let mut decoder = reader.into_decoder().map_err(|e| classify(&name, e))?;
+    let (width, height) = decoder.dimensions();
+    let pixels = u64::from(width) * u64::from(height);
+    if width > policy.max_dimension || height > policy.max_dimension || pixels > policy.max_pixels {
+        return Err(ScanError::TooManyPixels {
+            name,
+            width,
+            height,
+            max_pixels: policy.max_pixels,
+            max_dimension: policy.max_dimension,
+        });
+    }
+    if width == 0 || height == 0 {
+        return Err(damaged(&"0 pixels"));
+    }
+    // A broken EXIF block is not worth refusing a photo for: keep it as it is.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let target = target_size(width, height, policy.max_long_side);
+
+    let decoded = match format {
+        ScanFormat::Jpeg => match decode_jpeg_scaled(input, target) {
+            Some(rgb) => rgb,
+            // CMYK/YCCK or anything libjpeg-turbo refuses: the image crate decodes it.
+            None => decode_generic(decoder, policy, &name)?,
+        },
+        _ => decode_generic(decoder, policy, &name)?,
+    };
+    let resized = resize(&decoded, target.0, target.1).map_err(|e| damaged(&e))?;
+    drop(decoded);
+    let upright = orient(resized, orientation);
+    let (w, h) = upright.dimensions();
+    let thumb_size = target_size(w, h, policy.thumbnail_long_side);
+    let thumb = resize(&upright, thumb_size.0, thumb_size.1).map_err(|e| damaged(&e))?;
+    let jpeg = encode_jpeg(&upright, policy.quality).map_err(|e| damaged(&e))?;
+    let thumbnail = encode_jpeg(&thumb, policy.thumbnail_quality).map_err(|e| damaged(&e))?;
+    Ok(Scan {
+        jpeg,
+        width: w,
+        height: h,
+        thumbnail,
+        thumbnail_width: thumb.width(),
+        thumbnail_height: thumb.height(),
+        original_bytes: input.len(),
+        original_format: format,
+        original_width: width,
+        original_height: height,
+    })
+}
+
+/// Decides the format from the magic bytes, never from the file name.
+fn sniff(name: &str, input: &[u8]) -> Result<ScanFormat, ScanError> {
+    match image::guess_format(input) {
+        Ok(ImageFormat::Jpeg) => Ok(ScanFormat::Jpeg),
+        Ok(ImageFormat::Png) => Ok(ScanFormat::Png),
+        Ok(ImageFormat::WebP) => Ok(ScanFormat::Webp),
+        Ok(other) => Err(ScanError::UnsupportedFormat {
+            name: name.to_owned(),
+            format: format!("{other:?}").to_uppercase(),
+        }),
+        Err(_) if input.starts_with(b"%PDF") => Err(ScanError::UnsupportedFormat {
+            name: name.to_owned(),
+            format: "PDF".to_owned(),
+        }),
+        Err(_) => Err(ScanError::NotAnImage {
+            name: name.to_owned(),
+        }),
+    }
+}
+
+/// Detects a file cut short from its container structure, before any decoding: a JPEG
+/// without an end-of-image marker after its first scan, a PNG whose chunks run past the end
+/// or stop before IEND, a WebP shorter than its RIFF header says.
+fn check_complete(name: &str, format: ScanFormat, input: &[u8]) -> Result<(), ScanError> {
+    let truncated = || ScanError::Truncated {
+        name: name.to_owned(),
+    };
+    let complete = match format {
+        ScanFormat::Jpeg => jpeg_complete(input),
+        ScanFormat::Png => png_complete(input),
+        ScanFormat::Webp => webp_complete(input),
+    };
+    if complete {
+        Ok(())
+    } else {
+        Err(truncated())
+    }
+}
+
+fn jpeg_complete(data: &[u8]) -> bool {
+    // Walk the marker segments to the first SOS, then look for EOI in the entropy-coded data
+    // (0xFF is always stuffed there, so FF D9 cannot appear by accident).
+    let mut i = 2;
+    while i + 4 <= data.len() {
+        if data[i] != 0xFF {
+            return false;
+        }
+        let marker = data[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0xD9 {
+            return false; // EOI before any image data
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([data[i + 2], data[i + 3]]));
+        let next = i + 2 + len;
+        if marker == 0xDA {
+            return data
+                .get(next..)
+                .is_some_and(|rest| rest.windows(2).any(|w| w == [0xFF, 0xD9]));
+        }
+        i = next;
+    }
+    false
+}
+
+fn png_complete(data: &[u8]) -> bool {
+    let mut i = 8;
+    while i + 12 <= data.len() {
+        let len = u32::from_be_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]) as usize;
+        let kind = &data[i + 4..i + 8];
+        let Some(end) = i.checked_add(12).and_then(|v| v.checked_add(len)) else {
+            return false;
+        };
+        if end > data.len() {
+            return false;
+        }
+        if kind == b"IEND" {
+            return true;
+        }
+        i = end;
+    }
+    false
+}
+
+fn webp_complete(data: &[u8]) -> bool {
+    if data.len() < 12 {
+        return false;
+    }
+    let riff = u32::from_le_bytes([data[4], data[5], data[6], data[7]]) as usize;
+    data.len() >= riff.saturating_add(8)
+}
+
+fn classify(name: &str, e: image::ImageError) -> ScanError {
+    let text = e.to_string();
+    let eof = matches!(&e, image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof)
+        || text.contains("end of file")
+        || text.contains("EOF")
+        || text.contains("eof");
+    if eof {
+        ScanError::Truncated {
+            name: name.to_owned(),
+        }
+    } else {
+        ScanError::Damaged {
+            name: name.to_owned(),
+            detail: text,
+        }
+    }
+}
+
+/// (width, height) with the long side at most `max_long`, aspect kept, never enlarged.
+fn target_size(width: u32, height: u32, max_long: u32) -> (u32, u32) {
+    let long = width.max(height);
+    if long <= max_long || max_long == 0 {
+        return (width, height);
+    }
+    let scale = f64::from(max_long) / f64::from(long);
+    let w = ((f64::from(width) * scale).round() as u32).clamp(1, max_long);
+    let h = ((f64::from(height) * scale).round() as u32).clamp(1, max_long);
+    (w, h)
+}
+
+/// Decodes an RGB or grayscale JPEG with libjpeg-turbo at the smallest scale n/8 whose result
+/// is still at least `target` on both sides; `None` for CMYK/YCCK or when libjpeg refuses.
+fn decode_jpeg_scaled(input: &[u8], target: (u32, u32)) -> Option<RgbImage> {
+    // libjpeg reports fatal errors by unwinding; keep them inside.
+    catch_unwind(AssertUnwindSafe(|| -> Option<RgbImage> {
+        let mut d = mozjpeg::Decompress::new_mem(input).ok()?;
+        if !matches!(
+            d.color_space(),
+            mozjpeg::ColorSpace::JCS_YCbCr
+                | mozjpeg::ColorSpace::JCS_GRAYSCALE
+                | mozjpeg::ColorSpace::JCS_RGB
+        ) {
+            return None;
+        }
+        let (w, h) = (d.width() as u64, d.height() as u64);
+        let num = (1..=8u8)
+            .find(|&n| {
+                (w * u64::from(n)).div_ceil(8) >= u64::from(target.0)
+                    && (h * u64::from(n)).div_ceil(8) >= u64::from(target.1)
+            })
+            .unwrap_or(8);
+        d.scale(num);
+        d.dct_method(mozjpeg::DctMethod::IntegerFast);
+        let mut started = d.rgb().ok()?;
+        let (ow, oh) = (started.width() as u32, started.height() as u32);
+        let pixels: Vec<u8> = started.read_scanlines().ok()?;
+        started.finish().ok()?;
+        RgbImage::from_raw(ow, oh, pixels)
+    }))
+    .ok()
+    .flatten()
+}
+
+/// Decodes through the image crate with its memory limit set from the policy, then flattens
+/// alpha on white and converts to 8-bit RGB.
+fn decode_generic(
+    mut decoder: impl ImageDecoder,
+    policy: &ScanPolicy,
+    name: &str,
+) -> Result<RgbImage, ScanError> {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(policy.max_dimension);
+    limits.max_image_height = Some(policy.max_dimension);
+    // 16-bit RGBA is the widest output: 8 bytes per pixel, plus working room.
+    limits.max_alloc = Some(policy.max_pixels.saturating_mul(8).saturating_add(64 << 20));
+    if decoder.total_bytes() > limits.max_alloc.unwrap_or(u64::MAX) {
+        let (width, height) = decoder.dimensions();
+        return Err(ScanError::TooManyPixels {
+            name: name.to_owned(),
+            width,
+            height,
+            max_pixels: policy.max_pixels,
+            max_dimension: policy.max_dimension,
+        });
+    }
+    decoder.set_limits(limits).map_err(|e| classify(name, e))?;
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| classify(name, e))?;
+    Ok(flatten_on_white(image))
+}
+
+/// Transparent pixels become white (a scan has no transparency); any depth becomes 8-bit RGB.
+fn flatten_on_white(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.into_rgb8();
+    }
+    let rgba = image.into_rgba8();
+    let (w, h) = rgba.dimensions();
+    let mut out = RgbImage::new(w, h);
+    for (src, dst) in rgba.pixels().zip(out.pixels_mut()) {
+        let a = u32::from(src[3]);
+        for c in 0..3 {
+            let v = u32::from(src[c]) * a + 255 * (255 - a);
+            dst[c] = ((v + 127) / 255) as u8;
+        }
+    }
+    out
+}
+
+fn resize(src: &RgbImage, width: u32, height: u32) -> Result<RgbImage, String> {
+    if src.dimensions() == (width, height) {
+        return Ok(src.clone());
+    }
+    let src_view = Image::from_vec_u8(
+        src.width(),
+        src.height(),
+        src.as_raw().clone(),
+        PixelType::U8x3,
+    )
+    .map_err(|e| e.to_string())?;
+    let mut dst = Image::new(width, height, PixelType::U8x3);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new()
+        .resize(&src_view, &mut dst, &options)
+        .map_err(|e| e.to_string())?;
+    RgbImage::from_raw(width, height, dst.into_vec()).ok_or_else(|| "resize buffer".to_owned())
+}
+
+fn orient(image: RgbImage, orientation: Orientation) -> RgbImage {
+    if orientation == Orientation::NoTransforms {
+        return image;
+    }
+    let mut dynamic = DynamicImage::ImageRgb8(image);
+    dynamic.apply_orientation(orientation);
+    dynamic.into_rgb8()
+}
+
+/// Baseline JPEG, 4:2:0, optimised Huffman tables; only a JFIF header, no other metadata.
+fn encode_jpeg(image: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
+    catch_unwind(AssertUnwindSafe(|| -> std::io::Result<Vec<u8>> {
+        let mut c = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+        c.set_fastest_defaults();
+        c.set_size(image.width() as usize, image.height() as usize);
+        c.set_quality(f32::from(quality.clamp(1, 100)));
+        c.set_chroma_sampling_pixel_sizes((2, 2), (2, 2));
+        c.set_optimize_coding(true);
+        let mut started = c.start_compress(Vec::new())?;
+        started.write_scanlines(image.as_raw())?;
+        started.finish()
+    }))
+    .map_err(|_| "JPEG encoder failed".to_owned())?
+    .map_err(|e| e.to_string())
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every system package the project needs to build and test, on Debian 12 / Ubuntu.
+# Idempotent and quiet: packages already present are not touched; apt-get update runs at most once.
+# Usage: bash scripts/setup.sh [build|test|all]   (default: all)
+set -euo pipefail
+what=${1:-all}
+
+build_pkgs=(build-essential pkg-config libssl-dev nasm cmake
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev file librsvg2-bin)
+test_pkgs=(postgresql poppler-utils fonts-noto-cjk zbar-tools libvips-tools imagemagick chromium
+  xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools)
+
+case "$what" in
+  build) pkgs=("${build_pkgs[@]}") ;;
+  test) pkgs=("${test_pkgs[@]}") ;;
+  all) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
