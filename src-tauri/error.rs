@@ -1,0 +1,141 @@
+//! The one error shape every command returns on the wire: `{code, message, details}`.
+//!
+//! `code` is what the UI branches on; `message` is the text to show, in Chinese and English (the UI
+//! picks the chosen language); `details` is machine-readable context such as the field at fault.
+//! The shape and the codes are the engine's, so an engine error crosses the boundary unchanged.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What went wrong, as the UI tells it apart. The engine's codes, one for one (mapped in
+/// `commands`), so a new engine code fails to compile here until the UI knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "ErrorCode.ts")]
+pub enum ErrorCode {
+    /// An input field is malformed or out of range; `details.field` names it.
+    Validation,
+    /// The item or person does not exist (or is outside the actor's scope).
+    NotFound,
+    /// The actor's role or scope does not allow the action.
+    Forbidden,
+    /// Not signed in, or the session expired: sign in again.
+    Unauthenticated,
+    /// Wrong username or password.
+    WrongCredentials,
+    /// Too many failed attempts; try later.
+    Throttled,
+    /// R-INFO-03: the school has not uploaded this graduate's record.
+    NotImported,
+    /// The account already has a password.
+    AlreadyActivated,
+    /// R-INFO-01: basic info not confirmed yet.
+    InfoNotConfirmed,
+    /// R-MOD-01: the cohort's module is closed.
+    ModuleClosed,
+    /// R-MOD-02: a past cohort is read-only.
+    ReadOnlyCohort,
+    /// The item's current state does not allow this action.
+    InvalidState,
+    /// R-SIGN-02: the invitation's deadline has passed.
+    Expired,
+    /// R-REV-02: someone else acted on the item first.
+    AlreadyReviewed,
+    /// R-ONE-01 / R-SIGN-10: an effective or pending destination exists.
+    OneDestination,
+    /// R-SIGN-03: an accepted agreement exists; other invitations are view-only.
+    SigningLocked,
+    /// R-SIGN-05: a pending invitation from this employer already exists.
+    DuplicateInvitation,
+    /// R-SIGN-09 / R-DEST-05: 定向/委培 graduates cannot do this.
+    DirectedGraduate,
+    /// The employer's sign-up is not approved yet.
+    EmployerNotApproved,
+    /// R-TERM-04 / R-OFF: an open termination request exists.
+    OpenTermination,
+    /// The cohort's change deadline has passed.
+    ChangesClosed,
+    /// A record with the same unique key exists.
+    Duplicate,
+    /// The database was written by a newer version of GradSign.
+    SchemaTooNew,
+    /// Anything else: a bug or a broken installation. Carries no personal data.
+    Internal,
+}
+
+/// A message in both languages; the UI shows the one the user chose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export_to = "Text.ts")]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+/// The error every command returns.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export_to = "CommandError.ts")]
+pub struct CommandError {
+    pub code: ErrorCode,
+    pub message: Text,
+    /// Machine-readable context, e.g. `{"field": "school_code"}`; never personal data.
+    #[ts(type = "Record<string, unknown> | null")]
+    pub details: serde_json::Value,
+}
+
+impl CommandError {
+    /// An error with a code and a message in both languages, without details.
+    pub fn new(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: Text {
+                zh: zh.into(),
+                en: en.into(),
+            },
+            details: serde_json::Value::Null,
+        }
+    }
+
+    /// An unexpected failure of the desktop shell; `context` must not contain personal data.
+    pub fn internal(context: impl std::fmt::Display) -> Self {
+        let mut e = Self::new(
+            ErrorCode::Internal,
+            "系统内部错误，请稍后重试",
+            "Internal error, please try again",
+        );
+        e.details = serde_json::json!({ "context": context.to_string() });
+        e
+    }
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message.en)
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+/// What a command returns.
+pub type CommandResult<T> = Result<T, CommandError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_shape_is_code_message_details() {
+        let e = CommandError::new(ErrorCode::WrongCredentials, "密码错误", "wrong password");
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "wrong_credentials",
+                "message": {"zh": "密码错误", "en": "wrong password"},
+                "details": null
+            })
+        );
+        let json = serde_json::to_value(CommandError::internal("keychain")).unwrap();
+        assert_eq!(json["code"], "internal");
+        assert_eq!(json["details"]["context"], "keychain");
+    }
+}

@@ -1,0 +1,48 @@
+//! The GradSign desktop shell: a thin Tauri host around the workflow engine.
+//!
+//! Everything the graduate does goes UI → typed wrapper (ui/src/platform) → a command in
+//! [`commands`] → the engine. Nothing here knows about storage or transactions.
+
+pub mod bindings;
+pub mod commands;
+pub mod data_dir;
+pub mod error;
+pub mod session_store;
+pub mod state;
+
+use tauri::Manager;
+
+/// Starts the desktop app; returns when the last window closes.
+pub fn run() {
+    linux_webkit_workarounds();
+    let requested_dir = data_dir::requested(std::env::args_os(), |k| std::env::var_os(k));
+    tauri::Builder::default()
+        .setup(move |app| {
+            let dir = match &requested_dir {
+                Some(dir) => dir.clone(),
+                None => app.path().app_data_dir()?,
+            };
+            app.manage(state::AppState::open(dir)?);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_status,
+            commands::school::school_demo_create,
+            commands::school::school_setup,
+            commands::session::session_sign_in,
+            commands::session::session_resume,
+            commands::session::session_sign_out,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the GradSign window could not start");
+}
+
+/// WebKitGTK shows blank windows on some GPUs with its DMA-BUF renderer; turn it off unless the
+/// user chose otherwise.
+fn linux_webkit_workarounds() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        // Safe here: called first thing in `run`, before any thread is started.
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    }
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import en from './en'
+import { LOCALE_KEY, savedLocale, saveLocale } from './index'
+import zhCN from './zh-CN'
+
+function keys(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  )
+}
+
+describe('language', () => {
+  it('is Chinese unless English was chosen, and remembers the choice', () => {
+    const store = new Map<string, string>()
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) }
+    expect(savedLocale(storage)).toBe('zh-CN')
+    saveLocale('en', storage)
+    expect(store.get(LOCALE_KEY)).toBe('en')
+    expect(savedLocale(storage)).toBe('en')
+  })
+
+  it('has every Chinese text in English too', () => {
+    expect(keys(en)).toEqual(keys(zhCN))
+  })
+})

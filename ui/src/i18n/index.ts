@@ -1,0 +1,26 @@
+import { createI18n } from 'vue-i18n'
+import en from './en'
+import zhCN from './zh-CN'
+
+export type Locale = 'zh-CN' | 'en'
+
+/** localStorage key of the chosen language (remembered across restarts). */
+export const LOCALE_KEY = 'gradsign.locale'
+
+/** The remembered language, Chinese unless English was chosen. */
+export function savedLocale(storage: Pick<Storage, 'getItem'> = localStorage): Locale {
+  return storage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'zh-CN'
+}
+
+export function saveLocale(locale: Locale, storage: Pick<Storage, 'setItem'> = localStorage) {
+  storage.setItem(LOCALE_KEY, locale)
+}
+
+export function createAppI18n(locale: Locale = savedLocale()) {
+  return createI18n({
+    legacy: false,
+    locale,
+    fallbackLocale: 'zh-CN',
+    messages: { 'zh-CN': zhCN, en },
+  })
+}
