@@ -107,6 +107,51 @@ impl CommandError {
     }
 }
 
+impl From<gradsign_engine::DomainError> for CommandError {
+    fn from(e: gradsign_engine::DomainError) -> Self {
+        Self {
+            code: e.code.into(),
+            message: Text {
+                zh: e.message.zh,
+                en: e.message.en,
+            },
+            details: e.details,
+        }
+    }
+}
+
+impl From<gradsign_engine::ErrorCode> for ErrorCode {
+    fn from(code: gradsign_engine::ErrorCode) -> Self {
+        use gradsign_engine::ErrorCode as E;
+        match code {
+            E::Validation => Self::Validation,
+            E::NotFound => Self::NotFound,
+            E::Forbidden => Self::Forbidden,
+            E::Unauthenticated => Self::Unauthenticated,
+            E::WrongCredentials => Self::WrongCredentials,
+            E::Throttled => Self::Throttled,
+            E::NotImported => Self::NotImported,
+            E::AlreadyActivated => Self::AlreadyActivated,
+            E::InfoNotConfirmed => Self::InfoNotConfirmed,
+            E::ModuleClosed => Self::ModuleClosed,
+            E::ReadOnlyCohort => Self::ReadOnlyCohort,
+            E::InvalidState => Self::InvalidState,
+            E::Expired => Self::Expired,
+            E::AlreadyReviewed => Self::AlreadyReviewed,
+            E::OneDestination => Self::OneDestination,
+            E::SigningLocked => Self::SigningLocked,
+            E::DuplicateInvitation => Self::DuplicateInvitation,
+            E::DirectedGraduate => Self::DirectedGraduate,
+            E::EmployerNotApproved => Self::EmployerNotApproved,
+            E::OpenTermination => Self::OpenTermination,
+            E::ChangesClosed => Self::ChangesClosed,
+            E::Duplicate => Self::Duplicate,
+            E::SchemaTooNew => Self::SchemaTooNew,
+            E::Internal => Self::Internal,
+        }
+    }
+}
+
 impl std::fmt::Display for CommandError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:?}: {}", self.code, self.message.en)
@@ -134,6 +179,12 @@ mod tests {
                 "details": null
             })
         );
+        let engine = gradsign_engine::DomainError::new(
+            gradsign_engine::ErrorCode::WrongCredentials,
+            "密码错误",
+            "wrong password",
+        );
+        assert_eq!(CommandError::from(engine), e);
         let json = serde_json::to_value(CommandError::internal("keychain")).unwrap();
         assert_eq!(json["code"], "internal");
         assert_eq!(json["details"]["context"], "keychain");

@@ -22,7 +22,8 @@ pub fn run() {
                 Some(dir) => dir.clone(),
                 None => app.path().app_data_dir()?,
             };
-            app.manage(state::AppState::open(dir)?);
+            let state = tauri::async_runtime::block_on(state::AppState::open(&dir))?;
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

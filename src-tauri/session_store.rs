@@ -4,33 +4,14 @@
 //! One entry per data folder, so two databases on one machine (or two e2e tests) never read each
 //! other's session. When there is no keychain (no Secret Service on the session bus, or it is
 //! locked), [`KeychainError::Unavailable`] says so and the app signs in without remembering.
+//! Every call blocks (D-Bus round trips): call from a blocking task, not the UI thread.
 
 use std::path::Path;
 
+use gradsign_engine::SessionToken;
+
 /// The keychain's service name for GradSign entries.
 pub const SERVICE: &str = "org.gradsign.desktop";
-
-/// A session token: printed as `<redacted>` and never serialized.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(String);
-
-impl SessionToken {
-    /// Wraps a token issued by the engine.
-    pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
-    }
-
-    /// The token itself, to hand back to the engine.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionToken(<redacted>)")
-    }
-}
 
 /// Why the keychain could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -62,9 +43,7 @@ impl SessionStore {
 
     /// Remembers `token`, replacing any earlier one.
     pub fn save(&self, token: &SessionToken) -> Result<(), KeychainError> {
-        self.entry()?
-            .set_password(token.expose())
-            .map_err(map_error)
+        self.entry()?.set_password(&token.0).map_err(map_error)
     }
 
     /// The remembered token, if any.
@@ -111,14 +90,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn token_debug_is_redacted() {
-        assert_eq!(
-            format!("{:?}", SessionToken::new("secret")),
-            "SessionToken(<redacted>)"
-        );
-    }
-
-    #[test]
     fn each_data_dir_has_its_own_entry() {
         let a = SessionStore::for_data_dir(Path::new("/tmp/a"));
         let b = SessionStore::for_data_dir(Path::new("/tmp/b"));
@@ -130,13 +101,13 @@ mod tests {
     }
 
     /// Round trip through the real keychain. With GRADSIGN_KEYCHAIN_TEST=1 (the way
-    /// scripts/e2e.sh runs it, inside dbus-run-session with gnome-keyring unlocked) the
-    /// keychain must work; without it, the test also accepts "unavailable" (no session bus).
+    /// scripts/e2e.sh runs it, inside dbus-run-session with gnome-keyring unlocked) the keychain
+    /// must work; without it, the test also accepts "unavailable" (e.g. no session bus).
     #[test]
     fn remember_load_and_forget_in_the_os_keychain() {
         let dir = tempfile::tempdir().unwrap();
         let store = SessionStore::for_data_dir(dir.path());
-        let token = SessionToken::new("tok-123");
+        let token = SessionToken("tok-123".into());
         match store.save(&token) {
             Err(KeychainError::Unavailable(why)) => {
                 assert!(

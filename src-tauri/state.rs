@@ -1,40 +1,124 @@
-//! What the app holds while it runs: its data folder, the remembered-session store and the
-//! signed-in session.
+//! What the app holds while it runs: the engine over the data folder's database, the
+//! remembered-session store and the signed-in session.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::session_store::{SessionStore, SessionToken};
+use gradsign_engine::{Engine, SessionToken, Timestamp};
+
+use crate::error::{CommandError, CommandResult, ErrorCode};
+use crate::session_store::{KeychainError, SessionStore};
 
 /// The state every command receives.
 #[derive(Debug)]
 pub struct AppState {
-    /// The data folder (database, stored files).
-    pub data_dir: PathBuf,
-    /// The keychain entry of this data folder.
-    pub session_store: SessionStore,
-    /// The signed-in session, if any.
-    pub session: Mutex<Option<SessionToken>>,
+    /// The engine, or why the database could not be opened (e.g. written by a newer version):
+    /// the first screen shows that message instead of crashing.
+    engine: Result<Engine, CommandError>,
+    session_store: SessionStore,
+    session: Mutex<Option<SessionToken>>,
+}
+
+/// What happened to "remember me" (see `commands::session::Remembered`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RememberOutcome {
+    Stored,
+    NotAsked,
+    KeychainUnavailable,
 }
 
 impl AppState {
-    /// Opens (creating if needed) the data folder.
-    pub fn open(data_dir: PathBuf) -> std::io::Result<Self> {
-        std::fs::create_dir_all(&data_dir)?;
+    /// Opens the data folder: `gradsign.sqlite3` (migrated) and `files/` inside it.
+    pub async fn open(data_dir: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(data_dir)?;
+        let engine = match database_path(data_dir).to_str() {
+            Some(db) => Engine::open(db, data_dir.join("files"))
+                .await
+                .map_err(CommandError::from),
+            None => Err(CommandError::internal("data folder path is not UTF-8")),
+        };
         Ok(Self {
-            session_store: SessionStore::for_data_dir(&data_dir),
-            data_dir,
+            engine,
+            session_store: SessionStore::for_data_dir(data_dir),
             session: Mutex::new(None),
         })
     }
 
-    /// The SQLite database file inside the data folder.
-    pub fn database_path(&self) -> PathBuf {
-        self.data_dir.join("gradsign.sqlite3")
+    /// The engine, or the error that kept it from opening.
+    pub fn engine(&self) -> CommandResult<&Engine> {
+        self.engine.as_ref().map_err(Clone::clone)
     }
 
-    /// Replaces the signed-in session.
-    pub fn set_session(&self, token: Option<SessionToken>) {
-        *self.session.lock().unwrap_or_else(|p| p.into_inner()) = token;
+    /// The signed-in session's token.
+    pub fn token(&self) -> CommandResult<SessionToken> {
+        self.lock().clone().ok_or_else(|| {
+            CommandError::new(
+                ErrorCode::Unauthenticated,
+                "请先登录",
+                "Please sign in first",
+            )
+        })
     }
+
+    /// Keeps `token` as the signed-in session (already remembered: a resumed session).
+    pub fn keep_session(&self, token: SessionToken) {
+        *self.lock() = Some(token);
+    }
+
+    /// Keeps `token` as the signed-in session, and in the keychain when `remember` (otherwise
+    /// any earlier remembered session is forgotten).
+    pub async fn start_session(&self, token: SessionToken, remember: bool) -> RememberOutcome {
+        *self.lock() = Some(token.clone());
+        let store = self.session_store.clone();
+        let result = tauri::async_runtime::spawn_blocking(move || {
+            if remember {
+                store.save(&token)
+            } else {
+                store.clear()
+            }
+        })
+        .await;
+        match (remember, result) {
+            (true, Ok(Ok(()))) => RememberOutcome::Stored,
+            (true, _) => RememberOutcome::KeychainUnavailable,
+            (false, _) => RememberOutcome::NotAsked,
+        }
+    }
+
+    /// The session remembered in the keychain, if any (none when there is no keychain).
+    pub async fn remembered_token(&self) -> Option<SessionToken> {
+        let store = self.session_store.clone();
+        match tauri::async_runtime::spawn_blocking(move || store.load()).await {
+            Ok(Ok(token)) => token,
+            Ok(Err(KeychainError::Unavailable(_) | KeychainError::Failed(_))) | Err(_) => None,
+        }
+    }
+
+    /// Drops the signed-in session and forgets the remembered one.
+    pub async fn end_session(&self) -> CommandResult<Option<SessionToken>> {
+        let token = self.lock().take();
+        let store = self.session_store.clone();
+        match tauri::async_runtime::spawn_blocking(move || store.clear()).await {
+            Ok(Ok(()) | Err(KeychainError::Unavailable(_))) => Ok(token),
+            Ok(Err(e)) => Err(CommandError::internal(e)),
+            Err(e) => Err(CommandError::internal(e)),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<SessionToken>> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The SQLite database file inside a data folder.
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("gradsign.sqlite3")
+}
+
+/// The engine's clock: now, in UTC unix seconds.
+pub fn now() -> Timestamp {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    Timestamp::try_from(since_epoch.as_secs()).unwrap_or(Timestamp::MAX)
 }

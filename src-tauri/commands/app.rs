@@ -18,7 +18,6 @@ pub struct AppStatus {
 /// Whether the database is empty (first start).
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> {
-    Ok(AppStatus {
-        first_start: !state.database_path().exists(),
-    })
+    let first_start = state.engine()?.is_empty().await?;
+    Ok(AppStatus { first_start })
 }

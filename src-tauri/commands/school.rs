@@ -1,13 +1,14 @@
 //! Creating the school on first start: the engine's demo school, or a real one.
 
+use gradsign_engine::SchoolSetup;
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 
 use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::state::AppState;
+use crate::state::{now, AppState};
 
-/// A new school with its first admin account.
+/// A new school with its first admin account (the engine's `SchoolSetup`).
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SchoolSetupInput {
@@ -25,8 +26,12 @@ pub struct SchoolSetupInput {
 /// Fills the empty database with the engine's demo school.
 #[tauri::command]
 pub async fn school_demo_create(state: State<'_, AppState>) -> CommandResult<()> {
-    let _ = state;
-    Err(engine_missing())
+    let _ = state.engine()?;
+    Err(CommandError::new(
+        ErrorCode::Internal,
+        "此版本的业务引擎尚无示范学校",
+        "The engine in this build has no demo school yet",
+    ))
 }
 
 /// Creates a school and its admin account in the empty database.
@@ -35,14 +40,20 @@ pub async fn school_setup(
     state: State<'_, AppState>,
     input: SchoolSetupInput,
 ) -> CommandResult<()> {
-    let _ = (state, input);
-    Err(engine_missing())
+    state.engine()?.init_school(&input.into(), now()).await?;
+    Ok(())
 }
 
-fn engine_missing() -> CommandError {
-    CommandError::new(
-        ErrorCode::Internal,
-        "此版本尚未接入业务引擎",
-        "The workflow engine is not part of this build yet",
-    )
+impl From<SchoolSetupInput> for SchoolSetup {
+    fn from(i: SchoolSetupInput) -> Self {
+        SchoolSetup {
+            name: i.name,
+            code: i.code,
+            contact: i.contact,
+            departments: i.departments,
+            admin_login: i.admin_login,
+            admin_password: i.admin_password,
+            admin_name: i.admin_name,
+        }
+    }
 }

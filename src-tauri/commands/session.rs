@@ -4,8 +4,10 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::state::AppState;
+use gradsign_engine::{AccountView, Role};
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::{now, AppState, RememberOutcome};
 
 /// The sign-in form.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -62,32 +64,73 @@ pub async fn session_sign_in(
     state: State<'_, AppState>,
     input: SignInInput,
 ) -> CommandResult<SignInOutcome> {
-    let _ = (state, input);
-    Err(engine_missing())
+    let session = state
+        .engine()?
+        .sign_in(&input.username, &input.password, now())
+        .await?;
+    let remembered = state
+        .start_session(session.token, input.remember)
+        .await
+        .into();
+    Ok(SignInOutcome {
+        user: session.account.try_into()?,
+        remembered,
+    })
 }
 
 /// Signs in with the remembered session, if there is one and it is still valid.
 #[tauri::command]
 pub async fn session_resume(state: State<'_, AppState>) -> CommandResult<Option<SessionUser>> {
-    let _ = state;
-    Ok(None)
+    let Some(token) = state.remembered_token().await else {
+        return Ok(None);
+    };
+    match state.engine()?.session_account(&token, now()).await {
+        Ok(account) => {
+            state.keep_session(token);
+            Ok(Some(account.try_into()?))
+        }
+        Err(e) if e.code == gradsign_engine::ErrorCode::Unauthenticated => {
+            state.end_session().await?;
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Signs out and forgets the remembered session.
 #[tauri::command]
 pub async fn session_sign_out(state: State<'_, AppState>) -> CommandResult<()> {
-    state.set_session(None);
-    let store = state.session_store.clone();
-    tauri::async_runtime::spawn_blocking(move || store.clear())
-        .await
-        .map_err(CommandError::internal)?
-        .map_err(CommandError::internal)
+    if let Some(token) = state.end_session().await? {
+        state.engine()?.sign_out(&token).await?;
+    }
+    Ok(())
 }
 
-fn engine_missing() -> CommandError {
-    CommandError::new(
-        ErrorCode::Internal,
-        "此版本尚未接入业务引擎",
-        "The workflow engine is not part of this build yet",
-    )
+impl From<RememberOutcome> for Remembered {
+    fn from(outcome: RememberOutcome) -> Self {
+        match outcome {
+            RememberOutcome::Stored => Remembered::Yes,
+            RememberOutcome::NotAsked => Remembered::No,
+            RememberOutcome::KeychainUnavailable => Remembered::KeychainUnavailable,
+        }
+    }
+}
+
+impl TryFrom<AccountView> for SessionUser {
+    type Error = CommandError;
+
+    fn try_from(account: AccountView) -> CommandResult<Self> {
+        let role = match account.role {
+            Role::Graduate => UserRole::Graduate,
+            Role::Employer => UserRole::Employer,
+            Role::DepartmentReviewer => UserRole::DepartmentReviewer,
+            Role::SchoolReviewer => UserRole::SchoolReviewer,
+            Role::SchoolAdmin => UserRole::SchoolAdmin,
+            Role::System => return Err(CommandError::internal("system account signed in")),
+        };
+        Ok(SessionUser {
+            display_name: account.display_name,
+            role,
+        })
+    }
 }

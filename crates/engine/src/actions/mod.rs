@@ -1,0 +1,9 @@
+//! The engine's actions, one file per area.
+
+pub mod accounts;
+pub mod agreements;
+pub mod graduates;
+pub mod registrations;
+pub mod setup;
+pub mod signing;
+pub mod terminations;

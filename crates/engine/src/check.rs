@@ -1,0 +1,78 @@
+//! `gradsign check`: the history chain (R-AUDIT-01) and the invariants (R-ONE-01, unique agreement
+//! numbers, well-formed states, signed snapshots that still match their hash).
+
+use crate::audit::{verify_chain, ChainReport};
+use crate::engine::{item_from_row, Engine, ITEM_COLUMNS};
+use crate::error::Result;
+use crate::model::ItemKind;
+use crate::snapshot::sha256_hex;
+use crate::workflow::registration::RegistrationState;
+use crate::workflow::signing::SigningState;
+use crate::workflow::termination::TerminationState;
+use serde::Serialize;
+use sqlx::Row;
+
+/// The result of a full check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    pub chain: ChainReport,
+    /// Broken invariants, one line each.
+    pub problems: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.chain.problems.is_empty() && self.problems.is_empty()
+    }
+}
+
+impl Engine {
+    /// Verifies the chain (against `expect_head` when given) and the invariants.
+    pub async fn check(&self, expect_head: Option<&str>) -> Result<CheckReport> {
+        let mut c = self.store.read().await?;
+        let chain = verify_chain(&mut c, expect_head).await?;
+        let mut problems = Vec::new();
+        let rows = sqlx::query(
+            "SELECT graduate_id, COUNT(*) AS n FROM items WHERE (kind = 'signing' AND state IN ('under_review', 'signed')) OR (kind IN ('paper', 'destination') AND state IN ('submitted', 'under_review', 'approved')) GROUP BY graduate_id HAVING COUNT(*) > 1",
+        )
+        .fetch_all(&mut *c)
+        .await?;
+        for r in rows {
+            let g: i64 = r.try_get("graduate_id")?;
+            let n: i64 = r.try_get("n")?;
+            problems.push(format!("R-ONE-01: graduate {g} has {n} effective or pending destinations"));
+        }
+        let rows = sqlx::query("SELECT agreement_number, COUNT(*) AS n FROM items WHERE agreement_number IS NOT NULL GROUP BY agreement_number HAVING COUNT(*) > 1").fetch_all(&mut *c).await?;
+        for r in rows {
+            let a: String = r.try_get("agreement_number")?;
+            problems.push(format!("R-AGR-02: agreement number {a} is used more than once"));
+        }
+        let rows = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY id")).fetch_all(&mut *c).await?;
+        for r in rows {
+            let it = item_from_row(&r)?;
+            let step = usize::try_from(it.step).unwrap_or(0);
+            let known = match it.kind {
+                ItemKind::Signing => SigningState::from_parts(&it.state, step).is_some(),
+                ItemKind::Termination => TerminationState::from_parts(&it.state, step).is_some(),
+                _ => RegistrationState::from_parts(&it.state, step).is_some(),
+            };
+            if !known {
+                problems.push(format!("item {}: unknown state {} for {}", it.id, it.state, it.kind.as_str()));
+            }
+            if it.kind == ItemKind::Signing && matches!(it.state.as_str(), "signed" | "terminated") {
+                match (&it.agreement_number, &it.snapshot, &it.snapshot_hash) {
+                    (Some(_), Some(s), Some(h)) if &sha256_hex(s.as_bytes()) == h => {}
+                    (Some(_), Some(_), Some(_)) => problems.push(format!("R-PDF-02: item {}: frozen snapshot no longer matches its hash", it.id)),
+                    _ => problems.push(format!("R-SIGN-07: item {}: signed without number or snapshot", it.id)),
+                }
+            }
+        }
+        Ok(CheckReport { chain, problems })
+    }
+
+    /// The current head hash of the history chain.
+    pub async fn head_hash(&self) -> Result<String> {
+        let mut c = self.store.read().await?;
+        Ok(sqlx::query("SELECT hash FROM chain_head WHERE id = 1").fetch_one(&mut *c).await?.try_get("hash")?)
+    }
+}

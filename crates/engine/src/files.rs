@@ -1,0 +1,148 @@
+//! Uploaded files, stored by content hash: written to a temporary file in the same folder, then
+//! renamed, never named after user input. Files an action wrote are removed again if the action
+//! is refused or fails (no orphan left behind).
+
+use crate::engine::Engine;
+use crate::error::{DomainError, ErrorCode, Result};
+use crate::model::FileRef;
+use crate::snapshot::sha256_hex;
+use crate::store::Tx;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// The largest upload accepted, bytes.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+/// The most files on one registration.
+pub const MAX_FILES: usize = 10;
+
+/// An upload as the UI hands it over.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Upload({} bytes)", self.bytes.len())
+    }
+}
+
+/// Files written by the current action; removed on drop unless kept.
+#[derive(Debug, Default)]
+pub(crate) struct WrittenFiles {
+    paths: Vec<PathBuf>,
+    kept: bool,
+}
+
+impl WrittenFiles {
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for WrittenFiles {
+    fn drop(&mut self) {
+        if !self.kept {
+            for p in &self.paths {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+}
+
+fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+fn file_error(code: &str, name: &str, zh: &str, en: &str) -> DomainError {
+    DomainError::new(ErrorCode::Validation, format!("文件“{name}”{zh}"), format!("File \"{name}\" {en}")).with_details(serde_json::json!({ "field": "files", "scan_error": code }))
+}
+
+impl Engine {
+    /// Path of a stored file by hash.
+    pub fn file_path(&self, hash: &str) -> Result<PathBuf> {
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(DomainError::field("hash", "文件标识无效", "Invalid file id"));
+        }
+        Ok(self.files_dir.join(&hash[..2]).join(hash))
+    }
+
+    /// Reads a stored file's bytes.
+    pub async fn read_file(&self, hash: &str) -> Result<Vec<u8>> {
+        let p = self.file_path(hash)?;
+        tokio::fs::read(p).await.map_err(|_| DomainError::not_found("文件", "File"))
+    }
+
+    /// Checks and stores uploads before the action's transaction opens (R-SCAN-02: anything that
+    /// is not a JPEG, PNG or WebP image, or is too large, is refused with its reason).
+    pub(crate) fn write_uploads(&self, uploads: &[Upload], required: bool) -> Result<(Vec<FileRef>, WrittenFiles)> {
+        if required && uploads.is_empty() {
+            return Err(DomainError::field("files", "请上传材料", "Upload at least one file"));
+        }
+        if uploads.len() > MAX_FILES {
+            return Err(DomainError::field("files", format!("最多上传{MAX_FILES}个文件"), format!("At most {MAX_FILES} files")));
+        }
+        let mut written = WrittenFiles::default();
+        let mut refs = Vec::new();
+        for u in uploads {
+            let name: String = u.name.chars().filter(|c| !c.is_control()).take(100).collect();
+            if u.bytes.len() > MAX_UPLOAD_BYTES {
+                return Err(file_error("scan.too_many_bytes", &name, "超过20MB", "is larger than 20 MB"));
+            }
+            let Some(mime) = sniff(&u.bytes) else {
+                return Err(file_error("scan.not_an_image", &name, "不是JPEG、PNG或WebP图片", "is not a JPEG, PNG or WebP image"));
+            };
+            let hash = sha256_hex(&u.bytes);
+            let path = self.file_path(&hash)?;
+            if !path.exists() {
+                let dir = path.parent().map(PathBuf::from).unwrap_or_else(|| self.files_dir.clone());
+                std::fs::create_dir_all(&dir).map_err(|_| DomainError::internal("files_dir"))?;
+                let mut tmp = tempfile_in(&dir)?;
+                tmp.1.write_all(&u.bytes).and_then(|_| tmp.1.sync_all()).map_err(|_| DomainError::internal("write_file"))?;
+                drop(tmp.1);
+                std::fs::rename(&tmp.0, &path).map_err(|_| {
+                    let _ = std::fs::remove_file(&tmp.0);
+                    DomainError::internal("rename_file")
+                })?;
+                written.paths.push(path);
+            }
+            refs.push(FileRef { hash, name, size: u.bytes.len() as i64, mime: mime.to_string(), original_size: u.bytes.len() as i64, thumbnail: None });
+        }
+        Ok((refs, written))
+    }
+}
+
+fn tempfile_in(dir: &std::path::Path) -> Result<(PathBuf, std::fs::File)> {
+    for i in 0..100u32 {
+        let p = dir.join(format!(".upload-{}-{i}.tmp", std::process::id()));
+        if let Ok(f) = std::fs::OpenOptions::new().write(true).create_new(true).open(&p) {
+            return Ok((p, f));
+        }
+    }
+    Err(DomainError::internal("temp_file"))
+}
+
+/// Records the files' metadata inside the action's transaction.
+pub(crate) async fn register_files(tx: &mut Tx, refs: &[FileRef], now: Timestamp) -> Result<()> {
+    for r in refs {
+        sqlx::query("INSERT INTO files (hash, size, mime, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING")
+            .bind(&r.hash)
+            .bind(r.size)
+            .bind(&r.mime)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! R-NOTE-02: SMS and WeChat messages leave through an outbox, sent by a worker to the school's
+//! gateway webhook (URL, token, template ids), with retries (exponential backoff, a limit) and a
+//! delivery status per message. Logs carry message ids only, never phone numbers or names.
+
+use crate::audit::Entry;
+use crate::engine::{record, Engine};
+use crate::error::{DomainError, Result};
+use crate::time::Timestamp;
+use crate::workflow::{Actor, Role};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use std::time::Duration;
+
+/// Attempts before a message is given up.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// First retry delay, seconds; doubled on each further failure.
+pub const BACKOFF_SECONDS: i64 = 60;
+
+/// The school's SMS/WeChat gateway.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayConfig {
+    pub url: String,
+    pub token: String,
+    pub sms_template: String,
+    pub wechat_template: String,
+}
+
+impl std::fmt::Debug for GatewayConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GatewayConfig").field("url", &self.url).field("token", &"<redacted>").finish()
+    }
+}
+
+/// Delivery status of an outbox message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Pending,
+    Retrying,
+    Sent,
+    GivenUp,
+    /// No gateway configured: stays in the outbox.
+    NotSentNoGateway,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Retrying => "retrying",
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::GivenUp => "given_up",
+            DeliveryStatus::NotSentNoGateway => "not_sent_no_gateway",
+        }
+    }
+}
+
+/// One outbox message as the admin's outbox page lists it (recipient masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub channel: String,
+    pub graduate_id: i64,
+    pub template: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: Timestamp,
+    pub last_error: String,
+    pub created_at: Timestamp,
+}
+
+/// What one delivery run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub failed: usize,
+    pub given_up: usize,
+    pub no_gateway: usize,
+}
+
+impl Engine {
+    /// The configured gateway, if any.
+    pub async fn gateway(&self) -> Result<Option<GatewayConfig>> {
+        let mut c = self.store.read().await?;
+        let row = sqlx::query("SELECT value FROM settings WHERE key = 'gateway'").fetch_optional(&mut *c).await?;
+        match row {
+            Some(r) => Ok(Some(serde_json::from_str(&r.try_get::<String, _>("value")?)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The admin sets (or with None removes) the gateway. Only http(s) URLs are accepted.
+    pub async fn set_gateway(&self, actor: &Actor, cfg: Option<&GatewayConfig>, now: Timestamp) -> Result<()> {
+        actor.require(actor.role == Role::SchoolAdmin)?;
+        if let Some(g) = cfg {
+            if !(g.url.starts_with("https://") || g.url.starts_with("http://")) || g.url.len() > 500 {
+                return Err(DomainError::field("url", "网关地址须以 http:// 或 https:// 开头", "The gateway URL must start with http:// or https://"));
+            }
+        }
+        let mut tx = self.store.begin().await?;
+        sqlx::query("DELETE FROM settings WHERE key = 'gateway'").execute(tx.conn()).await?;
+        if let Some(g) = cfg {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ('gateway', $1)").bind(serde_json::to_string(g)?).execute(tx.conn()).await?;
+        }
+        record(
+            &mut tx,
+            Entry { subject: "settings:gateway".into(), item_id: None, actor, at: now, action: "set_gateway", level: "", from_state: "", to_state: if cfg.is_some() { "configured" } else { "none" }, reason: "", changes: serde_json::json!({ "url": cfg.map(|g| g.url.clone()) }) },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sends due messages through the gateway; with none configured they stay unsent.
+    pub async fn deliver_outbox(&self, now: Timestamp) -> Result<DeliveryReport> {
+        let mut report = DeliveryReport::default();
+        let gateway = self.gateway().await?;
+        let mut c = self.store.read().await?;
+        let Some(gw) = gateway else {
+            let done = sqlx::query("UPDATE outbox SET status = 'not_sent_no_gateway', updated_at = $1 WHERE status = 'pending'").bind(now).execute(&mut *c).await?;
+            report.no_gateway = usize::try_from(done.rows_affected()).unwrap_or(0);
+            return Ok(report);
+        };
+        let rows = sqlx::query(
+            "SELECT o.id, o.channel, o.template, o.payload, o.attempts, g.phone FROM outbox o JOIN graduates g ON g.id = o.graduate_id \
+             WHERE o.status IN ('pending', 'retrying', 'not_sent_no_gateway') AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT 200",
+        )
+        .bind(now)
+        .fetch_all(&mut *c)
+        .await?;
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|_| DomainError::internal("http_client"))?;
+        for r in rows {
+            let id: i64 = r.try_get("id")?;
+            let channel: String = r.try_get("channel")?;
+            let attempts: i64 = r.try_get("attempts")?;
+            let payload: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>("payload")?)?;
+            let template_id = if channel == "sms" { &gw.sms_template } else { &gw.wechat_template };
+            let body = serde_json::json!({
+                "message_id": id,
+                "channel": channel,
+                "template_id": template_id,
+                "template": r.try_get::<String, _>("template")?,
+                "to": r.try_get::<String, _>("phone")?,
+                "data": payload,
+            });
+            let result = client.post(&gw.url).bearer_auth(&gw.token).json(&body).send().await;
+            let error = match result {
+                Ok(resp) if resp.status().is_success() => None,
+                Ok(resp) => Some(format!("HTTP {}", resp.status().as_u16())),
+                Err(e) if e.is_timeout() => Some("timeout".to_string()),
+                Err(_) => Some("connection failed".to_string()),
+            };
+            let attempts = attempts + 1;
+            let (status, next) = match &error {
+                None => (DeliveryStatus::Sent, now),
+                Some(_) if attempts >= MAX_ATTEMPTS => (DeliveryStatus::GivenUp, now),
+                Some(_) => (DeliveryStatus::Retrying, now + BACKOFF_SECONDS * (1 << (attempts - 1).min(10))),
+            };
+            match status {
+                DeliveryStatus::Sent => report.sent += 1,
+                DeliveryStatus::GivenUp => report.given_up += 1,
+                _ => report.failed += 1,
+            }
+            tracing::info!(message_id = id, status = status.as_str(), attempts, "outbox delivery");
+            sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, updated_at = $5 WHERE id = $6")
+                .bind(status.as_str())
+                .bind(attempts)
+                .bind(next)
+                .bind(error.unwrap_or_default())
+                .bind(now)
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+        }
+        Ok(report)
+    }
+
+    /// The outbox for the admin, newest first.
+    pub async fn outbox(&self, actor: &Actor) -> Result<Vec<OutboxMessage>> {
+        actor.require(actor.role == Role::SchoolAdmin)?;
+        let mut c = self.store.read().await?;
+        let rows = sqlx::query("SELECT id, channel, graduate_id, template, status, attempts, next_attempt_at, last_error, created_at FROM outbox ORDER BY id DESC LIMIT 1000").fetch_all(&mut *c).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxMessage {
+                    id: r.try_get("id")?,
+                    channel: r.try_get("channel")?,
+                    graduate_id: r.try_get("graduate_id")?,
+                    template: r.try_get("template")?,
+                    status: r.try_get("status")?,
+                    attempts: r.try_get("attempts")?,
+                    next_attempt_at: r.try_get("next_attempt_at")?,
+                    last_error: r.try_get("last_error")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The admin sends a given-up or unsent message again (attempts start over).
+    pub async fn retry_outbox(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
+        actor.require(actor.role == Role::SchoolAdmin)?;
+        let mut c = self.store.read().await?;
+        let done = sqlx::query("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1 WHERE id = $2 AND status IN ('given_up', 'not_sent_no_gateway', 'retrying')")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(DomainError::invalid_state("sent_or_pending"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,309 @@
+//! A small school for the engine's tests, on a fresh SQLite file or a fresh PostgreSQL database.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use gradsign_engine::time::shanghai_time;
+use gradsign_engine::types::{CreditCode, IdNumber};
+use gradsign_engine::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per backend for each listed rule test:
+/// `sqlite::r_x_01_…` and `postgres::r_x_01_…`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::World::new($crate::common::Backend::Sqlite).await).await }) +
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::World::new($crate::common::Backend::Postgres).await).await }) +
+        }
+    };
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh database location for the backend (SQLite file in a temp dir kept alive by the world).
+pub async fn fresh_db(backend: Backend) -> (String, Option<tempfile::TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            (dir.path().join("gradsign.db").display().to_string(), Some(dir))
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("GRADSIGN_TEST_PG").expect("GRADSIGN_TEST_PG is not set: run the tests through scripts/test.sh, which starts a PostgreSQL server");
+            let name = format!("t_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), rand_suffix());
+            sqlx::any::install_default_drivers();
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+            let base = admin.rsplit_once('/').unwrap().0;
+            (format!("{base}/{name}"), None)
+        }
+    }
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64
+}
+
+/// An ID number for test person `n` (born 2003), male or female.
+pub fn id_for(n: u32, male: bool) -> String {
+    let seq = (n % 500) * 2 + if male { 1 } else { 0 };
+    let first = format!("11010120030{}{:02}{:03}", 1 + (n / 500) % 9, 1 + (n / 9) % 28, seq % 1000);
+    let first17 = &first[..17];
+    format!("{first17}{}", IdNumber::check_char(first17).unwrap())
+}
+
+/// A valid unified social credit code for employer `n`.
+pub fn credit_for(n: u32) -> String {
+    CreditCode::compose("91", "110108", &format!("{:08}", 10_000_000 + n)).unwrap().as_str().to_string()
+}
+
+pub fn terms() -> AgreementTerms {
+    AgreementTerms {
+        position: "软件工程师".into(),
+        work_location: "北京市海淀区".into(),
+        salary: "月薪15000元".into(),
+        probation: "3个月".into(),
+        agreement_term: "3年".into(),
+        liquidated_damages: "5000元".into(),
+        archive_handling: "单位接收".into(),
+        archive_receiving_unit: "北京某科技有限公司人事部".into(),
+        archive_address: "北京市海淀区中关村大街1号".into(),
+        archive_postcode: "100080".into(),
+        hukou_address: "北京市海淀区".into(),
+        other_terms: "".into(),
+    }
+}
+
+pub fn employer_details(n: u32) -> EmployerDetails {
+    EmployerDetails {
+        name: format!("北京测试科技有限公司{n}"),
+        credit_code: credit_for(n),
+        nature: "其他企业".into(),
+        industry: "信息传输、软件和信息技术服务业".into(),
+        address: "北京市海淀区".into(),
+        contact_person: "张经理".into(),
+        contact_phone: "010-62345678".into(),
+    }
+}
+
+/// One row of the import file for graduate `n`.
+pub fn import_cells(n: u32, department: &str, mode: &str) -> Vec<String> {
+    let male = n % 2 == 0;
+    vec![
+        format!("2026{:05}", n),
+        format!("学生{n}"),
+        if male { "男" } else { "女" }.into(),
+        id_for(n, male),
+        "本科".into(),
+        "计算机科学与技术".into(),
+        department.into(),
+        mode.into(),
+        if mode == "非定向" { String::new() } else { "某定向单位".into() },
+        "北京".into(),
+        format!("138{:08}", n),
+        format!("s{n}@example.edu.cn"),
+    ]
+}
+
+pub fn header() -> Vec<String> {
+    IMPORT_HEADER.iter().map(|s| s.to_string()).collect()
+}
+
+/// The test school: two departments, cohort 2026 open with the department + school chain,
+/// graduates 1..=4 in department A (4 is 定向), 5..=6 in department B, two approved employers.
+pub struct World {
+    pub engine: Engine,
+    pub backend: Backend,
+    pub admin: Actor,
+    pub dep_a: i64,
+    pub dep_b: i64,
+    pub dep_rev_a: Actor,
+    pub dep_rev_b: Actor,
+    pub school_rev: Actor,
+    pub employers: Vec<Actor>,
+    pub graduates: BTreeMap<u32, Actor>,
+    pub t0: Timestamp,
+    _dir: Option<tempfile::TempDir>,
+    _files: tempfile::TempDir,
+}
+
+impl World {
+    pub async fn empty(backend: Backend) -> (Engine, Option<tempfile::TempDir>, tempfile::TempDir) {
+        let (db, dir) = fresh_db(backend).await;
+        let files = tempfile::tempdir().unwrap();
+        let engine = Engine::open_with(&db, files.path(), EngineOptions { max_connections: 8, seed: Some(7) }).await.unwrap();
+        (engine, dir, files)
+    }
+
+    pub async fn new(backend: Backend) -> World {
+        let (engine, dir, files) = World::empty(backend).await;
+        let t0 = shanghai_time(2026, 3, 2, 10, 0, 0);
+        let admin_id = engine
+            .init_school(
+                &SchoolSetup {
+                    name: "测试大学".into(),
+                    code: "10001".into(),
+                    contact: "就业指导中心 010-12345678".into(),
+                    departments: vec!["计算机学院".into(), "经济管理学院".into()],
+                    admin_login: "admin".into(),
+                    admin_password: "admin12345".into(),
+                    admin_name: "管理员".into(),
+                },
+                t0,
+            )
+            .await
+            .unwrap();
+        let admin = Actor { account_id: Some(admin_id), role: Role::SchoolAdmin, graduate_id: None, employer_id: None, department_id: None };
+        let deps = engine.departments().await.unwrap();
+        let (dep_a, dep_b) = (deps[0].id, deps[1].id);
+        engine.configure_cohort(&admin, &CohortSettings { year: 2026, chain: ReviewChain::Both, invite_limit_days: 15, changes_until: None, agreement_title: None }, t0).await.unwrap();
+        engine.set_module(&admin, 2026, true, t0).await.unwrap();
+        let mut rows = Vec::new();
+        for n in 1..=6u32 {
+            let dep = if n <= 4 { "计算机学院" } else { "经济管理学院" };
+            let mode = if n == 4 { "定向" } else { "非定向" };
+            rows.push(ImportRow { line: n as usize + 1, cells: import_cells(n, dep, mode) });
+        }
+        engine.import_graduates(&admin, 2026, &header(), &rows, t0).await.unwrap();
+        let mut graduates = BTreeMap::new();
+        for n in 1..=6u32 {
+            let sn = format!("2026{:05}", n);
+            let id: i64 = {
+                let mut c = engine.store().read().await.unwrap();
+                sqlx::Row::try_get(&sqlx::query("SELECT id FROM graduates WHERE student_number = $1").bind(&sn).fetch_one(&mut *c).await.unwrap(), "id").unwrap()
+            };
+            graduates.insert(n, Actor { account_id: None, role: Role::Graduate, graduate_id: Some(id), employer_id: None, department_id: None });
+        }
+        let mut employers = Vec::new();
+        for n in 1..=2u32 {
+            let acc = engine
+                .employer_sign_up(&EmployerSignUp { details: employer_details(n), login: format!("employer{n}"), password: "employer123".into(), display_name: "张经理".into() }, t0)
+                .await
+                .unwrap();
+            engine.set_employer_approval(&admin, acc.employer_id.unwrap(), true, t0).await.unwrap();
+            employers.push(acc.actor());
+        }
+        let reviewer = |role: Role, dep: Option<i64>| Actor { account_id: None, role, graduate_id: None, employer_id: None, department_id: dep };
+        World {
+            dep_rev_a: reviewer(Role::DepartmentReviewer, Some(dep_a)),
+            dep_rev_b: reviewer(Role::DepartmentReviewer, Some(dep_b)),
+            school_rev: reviewer(Role::SchoolReviewer, None),
+            engine,
+            backend,
+            admin,
+            dep_a,
+            dep_b,
+            employers,
+            graduates,
+            t0,
+            _dir: dir,
+            _files: files,
+        }
+    }
+
+    pub fn g(&self, n: u32) -> &Actor {
+        &self.graduates[&n]
+    }
+
+    pub fn gid(&self, n: u32) -> i64 {
+        self.graduates[&n].graduate_id.unwrap()
+    }
+
+    /// Graduate `n` confirms basic info.
+    pub async fn confirm(&self, n: u32) {
+        self.engine.confirm_info(self.g(n), self.t0).await.unwrap();
+    }
+
+    /// Employer `e` (0-based) invites graduate `n` with a 5-day window; returns the item id.
+    pub async fn invite(&self, e: usize, n: u32, now: Timestamp) -> Result<i64> {
+        let g = self.engine.graduate(&self.admin, self.gid(n)).await.unwrap();
+        self.engine
+            .invite(&self.employers[e], &InviteInput { graduate: GraduateLookup::IdNumber { name: g.name.clone(), id_number: g.id_number.clone() }, terms: terms(), deadline_days: Some(5) }, now)
+            .await
+    }
+
+    pub async fn version(&self, id: i64) -> i64 {
+        self.engine.item_detail(&self.admin, id, self.t0).await.unwrap().item.version
+    }
+
+    pub async fn state(&self, id: i64) -> String {
+        self.engine.item_detail(&self.admin, id, self.t0).await.unwrap().item.state
+    }
+
+    pub async fn approve(&self, reviewer: &Actor, id: i64, now: Timestamp) -> Result<()> {
+        let v = self.version(id).await;
+        self.engine.review(reviewer, id, v, ReviewDecision::Approve { note: String::new() }, now).await
+    }
+
+    /// Runs an item through both levels of the chain (department of graduate `n`, then school).
+    pub async fn approve_all(&self, n: u32, id: i64, now: Timestamp) {
+        let dep = if n <= 4 { &self.dep_rev_a } else { &self.dep_rev_b };
+        self.approve(dep, id, now).await.unwrap();
+        self.approve(&self.school_rev, id, now).await.unwrap();
+    }
+
+    /// A signed online agreement between employer 0 and graduate `n`.
+    pub async fn signed(&self, n: u32) -> i64 {
+        let id = self.invite(0, n, self.t0).await.unwrap();
+        self.engine.accept_invitation(self.g(n), id, self.t0 + 60).await.unwrap();
+        self.approve_all(n, id, self.t0 + 120).await;
+        id
+    }
+
+    /// A count of the history entries.
+    pub async fn history_len(&self) -> i64 {
+        let mut c = self.engine.store().read().await.unwrap();
+        sqlx::Row::try_get(&sqlx::query("SELECT COUNT(*) AS n FROM history").fetch_one(&mut *c).await.unwrap(), "n").unwrap()
+    }
+
+    /// A digest of every table's rows, to prove a refused action changed nothing.
+    pub async fn digest(&self) -> String {
+        digest(&self.engine).await
+    }
+}
+
+pub const TABLES: &[&str] = &["school", "departments", "cohorts", "graduates", "employers", "accounts", "sessions", "items", "history", "chain_head", "serials", "messages", "outbox", "files", "settings"];
+
+pub async fn digest(engine: &Engine) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut c = engine.store().read().await.unwrap();
+    for t in TABLES {
+        // Every column cast to text, in a stable order, so both backends digest the same way.
+        let rows = sqlx::query(&format!("SELECT * FROM {t}")).fetch_all(&mut *c).await.unwrap();
+        let mut lines: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                use sqlx::{Column, Row, ValueRef};
+                (0..r.columns().len())
+                    .map(|i| {
+                        let raw = r.try_get_raw(i).unwrap();
+                        if raw.is_null() {
+                            "NULL".to_string()
+                        } else {
+                            r.try_get::<String, _>(i).or_else(|_| r.try_get::<i64, _>(i).map(|v| v.to_string())).unwrap_or_else(|_| "?".into())
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        lines.sort();
+        h.update(t.as_bytes());
+        for l in lines {
+            h.update(l.as_bytes());
+            h.update(b"\n");
+        }
+    }
+    hex::encode(h.finalize())
+}
