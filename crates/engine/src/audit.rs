@@ -75,8 +75,12 @@ impl StoredEntry {
 /// Appends one entry inside the action's transaction; returns its seq.
 pub async fn append(tx: &mut Tx, e: &Entry<'_>) -> Result<i64> {
     let c = tx.conn();
-    sqlx::query("UPDATE chain_head SET seq = seq + 1 WHERE id = 1").execute(&mut *c).await?;
-    let row = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1").fetch_one(&mut *c).await?;
+    sqlx::query("UPDATE chain_head SET seq = seq + 1 WHERE id = 1")
+        .execute(&mut *c)
+        .await?;
+    let row = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+        .fetch_one(&mut *c)
+        .await?;
     let seq: i64 = row.try_get("seq")?;
     let prev_hash: String = row.try_get("hash")?;
     let mut stored = StoredEntry {
@@ -116,7 +120,10 @@ pub async fn append(tx: &mut Tx, e: &Entry<'_>) -> Result<i64> {
     .bind(&stored.hash)
     .execute(&mut *c)
     .await?;
-    sqlx::query("UPDATE chain_head SET hash = $1 WHERE id = 1").bind(&stored.hash).execute(&mut *c).await?;
+    sqlx::query("UPDATE chain_head SET hash = $1 WHERE id = 1")
+        .bind(&stored.hash)
+        .execute(&mut *c)
+        .await?;
     Ok(seq)
 }
 
@@ -143,13 +150,19 @@ pub(crate) fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<StoredEntry> {
 
 /// The history of one item, oldest first.
 pub async fn item_history(c: &mut AnyConnection, item_id: i64) -> Result<Vec<StoredEntry>> {
-    let rows = sqlx::query(&format!("{SELECT_ENTRY} WHERE item_id = $1 ORDER BY seq")).bind(item_id).fetch_all(c).await?;
+    let rows = sqlx::query(&format!("{SELECT_ENTRY} WHERE item_id = $1 ORDER BY seq"))
+        .bind(item_id)
+        .fetch_all(c)
+        .await?;
     rows.iter().map(entry_from_row).collect()
 }
 
 /// The history of a subject (e.g. `graduate:3`), oldest first.
 pub async fn subject_history(c: &mut AnyConnection, subject: &str) -> Result<Vec<StoredEntry>> {
-    let rows = sqlx::query(&format!("{SELECT_ENTRY} WHERE subject = $1 ORDER BY seq")).bind(subject).fetch_all(c).await?;
+    let rows = sqlx::query(&format!("{SELECT_ENTRY} WHERE subject = $1 ORDER BY seq"))
+        .bind(subject)
+        .fetch_all(c)
+        .await?;
     rows.iter().map(entry_from_row).collect()
 }
 
@@ -165,7 +178,9 @@ pub struct ChainReport {
 /// Verifies every entry's hash and link, the head, and (given) that `expect_head` is still in the
 /// chain, so a cut-off or rewritten tail is detected.
 pub async fn verify_chain(c: &mut AnyConnection, expect_head: Option<&str>) -> Result<ChainReport> {
-    let rows = sqlx::query(&format!("{SELECT_ENTRY} ORDER BY seq")).fetch_all(&mut *c).await?;
+    let rows = sqlx::query(&format!("{SELECT_ENTRY} ORDER BY seq"))
+        .fetch_all(&mut *c)
+        .await?;
     let mut problems = Vec::new();
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1;
@@ -180,7 +195,10 @@ pub async fn verify_chain(c: &mut AnyConnection, expect_head: Option<&str>) -> R
             problems.push(format!("entry {}: previous-hash link broken", e.seq));
         }
         if e.compute_hash() != e.hash {
-            problems.push(format!("entry {}: content does not match its hash (changed)", e.seq));
+            problems.push(format!(
+                "entry {}: content does not match its hash (changed)",
+                e.seq
+            ));
         }
         if Some(e.hash.as_str()) == expect_head {
             seen_expect = true;
@@ -188,14 +206,26 @@ pub async fn verify_chain(c: &mut AnyConnection, expect_head: Option<&str>) -> R
         prev = e.hash.clone();
         expected_seq += 1;
     }
-    let head_row = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1").fetch_one(&mut *c).await?;
+    let head_row = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+        .fetch_one(&mut *c)
+        .await?;
     let head_seq: i64 = head_row.try_get("seq")?;
     let head_hash: String = head_row.try_get("hash")?;
     if head_seq != expected_seq - 1 || head_hash != prev {
-        problems.push(format!("chain head (seq {head_seq}) does not match the last entry (seq {})", expected_seq - 1));
+        problems.push(format!(
+            "chain head (seq {head_seq}) does not match the last entry (seq {})",
+            expected_seq - 1
+        ));
     }
     if !seen_expect {
-        problems.push("the expected head hash is no longer in the chain: the tail was cut off or rewritten".to_string());
+        problems.push(
+            "the expected head hash is no longer in the chain: the tail was cut off or rewritten"
+                .to_string(),
+        );
     }
-    Ok(ChainReport { entries: rows.len() as i64, head: prev, problems })
+    Ok(ChainReport {
+        entries: rows.len() as i64,
+        head: prev,
+        problems,
+    })
 }

@@ -40,14 +40,20 @@ impl Engine {
         for r in rows {
             let g: i64 = r.try_get("graduate_id")?;
             let n: i64 = r.try_get("n")?;
-            problems.push(format!("R-ONE-01: graduate {g} has {n} effective or pending destinations"));
+            problems.push(format!(
+                "R-ONE-01: graduate {g} has {n} effective or pending destinations"
+            ));
         }
         let rows = sqlx::query("SELECT agreement_number, COUNT(*) AS n FROM items WHERE agreement_number IS NOT NULL GROUP BY agreement_number HAVING COUNT(*) > 1").fetch_all(&mut *c).await?;
         for r in rows {
             let a: String = r.try_get("agreement_number")?;
-            problems.push(format!("R-AGR-02: agreement number {a} is used more than once"));
+            problems.push(format!(
+                "R-AGR-02: agreement number {a} is used more than once"
+            ));
         }
-        let rows = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY id")).fetch_all(&mut *c).await?;
+        let rows = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY id"))
+            .fetch_all(&mut *c)
+            .await?;
         for r in rows {
             let it = item_from_row(&r)?;
             let step = usize::try_from(it.step).unwrap_or(0);
@@ -57,13 +63,25 @@ impl Engine {
                 _ => RegistrationState::from_parts(&it.state, step).is_some(),
             };
             if !known {
-                problems.push(format!("item {}: unknown state {} for {}", it.id, it.state, it.kind.as_str()));
+                problems.push(format!(
+                    "item {}: unknown state {} for {}",
+                    it.id,
+                    it.state,
+                    it.kind.as_str()
+                ));
             }
-            if it.kind == ItemKind::Signing && matches!(it.state.as_str(), "signed" | "terminated") {
+            if it.kind == ItemKind::Signing && matches!(it.state.as_str(), "signed" | "terminated")
+            {
                 match (&it.agreement_number, &it.snapshot, &it.snapshot_hash) {
                     (Some(_), Some(s), Some(h)) if &sha256_hex(s.as_bytes()) == h => {}
-                    (Some(_), Some(_), Some(_)) => problems.push(format!("R-PDF-02: item {}: frozen snapshot no longer matches its hash", it.id)),
-                    _ => problems.push(format!("R-SIGN-07: item {}: signed without number or snapshot", it.id)),
+                    (Some(_), Some(_), Some(_)) => problems.push(format!(
+                        "R-PDF-02: item {}: frozen snapshot no longer matches its hash",
+                        it.id
+                    )),
+                    _ => problems.push(format!(
+                        "R-SIGN-07: item {}: signed without number or snapshot",
+                        it.id
+                    )),
                 }
             }
         }
@@ -73,6 +91,9 @@ impl Engine {
     /// The current head hash of the history chain.
     pub async fn head_hash(&self) -> Result<String> {
         let mut c = self.store.read().await?;
-        Ok(sqlx::query("SELECT hash FROM chain_head WHERE id = 1").fetch_one(&mut *c).await?.try_get("hash")?)
+        Ok(sqlx::query("SELECT hash FROM chain_head WHERE id = 1")
+            .fetch_one(&mut *c)
+            .await?
+            .try_get("hash")?)
     }
 }

@@ -36,7 +36,10 @@ pub struct EngineOptions {
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { max_connections: 8, seed: None }
+        EngineOptions {
+            max_connections: 8,
+            seed: None,
+        }
     }
 }
 
@@ -46,14 +49,23 @@ impl Engine {
         Engine::open_with(db, files_dir, EngineOptions::default()).await
     }
 
-    pub async fn open_with(db: &str, files_dir: impl Into<PathBuf>, opts: EngineOptions) -> Result<Engine> {
+    pub async fn open_with(
+        db: &str,
+        files_dir: impl Into<PathBuf>,
+        opts: EngineOptions,
+    ) -> Result<Engine> {
         let store = Store::connect(db, opts.max_connections.max(1)).await?;
         store.migrate().await?;
         let rng = match opts.seed {
             Some(s) => StdRng::seed_from_u64(s),
             None => StdRng::from_entropy(),
         };
-        Ok(Engine { store, files_dir: files_dir.into(), rng: Mutex::new(rng), verify_log: Mutex::new(HashMap::new()) })
+        Ok(Engine {
+            store,
+            files_dir: files_dir.into(),
+            rng: Mutex::new(rng),
+            verify_log: Mutex::new(HashMap::new()),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -74,7 +86,10 @@ impl Engine {
     /// Whether the database holds no school yet (first start offers the demo or a set-up).
     pub async fn is_empty(&self) -> Result<bool> {
         let mut c = self.store.read().await?;
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM school").fetch_one(&mut *c).await?.try_get("n")?;
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM school")
+            .fetch_one(&mut *c)
+            .await?
+            .try_get("n")?;
         Ok(n == 0)
     }
 }
@@ -145,7 +160,10 @@ pub(crate) fn item_from_row(r: &sqlx::any::AnyRow) -> Result<Item> {
 }
 
 pub(crate) async fn load_item(c: &mut AnyConnection, id: i64) -> Result<Item> {
-    let row = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = $1")).bind(id).fetch_optional(c).await?;
+    let row = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?;
     match row {
         Some(r) => item_from_row(&r),
         None => Err(DomainError::not_found("事项", "Item")),
@@ -282,7 +300,10 @@ pub(crate) fn graduate_from_row(r: &sqlx::any::AnyRow) -> Result<Graduate> {
 }
 
 pub(crate) async fn load_graduate(c: &mut AnyConnection, id: i64) -> Result<Graduate> {
-    let row = sqlx::query(&format!("{GRADUATE_SELECT} WHERE g.id = $1")).bind(id).fetch_optional(c).await?;
+    let row = sqlx::query(&format!("{GRADUATE_SELECT} WHERE g.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?;
     match row {
         Some(r) => graduate_from_row(&r),
         None => Err(DomainError::not_found("毕业生", "Graduate")),
@@ -325,7 +346,11 @@ pub(crate) async fn load_cohort(c: &mut AnyConnection, year: i64) -> Result<Coho
 }
 
 /// R-ONE-01: the graduate's effective or pending destination other than `exclude`.
-pub(crate) async fn active_destination(c: &mut AnyConnection, graduate_id: i64, exclude: Option<i64>) -> Result<Option<ActiveDestination>> {
+pub(crate) async fn active_destination(
+    c: &mut AnyConnection,
+    graduate_id: i64,
+    exclude: Option<i64>,
+) -> Result<Option<ActiveDestination>> {
     let rows = sqlx::query(
         "SELECT kind FROM items WHERE graduate_id = $1 AND id <> $2 AND \
          ((kind = 'signing' AND state IN ('under_review', 'signed')) OR (kind IN ('paper', 'destination') AND state IN ('submitted', 'under_review', 'approved')))",
@@ -351,7 +376,13 @@ pub(crate) async fn active_destination(c: &mut AnyConnection, graduate_id: i64, 
 }
 
 /// Everything a graduate workflow needs to know about the graduate.
-pub(crate) async fn standing(c: &mut AnyConnection, g: &Graduate, actor: &Actor, exclude: Option<i64>, now: Timestamp) -> Result<GraduateStanding> {
+pub(crate) async fn standing(
+    c: &mut AnyConnection,
+    g: &Graduate,
+    actor: &Actor,
+    exclude: Option<i64>,
+    now: Timestamp,
+) -> Result<GraduateStanding> {
     let cohort = load_cohort(&mut *c, g.cohort).await?;
     Ok(GraduateStanding {
         confirmed: g.confirmed_at.is_some(),
@@ -376,7 +407,15 @@ pub(crate) enum Recipient {
 }
 
 /// R-NOTE-01: an in-app message to every account of the recipient.
-pub(crate) async fn notify(tx: &mut Tx, to: Recipient, kind: &str, title: &str, body: &str, item_id: Option<i64>, now: Timestamp) -> Result<()> {
+pub(crate) async fn notify(
+    tx: &mut Tx,
+    to: Recipient,
+    kind: &str,
+    title: &str,
+    body: &str,
+    item_id: Option<i64>,
+    now: Timestamp,
+) -> Result<()> {
     let (col, id) = match to {
         Recipient::Graduate(id) => ("graduate_id", id),
         Recipient::Employer(id) => ("employer_id", id),
@@ -397,9 +436,27 @@ pub(crate) async fn notify(tx: &mut Tx, to: Recipient, kind: &str, title: &str, 
 
 /// R-NOTE-02: a change the school made to a graduate's record: in-app, plus SMS and WeChat
 /// through the outbox (sent later by the worker; statuses kept per message).
-pub(crate) async fn notify_school_change(tx: &mut Tx, graduate_id: i64, template: &str, title: &str, body: &str, item_id: Option<i64>, now: Timestamp) -> Result<()> {
-    notify(tx, Recipient::Graduate(graduate_id), template, title, body, item_id, now).await?;
-    let payload = serde_json::json!({ "title": title, "body": body, "item_id": item_id }).to_string();
+pub(crate) async fn notify_school_change(
+    tx: &mut Tx,
+    graduate_id: i64,
+    template: &str,
+    title: &str,
+    body: &str,
+    item_id: Option<i64>,
+    now: Timestamp,
+) -> Result<()> {
+    notify(
+        tx,
+        Recipient::Graduate(graduate_id),
+        template,
+        title,
+        body,
+        item_id,
+        now,
+    )
+    .await?;
+    let payload =
+        serde_json::json!({ "title": title, "body": body, "item_id": item_id }).to_string();
     for channel in ["sms", "wechat"] {
         sqlx::query(
             "INSERT INTO outbox (channel, graduate_id, template, payload, status, attempts, next_attempt_at, last_error, created_at, updated_at) \
@@ -418,10 +475,16 @@ pub(crate) async fn notify_school_change(tx: &mut Tx, graduate_id: i64, template
 
 /// The school's name and code.
 pub(crate) async fn school(c: &mut AnyConnection) -> Result<(String, String)> {
-    let row = sqlx::query("SELECT name, code FROM school WHERE id = 1").fetch_optional(c).await?;
+    let row = sqlx::query("SELECT name, code FROM school WHERE id = 1")
+        .fetch_optional(c)
+        .await?;
     match row {
         Some(r) => Ok((r.try_get("name")?, r.try_get("code")?)),
-        None => Err(DomainError::new(ErrorCode::NotFound, "尚未设置学校", "No school is set up yet")),
+        None => Err(DomainError::new(
+            ErrorCode::NotFound,
+            "尚未设置学校",
+            "No school is set up yet",
+        )),
     }
 }
 

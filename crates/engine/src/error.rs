@@ -104,7 +104,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Text { zh: zh.into(), en: en.into() }
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 }
 
@@ -119,7 +122,11 @@ pub struct DomainError {
 
 impl DomainError {
     pub fn new(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        DomainError { code, message: Text::new(zh, en), details: serde_json::Value::Null }
+        DomainError {
+            code,
+            message: Text::new(zh, en),
+            details: serde_json::Value::Null,
+        }
     }
 
     /// A validation error naming the field.
@@ -135,11 +142,19 @@ impl DomainError {
     }
 
     pub fn not_found(what_zh: &str, what_en: &str) -> Self {
-        DomainError::new(ErrorCode::NotFound, format!("{what_zh}不存在或无权查看"), format!("{what_en} not found or not visible to you"))
+        DomainError::new(
+            ErrorCode::NotFound,
+            format!("{what_zh}不存在或无权查看"),
+            format!("{what_en} not found or not visible to you"),
+        )
     }
 
     pub fn forbidden() -> Self {
-        DomainError::new(ErrorCode::Forbidden, "您的角色或范围无权执行此操作", "Your role or scope does not allow this action")
+        DomainError::new(
+            ErrorCode::Forbidden,
+            "您的角色或范围无权执行此操作",
+            "Your role or scope does not allow this action",
+        )
     }
 
     pub fn invalid_state(state: &str) -> Self {
@@ -152,18 +167,32 @@ impl DomainError {
     }
 
     pub fn already_reviewed() -> Self {
-        DomainError::new(ErrorCode::AlreadyReviewed, "该事项已被他人处理，请刷新后查看", "Someone else has already acted on this item; refresh to see it")
+        DomainError::new(
+            ErrorCode::AlreadyReviewed,
+            "该事项已被他人处理，请刷新后查看",
+            "Someone else has already acted on this item; refresh to see it",
+        )
     }
 
     pub fn internal(context: &str) -> Self {
-        DomainError::new(ErrorCode::Internal, "系统内部错误，请稍后重试", "Internal error, please try again")
-            .with_details(serde_json::json!({ "context": context }))
+        DomainError::new(
+            ErrorCode::Internal,
+            "系统内部错误，请稍后重试",
+            "Internal error, please try again",
+        )
+        .with_details(serde_json::json!({ "context": context }))
     }
 }
 
 impl fmt::Display for DomainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} ({})", code_name(self.code), self.message.zh, self.message.en)
+        write!(
+            f,
+            "{}: {} ({})",
+            code_name(self.code),
+            self.message.zh,
+            self.message.en
+        )
     }
 }
 
@@ -174,7 +203,11 @@ impl From<sqlx::Error> for DomainError {
         // The database message may quote values; keep only its kind in details.
         let kind = match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
-                return DomainError::new(ErrorCode::Duplicate, "记录已存在", "A record with the same key already exists");
+                return DomainError::new(
+                    ErrorCode::Duplicate,
+                    "记录已存在",
+                    "A record with the same key already exists",
+                );
             }
             sqlx::Error::Database(_) => "database",
             sqlx::Error::PoolTimedOut => "pool_timed_out",

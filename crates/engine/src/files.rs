@@ -66,14 +66,23 @@ fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 fn file_error(code: &str, name: &str, zh: &str, en: &str) -> DomainError {
-    DomainError::new(ErrorCode::Validation, format!("文件“{name}”{zh}"), format!("File \"{name}\" {en}")).with_details(serde_json::json!({ "field": "files", "scan_error": code }))
+    DomainError::new(
+        ErrorCode::Validation,
+        format!("文件“{name}”{zh}"),
+        format!("File \"{name}\" {en}"),
+    )
+    .with_details(serde_json::json!({ "field": "files", "scan_error": code }))
 }
 
 impl Engine {
     /// Path of a stored file by hash.
     pub fn file_path(&self, hash: &str) -> Result<PathBuf> {
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(DomainError::field("hash", "文件标识无效", "Invalid file id"));
+            return Err(DomainError::field(
+                "hash",
+                "文件标识无效",
+                "Invalid file id",
+            ));
         }
         Ok(self.files_dir.join(&hash[..2]).join(hash))
     }
@@ -81,35 +90,70 @@ impl Engine {
     /// Reads a stored file's bytes.
     pub async fn read_file(&self, hash: &str) -> Result<Vec<u8>> {
         let p = self.file_path(hash)?;
-        tokio::fs::read(p).await.map_err(|_| DomainError::not_found("文件", "File"))
+        tokio::fs::read(p)
+            .await
+            .map_err(|_| DomainError::not_found("文件", "File"))
     }
 
     /// Checks and stores uploads before the action's transaction opens (R-SCAN-02: anything that
     /// is not a JPEG, PNG or WebP image, or is too large, is refused with its reason).
-    pub(crate) fn write_uploads(&self, uploads: &[Upload], required: bool) -> Result<(Vec<FileRef>, WrittenFiles)> {
+    pub(crate) fn write_uploads(
+        &self,
+        uploads: &[Upload],
+        required: bool,
+    ) -> Result<(Vec<FileRef>, WrittenFiles)> {
         if required && uploads.is_empty() {
-            return Err(DomainError::field("files", "请上传材料", "Upload at least one file"));
+            return Err(DomainError::field(
+                "files",
+                "请上传材料",
+                "Upload at least one file",
+            ));
         }
         if uploads.len() > MAX_FILES {
-            return Err(DomainError::field("files", format!("最多上传{MAX_FILES}个文件"), format!("At most {MAX_FILES} files")));
+            return Err(DomainError::field(
+                "files",
+                format!("最多上传{MAX_FILES}个文件"),
+                format!("At most {MAX_FILES} files"),
+            ));
         }
         let mut written = WrittenFiles::default();
         let mut refs = Vec::new();
         for u in uploads {
-            let name: String = u.name.chars().filter(|c| !c.is_control()).take(100).collect();
+            let name: String = u
+                .name
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(100)
+                .collect();
             if u.bytes.len() > MAX_UPLOAD_BYTES {
-                return Err(file_error("scan.too_many_bytes", &name, "超过20MB", "is larger than 20 MB"));
+                return Err(file_error(
+                    "scan.too_many_bytes",
+                    &name,
+                    "超过20MB",
+                    "is larger than 20 MB",
+                ));
             }
             let Some(mime) = sniff(&u.bytes) else {
-                return Err(file_error("scan.not_an_image", &name, "不是JPEG、PNG或WebP图片", "is not a JPEG, PNG or WebP image"));
+                return Err(file_error(
+                    "scan.not_an_image",
+                    &name,
+                    "不是JPEG、PNG或WebP图片",
+                    "is not a JPEG, PNG or WebP image",
+                ));
             };
             let hash = sha256_hex(&u.bytes);
             let path = self.file_path(&hash)?;
             if !path.exists() {
-                let dir = path.parent().map(PathBuf::from).unwrap_or_else(|| self.files_dir.clone());
+                let dir = path
+                    .parent()
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| self.files_dir.clone());
                 std::fs::create_dir_all(&dir).map_err(|_| DomainError::internal("files_dir"))?;
                 let mut tmp = tempfile_in(&dir)?;
-                tmp.1.write_all(&u.bytes).and_then(|_| tmp.1.sync_all()).map_err(|_| DomainError::internal("write_file"))?;
+                tmp.1
+                    .write_all(&u.bytes)
+                    .and_then(|_| tmp.1.sync_all())
+                    .map_err(|_| DomainError::internal("write_file"))?;
                 drop(tmp.1);
                 std::fs::rename(&tmp.0, &path).map_err(|_| {
                     let _ = std::fs::remove_file(&tmp.0);
@@ -117,7 +161,14 @@ impl Engine {
                 })?;
                 written.paths.push(path);
             }
-            refs.push(FileRef { hash, name, size: u.bytes.len() as i64, mime: mime.to_string(), original_size: u.bytes.len() as i64, thumbnail: None });
+            refs.push(FileRef {
+                hash,
+                name,
+                size: u.bytes.len() as i64,
+                mime: mime.to_string(),
+                original_size: u.bytes.len() as i64,
+                thumbnail: None,
+            });
         }
         Ok((refs, written))
     }
@@ -126,7 +177,11 @@ impl Engine {
 fn tempfile_in(dir: &std::path::Path) -> Result<(PathBuf, std::fs::File)> {
     for i in 0..100u32 {
         let p = dir.join(format!(".upload-{}-{i}.tmp", std::process::id()));
-        if let Ok(f) = std::fs::OpenOptions::new().write(true).create_new(true).open(&p) {
+        if let Ok(f) = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
             return Ok((p, f));
         }
     }

@@ -29,6 +29,8 @@ pub use engine::{Cohort, Engine, EngineOptions, Graduate};
 pub use error::{DomainError, ErrorCode, Result, Text};
 pub use files::Upload;
 pub use model::{AgreementTerms, EmployerDetails, FileRef, ItemKind};
-pub use queries::{Cursor, ItemDetail, ItemView, Message, QueuePage, QueueQuery, QueueRow, Statistics};
+pub use queries::{
+    Cursor, ItemDetail, ItemView, Message, QueuePage, QueueQuery, QueueRow, Statistics,
+};
 pub use time::Timestamp;
 pub use workflow::{Actor, Level, ReviewChain, ReviewDecision, Role};

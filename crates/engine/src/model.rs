@@ -2,7 +2,9 @@
 //! item kind, uploaded file references.
 
 use crate::error::{DomainError, Result};
-use crate::types::{optional_text, required_text, ArchiveHandling, CreditCode, EmployerNature, Explanation, Phone};
+use crate::types::{
+    optional_text, required_text, ArchiveHandling, CreditCode, EmployerNature, Explanation, Phone,
+};
 use crate::workflow::termination::Party;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,7 +26,13 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: &'static [ItemKind] = &[ItemKind::Signing, ItemKind::Termination, ItemKind::Paper, ItemKind::Destination, ItemKind::OfflineTermination];
+    pub const ALL: &'static [ItemKind] = &[
+        ItemKind::Signing,
+        ItemKind::Termination,
+        ItemKind::Paper,
+        ItemKind::Destination,
+        ItemKind::OfflineTermination,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             ItemKind::Signing => "signing",
@@ -68,9 +76,15 @@ impl EmployerDetails {
             contact_phone: {
                 let p = self.contact_phone.trim();
                 // Landlines are fine for an employer: 7–20 digits, dashes and a leading +.
-                let ok = (7..=20).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == ' ');
+                let ok = (7..=20).contains(&p.len())
+                    && p.chars()
+                        .all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == ' ');
                 if !ok && Phone::parse(p).is_err() {
-                    return Err(DomainError::field("contact_phone", "联系电话格式不正确", "Contact phone is malformed"));
+                    return Err(DomainError::field(
+                        "contact_phone",
+                        "联系电话格式不正确",
+                        "Contact phone is malformed",
+                    ));
                 }
                 p.to_string()
             },
@@ -101,18 +115,44 @@ impl AgreementTerms {
         let archive = ArchiveHandling::parse(&self.archive_handling)?;
         let needs_unit = archive != ArchiveHandling::Origin;
         let unit = if needs_unit {
-            required_text("archive_receiving_unit", "档案接收单位", &self.archive_receiving_unit, 100)?
+            required_text(
+                "archive_receiving_unit",
+                "档案接收单位",
+                &self.archive_receiving_unit,
+                100,
+            )?
         } else {
-            optional_text("archive_receiving_unit", "档案接收单位", &self.archive_receiving_unit, 100)?
+            optional_text(
+                "archive_receiving_unit",
+                "档案接收单位",
+                &self.archive_receiving_unit,
+                100,
+            )?
         };
         let address = if needs_unit {
-            required_text("archive_address", "档案接收地址", &self.archive_address, 200)?
+            required_text(
+                "archive_address",
+                "档案接收地址",
+                &self.archive_address,
+                200,
+            )?
         } else {
-            optional_text("archive_address", "档案接收地址", &self.archive_address, 200)?
+            optional_text(
+                "archive_address",
+                "档案接收地址",
+                &self.archive_address,
+                200,
+            )?
         };
         let postcode = self.archive_postcode.trim().to_string();
-        if (needs_unit || !postcode.is_empty()) && !(postcode.len() == 6 && postcode.bytes().all(|b| b.is_ascii_digit())) {
-            return Err(DomainError::field("archive_postcode", "档案接收邮编应为6位数字", "Archive postcode must be 6 digits"));
+        if (needs_unit || !postcode.is_empty())
+            && !(postcode.len() == 6 && postcode.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(DomainError::field(
+                "archive_postcode",
+                "档案接收邮编应为6位数字",
+                "Archive postcode must be 6 digits",
+            ));
         }
         Ok(AgreementTerms {
             position: required_text("position", "岗位", &self.position, 100)?,
@@ -120,12 +160,22 @@ impl AgreementTerms {
             salary: required_text("salary", "薪酬", &self.salary, 100)?,
             probation: optional_text("probation", "试用期", &self.probation, 50)?,
             agreement_term: required_text("agreement_term", "协议期限", &self.agreement_term, 50)?,
-            liquidated_damages: optional_text("liquidated_damages", "违约金", &self.liquidated_damages, 100)?,
+            liquidated_damages: optional_text(
+                "liquidated_damages",
+                "违约金",
+                &self.liquidated_damages,
+                100,
+            )?,
             archive_handling: archive.label().to_string(),
             archive_receiving_unit: unit,
             archive_address: address,
             archive_postcode: postcode,
-            hukou_address: optional_text("hukou_address", "户口迁移地址", &self.hukou_address, 200)?,
+            hukou_address: optional_text(
+                "hukou_address",
+                "户口迁移地址",
+                &self.hukou_address,
+                200,
+            )?,
             other_terms: optional_text("other_terms", "其他约定", &self.other_terms, 1000)?,
         })
     }
@@ -193,14 +243,30 @@ pub struct OfflineTerminationPayload {
 
 /// R-TERM-01 / R-OFF-01: a reason from the fixed list, an explanation ≤ 200 characters, required
 /// for 其他 (and, offline, always).
-pub fn validate_reason(reason: &str, explanation: &str, explanation_required: bool) -> Result<(String, String)> {
+pub fn validate_reason(
+    reason: &str,
+    explanation: &str,
+    explanation_required: bool,
+) -> Result<(String, String)> {
     let reason = reason.trim();
-    if !crate::reference::lists().termination_reasons.iter().any(|r| r == reason) {
-        return Err(DomainError::field("reason", "请从列表中选择解约原因", "Choose a termination reason from the list"));
+    if !crate::reference::lists()
+        .termination_reasons
+        .iter()
+        .any(|r| r == reason)
+    {
+        return Err(DomainError::field(
+            "reason",
+            "请从列表中选择解约原因",
+            "Choose a termination reason from the list",
+        ));
     }
     let ex = Explanation::parse(explanation)?;
     if ex.is_empty() && (explanation_required || reason == "其他") {
-        return Err(DomainError::field("explanation", "请填写解约说明", "An explanation is required"));
+        return Err(DomainError::field(
+            "explanation",
+            "请填写解约说明",
+            "An explanation is required",
+        ));
     }
     Ok((reason.to_string(), ex.as_str().to_string()))
 }

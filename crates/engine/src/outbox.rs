@@ -27,7 +27,10 @@ pub struct GatewayConfig {
 
 impl std::fmt::Debug for GatewayConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GatewayConfig").field("url", &self.url).field("token", &"<redacted>").finish()
+        f.debug_struct("GatewayConfig")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .finish()
     }
 }
 
@@ -82,29 +85,59 @@ impl Engine {
     /// The configured gateway, if any.
     pub async fn gateway(&self) -> Result<Option<GatewayConfig>> {
         let mut c = self.store.read().await?;
-        let row = sqlx::query("SELECT value FROM settings WHERE key = 'gateway'").fetch_optional(&mut *c).await?;
+        let row = sqlx::query("SELECT value FROM settings WHERE key = 'gateway'")
+            .fetch_optional(&mut *c)
+            .await?;
         match row {
-            Some(r) => Ok(Some(serde_json::from_str(&r.try_get::<String, _>("value")?)?)),
+            Some(r) => Ok(Some(serde_json::from_str(
+                &r.try_get::<String, _>("value")?,
+            )?)),
             None => Ok(None),
         }
     }
 
     /// The admin sets (or with None removes) the gateway. Only http(s) URLs are accepted.
-    pub async fn set_gateway(&self, actor: &Actor, cfg: Option<&GatewayConfig>, now: Timestamp) -> Result<()> {
+    pub async fn set_gateway(
+        &self,
+        actor: &Actor,
+        cfg: Option<&GatewayConfig>,
+        now: Timestamp,
+    ) -> Result<()> {
         actor.require(actor.role == Role::SchoolAdmin)?;
         if let Some(g) = cfg {
-            if !(g.url.starts_with("https://") || g.url.starts_with("http://")) || g.url.len() > 500 {
-                return Err(DomainError::field("url", "网关地址须以 http:// 或 https:// 开头", "The gateway URL must start with http:// or https://"));
+            if !(g.url.starts_with("https://") || g.url.starts_with("http://")) || g.url.len() > 500
+            {
+                return Err(DomainError::field(
+                    "url",
+                    "网关地址须以 http:// 或 https:// 开头",
+                    "The gateway URL must start with http:// or https://",
+                ));
             }
         }
         let mut tx = self.store.begin().await?;
-        sqlx::query("DELETE FROM settings WHERE key = 'gateway'").execute(tx.conn()).await?;
+        sqlx::query("DELETE FROM settings WHERE key = 'gateway'")
+            .execute(tx.conn())
+            .await?;
         if let Some(g) = cfg {
-            sqlx::query("INSERT INTO settings (key, value) VALUES ('gateway', $1)").bind(serde_json::to_string(g)?).execute(tx.conn()).await?;
+            sqlx::query("INSERT INTO settings (key, value) VALUES ('gateway', $1)")
+                .bind(serde_json::to_string(g)?)
+                .execute(tx.conn())
+                .await?;
         }
         record(
             &mut tx,
-            Entry { subject: "settings:gateway".into(), item_id: None, actor, at: now, action: "set_gateway", level: "", from_state: "", to_state: if cfg.is_some() { "configured" } else { "none" }, reason: "", changes: serde_json::json!({ "url": cfg.map(|g| g.url.clone()) }) },
+            Entry {
+                subject: "settings:gateway".into(),
+                item_id: None,
+                actor,
+                at: now,
+                action: "set_gateway",
+                level: "",
+                from_state: "",
+                to_state: if cfg.is_some() { "configured" } else { "none" },
+                reason: "",
+                changes: serde_json::json!({ "url": cfg.map(|g| g.url.clone()) }),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -128,13 +161,21 @@ impl Engine {
         .bind(now)
         .fetch_all(&mut *c)
         .await?;
-        let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|_| DomainError::internal("http_client"))?;
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|_| DomainError::internal("http_client"))?;
         for r in rows {
             let id: i64 = r.try_get("id")?;
             let channel: String = r.try_get("channel")?;
             let attempts: i64 = r.try_get("attempts")?;
-            let payload: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>("payload")?)?;
-            let template_id = if channel == "sms" { &gw.sms_template } else { &gw.wechat_template };
+            let payload: serde_json::Value =
+                serde_json::from_str(&r.try_get::<String, _>("payload")?)?;
+            let template_id = if channel == "sms" {
+                &gw.sms_template
+            } else {
+                &gw.wechat_template
+            };
             let body = serde_json::json!({
                 "message_id": id,
                 "channel": channel,
@@ -143,7 +184,12 @@ impl Engine {
                 "to": r.try_get::<String, _>("phone")?,
                 "data": payload,
             });
-            let result = client.post(&gw.url).bearer_auth(&gw.token).json(&body).send().await;
+            let result = client
+                .post(&gw.url)
+                .bearer_auth(&gw.token)
+                .json(&body)
+                .send()
+                .await;
             let error = match result {
                 Ok(resp) if resp.status().is_success() => None,
                 Ok(resp) => Some(format!("HTTP {}", resp.status().as_u16())),
@@ -154,14 +200,22 @@ impl Engine {
             let (status, next) = match &error {
                 None => (DeliveryStatus::Sent, now),
                 Some(_) if attempts >= MAX_ATTEMPTS => (DeliveryStatus::GivenUp, now),
-                Some(_) => (DeliveryStatus::Retrying, now + BACKOFF_SECONDS * (1 << (attempts - 1).min(10))),
+                Some(_) => (
+                    DeliveryStatus::Retrying,
+                    now + BACKOFF_SECONDS * (1 << (attempts - 1).min(10)),
+                ),
             };
             match status {
                 DeliveryStatus::Sent => report.sent += 1,
                 DeliveryStatus::GivenUp => report.given_up += 1,
                 _ => report.failed += 1,
             }
-            tracing::info!(message_id = id, status = status.as_str(), attempts, "outbox delivery");
+            tracing::info!(
+                message_id = id,
+                status = status.as_str(),
+                attempts,
+                "outbox delivery"
+            );
             sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, updated_at = $5 WHERE id = $6")
                 .bind(status.as_str())
                 .bind(attempts)

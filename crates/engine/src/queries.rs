@@ -12,7 +12,9 @@ use crate::types::mask_id;
 use crate::workflow::registration::{self, RegistrationEvent, RegistrationFacts, RegistrationKind};
 use crate::workflow::review::{level_at, may_review};
 use crate::workflow::signing::{self as signing_wf, SigningEvent};
-use crate::workflow::termination::{self as termination_wf, TerminationEvent, TerminationFacts, TerminationState};
+use crate::workflow::termination::{
+    self as termination_wf, TerminationEvent, TerminationFacts, TerminationState,
+};
 use crate::workflow::{Actor, Level, ReviewDecision, Role};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -197,15 +199,21 @@ async fn visible(c: &mut AnyConnection, actor: &Actor, it: &Item) -> Result<bool
     })
 }
 
-fn sees_full_id(actor: &Actor, graduate_id: i64) -> bool {
-    actor.role == Role::SchoolAdmin || (actor.role == Role::Graduate && actor.graduate_id == Some(graduate_id))
+/// Callers have checked visibility: a graduate only ever sees their own records (any cohort).
+fn sees_full_id(actor: &Actor) -> bool {
+    matches!(actor.role, Role::SchoolAdmin | Role::Graduate)
 }
 
 impl Engine {
     async fn view(&self, c: &mut AnyConnection, actor: &Actor, it: &Item) -> Result<ItemView> {
         let g = load_graduate(&mut *c, it.graduate_id).await?;
         let employer_name = match it.employer_id {
-            Some(e) => sqlx::query("SELECT name FROM employers WHERE id = $1").bind(e).fetch_optional(&mut *c).await?.map(|r| r.try_get::<String, _>("name")).transpose()?,
+            Some(e) => sqlx::query("SELECT name FROM employers WHERE id = $1")
+                .bind(e)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|r| r.try_get::<String, _>("name"))
+                .transpose()?,
             None => None,
         };
         let in_review = matches!(it.state.as_str(), "submitted" | "under_review");
@@ -219,13 +227,21 @@ impl Engine {
             kind: it.kind,
             state: it.state.clone(),
             step: it.step,
-            awaiting_level: if in_review { level_at(it.chain, usize::try_from(it.step).unwrap_or(0)) } else { None },
+            awaiting_level: if in_review {
+                level_at(it.chain, usize::try_from(it.step).unwrap_or(0))
+            } else {
+                None
+            },
             version: it.version,
             parent_id: it.parent_id,
             graduate_id: g.id,
             graduate_name: g.name.clone(),
             student_number: g.student_number.clone(),
-            id_number: if sees_full_id(actor, g.id) { g.id_number.clone() } else { mask_id(&g.id_number) },
+            id_number: if sees_full_id(actor) {
+                g.id_number.clone()
+            } else {
+                mask_id(&g.id_number)
+            },
             department: g.department.clone(),
             major: it.major.clone(),
             education_level: it.education_level.clone(),
@@ -276,15 +292,31 @@ impl Engine {
             });
         }
         let (allowed, blocked_reason) = self.allowed_actions(&mut c, actor, &it, now).await?;
-        Ok(ItemDetail { item, history, allowed, blocked_reason })
+        Ok(ItemDetail {
+            item,
+            history,
+            allowed,
+            blocked_reason,
+        })
     }
 
     /// Dry-runs each candidate event through the workflow's transition with the facts read now.
-    async fn allowed_actions(&self, c: &mut AnyConnection, actor: &Actor, it: &Item, now: Timestamp) -> Result<(Vec<String>, Option<DomainError>)> {
+    async fn allowed_actions(
+        &self,
+        c: &mut AnyConnection,
+        actor: &Actor,
+        it: &Item,
+        now: Timestamp,
+    ) -> Result<(Vec<String>, Option<DomainError>)> {
         let mut out = Vec::new();
         let mut blocked = None;
         let decisions = [
-            ("approve", ReviewDecision::Approve { note: String::new() }),
+            (
+                "approve",
+                ReviewDecision::Approve {
+                    note: String::new(),
+                },
+            ),
             ("return", ReviewDecision::Return { reason: "-".into() }),
             ("reject", ReviewDecision::Reject { reason: "-".into() }),
         ];
@@ -296,19 +328,33 @@ impl Engine {
                     Err(e) => return Ok((vec![], Some(e))),
                 };
                 let s = signing_state(it)?;
-                for (name, ev) in [("accept", SigningEvent::Accept), ("reject", SigningEvent::Reject), ("withdraw", SigningEvent::Withdraw)] {
+                for (name, ev) in [
+                    ("accept", SigningEvent::Accept),
+                    ("reject", SigningEvent::Reject),
+                    ("withdraw", SigningEvent::Withdraw),
+                ] {
                     match signing_wf::transition(s, &ev, actor, &f, now) {
                         Ok(_) => out.push(name.to_string()),
-                        Err(e) if name == "accept" && actor.is_graduate(it.graduate_id) && s == signing_wf::SigningState::Pending => blocked = Some(e),
+                        Err(e)
+                            if name == "accept"
+                                && actor.is_graduate(it.graduate_id)
+                                && s == signing_wf::SigningState::Pending =>
+                        {
+                            blocked = Some(e)
+                        }
                         Err(_) => {}
                     }
                 }
                 for (name, d) in &decisions {
-                    if signing_wf::transition(s, &SigningEvent::Review(d.clone()), actor, &f, now).is_ok() {
+                    if signing_wf::transition(s, &SigningEvent::Review(d.clone()), actor, &f, now)
+                        .is_ok()
+                    {
                         out.push(name.to_string());
                     }
                 }
-                if it.state == "signed" && (actor.is_graduate(it.graduate_id) || actor.is_employer(it.employer_id)) {
+                if it.state == "signed"
+                    && (actor.is_graduate(it.graduate_id) || actor.is_employer(it.employer_id))
+                {
                     let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE kind = 'termination' AND parent_id = $1 AND state IN ('awaiting_counterparty', 'under_review')")
                         .bind(it.id)
                         .fetch_one(&mut *c)
@@ -321,15 +367,35 @@ impl Engine {
             }
             ItemKind::Termination => {
                 let p: crate::model::TerminationPayload = serde_json::from_str(&it.payload)?;
-                let f = TerminationFacts { initiator: p.initiator, graduate_id: it.graduate_id, employer_id: it.employer_id.unwrap_or(-1), department_id: it.department_id, chain: it.chain };
-                let s = TerminationState::from_parts(&it.state, usize::try_from(it.step).unwrap_or(0)).ok_or_else(|| DomainError::internal("state"))?;
-                for (name, ev) in [("accept", TerminationEvent::Accept), ("refuse", TerminationEvent::Refuse), ("cancel", TerminationEvent::Cancel)] {
+                let f = TerminationFacts {
+                    initiator: p.initiator,
+                    graduate_id: it.graduate_id,
+                    employer_id: it.employer_id.unwrap_or(-1),
+                    department_id: it.department_id,
+                    chain: it.chain,
+                };
+                let s =
+                    TerminationState::from_parts(&it.state, usize::try_from(it.step).unwrap_or(0))
+                        .ok_or_else(|| DomainError::internal("state"))?;
+                for (name, ev) in [
+                    ("accept", TerminationEvent::Accept),
+                    ("refuse", TerminationEvent::Refuse),
+                    ("cancel", TerminationEvent::Cancel),
+                ] {
                     if termination_wf::transition(s, &ev, actor, &f, now).is_ok() {
                         out.push(name.to_string());
                     }
                 }
                 for (name, d) in &decisions {
-                    if termination_wf::transition(s, &TerminationEvent::Review(d.clone()), actor, &f, now).is_ok() {
+                    if termination_wf::transition(
+                        s,
+                        &TerminationEvent::Review(d.clone()),
+                        actor,
+                        &f,
+                        now,
+                    )
+                    .is_ok()
+                    {
                         out.push(name.to_string());
                     }
                 }
@@ -342,7 +408,13 @@ impl Engine {
                 };
                 let g = load_graduate(&mut *c, it.graduate_id).await?;
                 let st = standing(&mut *c, &g, actor, Some(it.id), now).await?;
-                let f = RegistrationFacts { kind, graduate_id: g.id, department_id: it.department_id, chain: it.chain, graduate: st };
+                let f = RegistrationFacts {
+                    kind,
+                    graduate_id: g.id,
+                    department_id: it.department_id,
+                    chain: it.chain,
+                    graduate: st,
+                };
                 let s = registration_state(it)?;
                 for (name, ev) in [
                     ("submit", RegistrationEvent::Submit),
@@ -353,16 +425,37 @@ impl Engine {
                 ] {
                     match registration::transition(s, &ev, actor, &f, now) {
                         Ok(_) => out.push(name.to_string()),
-                        Err(e) if name == "submit" && actor.is_graduate(it.graduate_id) && matches!(s, registration::RegistrationState::Draft | registration::RegistrationState::Returned) => blocked = Some(e),
+                        Err(e)
+                            if name == "submit"
+                                && actor.is_graduate(it.graduate_id)
+                                && matches!(
+                                    s,
+                                    registration::RegistrationState::Draft
+                                        | registration::RegistrationState::Returned
+                                ) =>
+                        {
+                            blocked = Some(e)
+                        }
                         Err(_) => {}
                     }
                 }
                 for (name, d) in &decisions {
-                    if registration::transition(s, &RegistrationEvent::Review(d.clone()), actor, &f, now).is_ok() {
+                    if registration::transition(
+                        s,
+                        &RegistrationEvent::Review(d.clone()),
+                        actor,
+                        &f,
+                        now,
+                    )
+                    .is_ok()
+                    {
                         out.push(name.to_string());
                     }
                 }
-                if kind == RegistrationKind::Paper && it.state == "approved" && actor.is_graduate(it.graduate_id) {
+                if kind == RegistrationKind::Paper
+                    && it.state == "approved"
+                    && actor.is_graduate(it.graduate_id)
+                {
                     out.push("request_offline_termination".into());
                 }
             }
@@ -372,7 +465,12 @@ impl Engine {
 
     /// The actor's items: a graduate's own (optionally of an earlier cohort record), an
     /// employer's invitations and terminations, a reviewer's scope (newest first, at most 500).
-    pub async fn list_items(&self, actor: &Actor, kind: Option<ItemKind>, graduate_id: Option<i64>) -> Result<Vec<ItemView>> {
+    pub async fn list_items(
+        &self,
+        actor: &Actor,
+        kind: Option<ItemKind>,
+        graduate_id: Option<i64>,
+    ) -> Result<Vec<ItemView>> {
         let mut c = self.store.read().await?;
         let kind_str = kind.map(|k| k.as_str().to_string()).unwrap_or_default();
         let rows = match actor.role {
@@ -463,11 +561,17 @@ impl Engine {
             let p = push(&mut binds, B::I(t));
             wh.push(format!("i.submitted_at < {p}"));
         }
-        let (cmp, dir) = if q.newest_first { ("<", "DESC") } else { (">", "ASC") };
+        let (cmp, dir) = if q.newest_first {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
         if let Some(cur) = q.after {
             let a = push(&mut binds, B::I(cur.submitted_at));
             let b = push(&mut binds, B::I(cur.id));
-            wh.push(format!("(i.submitted_at {cmp} {a} OR (i.submitted_at = {a} AND i.id {cmp} {b}))"));
+            wh.push(format!(
+                "(i.submitted_at {cmp} {a} OR (i.submitted_at = {a} AND i.id {cmp} {b}))"
+            ));
         }
         let limit = q.limit.clamp(1, 200);
         let sql = format!(
@@ -497,7 +601,11 @@ impl Engine {
                 version: r.try_get("version")?,
                 graduate_name: r.try_get("graduate_name")?,
                 student_number: r.try_get("student_number")?,
-                id_number: if actor.role == Role::SchoolAdmin { id_number } else { mask_id(&id_number) },
+                id_number: if actor.role == Role::SchoolAdmin {
+                    id_number
+                } else {
+                    mask_id(&id_number)
+                },
                 department: r.try_get("department")?,
                 major: r.try_get("major")?,
                 education_level: r.try_get("education_level")?,
@@ -505,7 +613,14 @@ impl Engine {
                 submitted_at: r.try_get("submitted_at")?,
             });
         }
-        let next = if rows.len() as i64 > limit { out.last().map(|r| Cursor { submitted_at: r.submitted_at, id: r.id }) } else { None };
+        let next = if rows.len() as i64 > limit {
+            out.last().map(|r| Cursor {
+                submitted_at: r.submitted_at,
+                id: r.id,
+            })
+        } else {
+            None
+        };
         Ok(QueuePage { rows: out, next })
     }
 
@@ -517,7 +632,15 @@ impl Engine {
         rows.iter()
             .map(|r| {
                 let read_at: Option<i64> = r.try_get("read_at")?;
-                Ok(Message { id: r.try_get("id")?, kind: r.try_get("kind")?, title: r.try_get("title")?, body: r.try_get("body")?, item_id: r.try_get("item_id")?, created_at: r.try_get("created_at")?, read: read_at.is_some() })
+                Ok(Message {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    title: r.try_get("title")?,
+                    body: r.try_get("body")?,
+                    item_id: r.try_get("item_id")?,
+                    created_at: r.try_get("created_at")?,
+                    read: read_at.is_some(),
+                })
             })
             .collect()
     }
@@ -527,7 +650,14 @@ impl Engine {
         let account = actor.account_id.ok_or_else(DomainError::forbidden)?;
         let mut c = self.store.read().await?;
         let done = sqlx::query("UPDATE messages SET read_at = $1 WHERE id = $2 AND account_id = $3 AND read_at IS NULL").bind(now).bind(id).bind(account).execute(&mut *c).await?;
-        if done.rows_affected() == 0 && sqlx::query("SELECT id FROM messages WHERE id = $1 AND account_id = $2").bind(id).bind(account).fetch_optional(&mut *c).await?.is_none() {
+        if done.rows_affected() == 0
+            && sqlx::query("SELECT id FROM messages WHERE id = $1 AND account_id = $2")
+                .bind(id)
+                .bind(account)
+                .fetch_optional(&mut *c)
+                .await?
+                .is_none()
+        {
             return Err(DomainError::not_found("消息", "Message"));
         }
         Ok(())
@@ -555,13 +685,19 @@ impl Engine {
         let (mut total, mut placed) = (0i64, 0i64);
         for r in &rows {
             let code: Option<String> = r.try_get("code")?;
-            let is_placed = code.as_deref().is_some_and(crate::reference::is_placement_code);
+            let is_placed = code
+                .as_deref()
+                .is_some_and(crate::reference::is_placement_code);
             if let Some(code) = &code {
                 *effective.entry(code.clone()).or_default() += 1;
             }
             total += 1;
             placed += i64::from(is_placed);
-            let keys: [String; 3] = [r.try_get("department")?, r.try_get("major")?, r.try_get("education_level")?];
+            let keys: [String; 3] = [
+                r.try_get("department")?,
+                r.try_get("major")?,
+                r.try_get("education_level")?,
+            ];
             for (g, k) in groups.iter_mut().zip(keys) {
                 let e = g.entry(k).or_default();
                 e.0 += 1;
@@ -576,13 +712,36 @@ impl Engine {
             .iter()
             .map(|r| Ok((r.try_get("dest_code")?, r.try_get("state")?, r.try_get("n")?)))
             .collect::<Result<Vec<_>>>()?;
-        let watched = crate::reference::destinations().watched_codes.iter().map(|code| (code.clone(), rate(effective.get(code).copied().unwrap_or(0), total))).collect();
-        let to_groups = |g: &BTreeMap<String, (i64, i64)>| g.iter().map(|(k, (t, p))| PlacementGroup { name: k.clone(), total: *t, placed: *p, rate: rate(*p, *t) }).collect::<Vec<_>>();
+        let watched = crate::reference::destinations()
+            .watched_codes
+            .iter()
+            .map(|code| {
+                (
+                    code.clone(),
+                    rate(effective.get(code).copied().unwrap_or(0), total),
+                )
+            })
+            .collect();
+        let to_groups = |g: &BTreeMap<String, (i64, i64)>| {
+            g.iter()
+                .map(|(k, (t, p))| PlacementGroup {
+                    name: k.clone(),
+                    total: *t,
+                    placed: *p,
+                    rate: rate(*p, *t),
+                })
+                .collect::<Vec<_>>()
+        };
         Ok(Statistics {
             cohort,
             formula_zh: PLACEMENT_FORMULA_ZH.into(),
             formula_en: PLACEMENT_FORMULA_EN.into(),
-            overall: PlacementGroup { name: "全部".into(), total, placed, rate: rate(placed, total) },
+            overall: PlacementGroup {
+                name: "全部".into(),
+                total,
+                placed,
+                rate: rate(placed, total),
+            },
             by_code_and_state: by_code,
             effective_by_code: effective,
             watched_shares: watched,
@@ -594,6 +753,16 @@ impl Engine {
 }
 
 /// Whether `actor` may review the item now (used by lists to mark actionable rows).
-pub fn can_review(actor: &Actor, it_chain: crate::workflow::ReviewChain, step: i64, department_id: i64) -> bool {
-    may_review(actor, it_chain, usize::try_from(step).unwrap_or(0), department_id)
+pub fn can_review(
+    actor: &Actor,
+    it_chain: crate::workflow::ReviewChain,
+    step: i64,
+    department_id: i64,
+) -> bool {
+    may_review(
+        actor,
+        it_chain,
+        usize::try_from(step).unwrap_or(0),
+        department_id,
+    )
 }

@@ -69,7 +69,13 @@ pub struct ReferenceLists {
 /// The destination table, parsed once.
 pub fn destinations() -> &'static DestinationTable {
     static T: OnceLock<DestinationTable> = OnceLock::new();
-    T.get_or_init(|| serde_json::from_str(DESTINATIONS_JSON).unwrap_or(DestinationTable { placement_codes: vec![], watched_codes: vec![], types: vec![] }))
+    T.get_or_init(|| {
+        serde_json::from_str(DESTINATIONS_JSON).unwrap_or(DestinationTable {
+            placement_codes: vec![],
+            watched_codes: vec![],
+            types: vec![],
+        })
+    })
 }
 
 /// The fixed lists, parsed once.
@@ -101,33 +107,60 @@ pub fn destination_type(id: &str) -> Result<&'static DestinationType> {
 
 /// Validates a destination's fields against its type: required fields present, no unknown keys,
 /// select values from the list, credit codes checked, at most 200 characters each.
-pub fn validate_fields(t: &DestinationType, fields: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>> {
+pub fn validate_fields(
+    t: &DestinationType,
+    fields: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for key in fields.keys() {
         if !t.fields.iter().any(|f| &f.key == key) {
-            return Err(DomainError::field(key, format!("“{}”类型没有字段 {key}", t.name_zh), format!("Type {} has no field {key}", t.name_en)));
+            return Err(DomainError::field(
+                key,
+                format!("“{}”类型没有字段 {key}", t.name_zh),
+                format!("Type {} has no field {key}", t.name_en),
+            ));
         }
     }
     for spec in &t.fields {
-        let v = fields.get(&spec.key).map(|s| s.trim().to_string()).unwrap_or_default();
+        let v = fields
+            .get(&spec.key)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
         if v.is_empty() {
             if spec.required {
-                return Err(DomainError::field(&spec.key, format!("{}不能为空", spec.label_zh), format!("{} is required", spec.label_en)));
+                return Err(DomainError::field(
+                    &spec.key,
+                    format!("{}不能为空", spec.label_zh),
+                    format!("{} is required", spec.label_en),
+                ));
             }
             continue;
         }
         if v.chars().count() > 200 {
-            return Err(DomainError::field(&spec.key, format!("{}最多200字", spec.label_zh), format!("{} has at most 200 characters", spec.label_en)));
+            return Err(DomainError::field(
+                &spec.key,
+                format!("{}最多200字", spec.label_zh),
+                format!("{} has at most 200 characters", spec.label_en),
+            ));
         }
         match spec.kind.as_str() {
             "select" if !spec.options.contains(&v) => {
-                return Err(DomainError::field(&spec.key, format!("{}须从列表中选择", spec.label_zh), format!("{} must be chosen from the list", spec.label_en)));
+                return Err(DomainError::field(
+                    &spec.key,
+                    format!("{}须从列表中选择", spec.label_zh),
+                    format!("{} must be chosen from the list", spec.label_en),
+                ));
             }
             "credit_code" => {
-                crate::types::CreditCode::parse(&v).map_err(|e| e.with_details(serde_json::json!({"field": spec.key})))?;
+                crate::types::CreditCode::parse(&v)
+                    .map_err(|e| e.with_details(serde_json::json!({"field": spec.key})))?;
             }
             "date" if chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").is_err() => {
-                return Err(DomainError::field(&spec.key, format!("{}应为日期（YYYY-MM-DD）", spec.label_zh), format!("{} must be a date (YYYY-MM-DD)", spec.label_en)));
+                return Err(DomainError::field(
+                    &spec.key,
+                    format!("{}应为日期（YYYY-MM-DD）", spec.label_zh),
+                    format!("{} must be a date (YYYY-MM-DD)", spec.label_en),
+                ));
             }
             _ => {}
         }

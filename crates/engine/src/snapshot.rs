@@ -119,7 +119,10 @@ const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// 12 Crockford base32 characters from the low 60 bits of `bits`.
 pub fn verification_code(bits: u64) -> String {
-    (0..12).rev().map(|i| CROCKFORD[((bits >> (i * 5)) & 31) as usize] as char).collect()
+    (0..12)
+        .rev()
+        .map(|i| CROCKFORD[((bits >> (i * 5)) & 31) as usize] as char)
+        .collect()
 }
 
 /// Normalises a typed code: upper case, I/L → 1, O → 0, spaces and dashes dropped.

@@ -41,8 +41,17 @@ pub fn database_url(db: &str) -> (String, Backend) {
         (db.to_string(), Backend::Sqlite)
     } else {
         let path = std::path::Path::new(db);
-        let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf()) };
-        (format!("sqlite://{}?mode=rwc", abs.display()), Backend::Sqlite)
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(path))
+                .unwrap_or_else(|_| path.to_path_buf())
+        };
+        (
+            format!("sqlite://{}?mode=rwc", abs.display()),
+            Backend::Sqlite,
+        )
     }
 }
 
@@ -51,7 +60,8 @@ impl Store {
     pub async fn connect(db: &str, max: u32) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let (url, backend) = database_url(db);
-        let opts = AnyConnectOptions::from_str(&url).map_err(|_| DomainError::field("db", "数据库地址无效", "Invalid database location"))?;
+        let opts = AnyConnectOptions::from_str(&url)
+            .map_err(|_| DomainError::field("db", "数据库地址无效", "Invalid database location"))?;
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(60))
@@ -83,8 +93,12 @@ impl Store {
     /// The schema version the database holds (0 when empty).
     pub async fn schema_version(&self) -> Result<i64> {
         let mut c = self.pool.acquire().await?;
-        c.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").await?;
-        let v: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM schema_version").fetch_one(&mut *c).await?.try_get("v")?;
+        c.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+            .await?;
+        let v: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM schema_version")
+            .fetch_one(&mut *c)
+            .await?
+            .try_get("v")?;
         Ok(v.unwrap_or(0))
     }
 
@@ -100,9 +114,16 @@ impl Store {
         }
         for (version, sqlite, postgres) in MIGRATIONS.iter().filter(|m| m.0 > current) {
             let mut tx = self.begin().await?;
-            let sql = if self.backend == Backend::Sqlite { sqlite } else { postgres };
+            let sql = if self.backend == Backend::Sqlite {
+                sqlite
+            } else {
+                postgres
+            };
             tx.conn().execute(*sql).await?;
-            sqlx::query("INSERT INTO schema_version (version) VALUES ($1)").bind(*version).execute(tx.conn()).await?;
+            sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+                .bind(*version)
+                .execute(tx.conn())
+                .await?;
             tx.commit().await?;
         }
         Ok(())
@@ -112,7 +133,11 @@ impl Store {
     /// closing its connection, so no half-written action survives an early return.
     pub async fn begin(&self) -> Result<Tx> {
         let mut conn = self.pool.acquire().await?;
-        let begin = if self.backend == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+        let begin = if self.backend == Backend::Sqlite {
+            "BEGIN IMMEDIATE"
+        } else {
+            "BEGIN"
+        };
         conn.execute(begin).await?;
         Ok(Tx { conn: Some(conn) })
     }

@@ -12,21 +12,35 @@ pub fn shanghai() -> FixedOffset {
 
 /// "N days": 23:59:59 Asia/Shanghai of the N-th day after `now` (N = 0 is today's end).
 pub fn end_of_day_after(now: Timestamp, days: i64) -> Timestamp {
-    let local = shanghai().timestamp_opt(now, 0).single().unwrap_or_else(|| shanghai().timestamp_opt(0, 0).unwrap());
+    let local = shanghai()
+        .timestamp_opt(now, 0)
+        .single()
+        .unwrap_or_else(|| shanghai().timestamp_opt(0, 0).unwrap());
     let date = local.date_naive() + Duration::days(days);
     let end = date.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
-    shanghai().from_local_datetime(&end).single().map(|d| d.timestamp()).unwrap_or(now)
+    shanghai()
+        .from_local_datetime(&end)
+        .single()
+        .map(|d| d.timestamp())
+        .unwrap_or(now)
 }
 
 /// A UTC instant for a Shanghai wall-clock time; used for settings like "31 August".
 pub fn shanghai_time(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> Timestamp {
-    shanghai().with_ymd_and_hms(y, m, d, h, min, s).single().map(|t| t.timestamp()).unwrap_or(0)
+    shanghai()
+        .with_ymd_and_hms(y, m, d, h, min, s)
+        .single()
+        .map(|t| t.timestamp())
+        .unwrap_or(0)
 }
 
 /// Formats a timestamp in Asia/Shanghai, e.g. `2026-06-01 09:30`.
 pub fn format_shanghai(t: Timestamp) -> String {
     match DateTime::<Utc>::from_timestamp(t, 0) {
-        Some(u) => u.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string(),
+        Some(u) => u
+            .with_timezone(&shanghai())
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
         None => String::new(),
     }
 }

@@ -20,15 +20,28 @@ const ID_CHECK: &[u8; 11] = b"10X98765432";
 impl IdNumber {
     pub fn parse(raw: &str) -> Result<Self> {
         let s = raw.trim().to_ascii_uppercase();
-        let bad = |zh: &str, en: &str| DomainError::field("id_number", format!("身份证号{zh}"), format!("ID number {en}"));
+        let bad = |zh: &str, en: &str| {
+            DomainError::field(
+                "id_number",
+                format!("身份证号{zh}"),
+                format!("ID number {en}"),
+            )
+        };
         if s.chars().count() != 18 {
             return Err(bad("应为18位", "must have 18 characters"));
         }
         let b = s.as_bytes();
         if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
-            return Err(bad("前17位须为数字，末位为数字或X", "must be 17 digits followed by a digit or X"));
+            return Err(bad(
+                "前17位须为数字，末位为数字或X",
+                "must be 17 digits followed by a digit or X",
+            ));
         }
-        let sum: u32 = b[..17].iter().zip(ID_WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+        let sum: u32 = b[..17]
+            .iter()
+            .zip(ID_WEIGHTS)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
         if ID_CHECK[(sum % 11) as usize] != b[17] {
             return Err(bad("校验位不正确", "has a wrong check digit"));
         }
@@ -49,7 +62,11 @@ impl IdNumber {
         if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        let sum: u32 = b.iter().zip(ID_WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+        let sum: u32 = b
+            .iter()
+            .zip(ID_WEIGHTS)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
         Some(ID_CHECK[(sum % 11) as usize] as char)
     }
 
@@ -102,7 +119,9 @@ impl From<IdNumber> for String {
 pub struct CreditCode(String);
 
 const CC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
 fn org_value(c: char) -> Option<u32> {
@@ -117,7 +136,13 @@ fn org_value(c: char) -> Option<u32> {
 impl CreditCode {
     pub fn parse(raw: &str) -> Result<Self> {
         let s = raw.trim().to_ascii_uppercase();
-        let bad = |zh: &str, en: &str| DomainError::field("credit_code", format!("统一社会信用代码{zh}"), format!("Credit code {en}"));
+        let bad = |zh: &str, en: &str| {
+            DomainError::field(
+                "credit_code",
+                format!("统一社会信用代码{zh}"),
+                format!("Credit code {en}"),
+            )
+        };
         let c: Vec<char> = s.chars().collect();
         if c.len() != 18 {
             return Err(bad("应为18位", "must have 18 characters"));
@@ -126,7 +151,12 @@ impl CreditCode {
         for ch in &c {
             match CC_ALPHABET.find(*ch) {
                 Some(v) => vals.push(v as u32),
-                None => return Err(bad("含有不允许的字符（不使用I、O、S、V、Z）", "contains a character outside 0-9A-HJ-NPQRTUWXY")),
+                None => {
+                    return Err(bad(
+                        "含有不允许的字符（不使用I、O、S、V、Z）",
+                        "contains a character outside 0-9A-HJ-NPQRTUWXY",
+                    ))
+                }
             }
         }
         if CreditCode::check_char(&s[..17]) != Some(c[17]) {
@@ -134,14 +164,21 @@ impl CreditCode {
         }
         // Positions 9–17 hold the organisation code with its own MOD 11 check.
         let org: Vec<char> = c[8..17].to_vec();
-        let sum: Option<u32> = org[..8].iter().zip(ORG_WEIGHTS).map(|(ch, w)| org_value(*ch).map(|v| v * w)).sum();
+        let sum: Option<u32> = org[..8]
+            .iter()
+            .zip(ORG_WEIGHTS)
+            .map(|(ch, w)| org_value(*ch).map(|v| v * w))
+            .sum();
         let expected = sum.map(|s| match 11 - s % 11 {
             10 => 'X',
             11 => '0',
             n => char::from_digit(n, 10).unwrap_or('?'),
         });
         if expected != Some(org[8]) {
-            return Err(bad("中的组织机构代码校验位不正确", "has a wrong organisation-code check character"));
+            return Err(bad(
+                "中的组织机构代码校验位不正确",
+                "has a wrong organisation-code check character",
+            ));
         }
         let _ = vals;
         Ok(CreditCode(s))
@@ -164,7 +201,11 @@ impl CreditCode {
 
     /// Builds a valid code from a 2-char registration prefix, 6-digit region and 8-char org body.
     pub fn compose(prefix2: &str, region6: &str, org8: &str) -> Option<CreditCode> {
-        let sum: u32 = org8.chars().zip(ORG_WEIGHTS).map(|(ch, w)| org_value(ch).map(|v| v * w)).sum::<Option<u32>>()?;
+        let sum: u32 = org8
+            .chars()
+            .zip(ORG_WEIGHTS)
+            .map(|(ch, w)| org_value(ch).map(|v| v * w))
+            .sum::<Option<u32>>()?;
         let org_check = match 11 - sum % 11 {
             10 => 'X',
             11 => '0',
@@ -197,13 +238,25 @@ impl From<CreditCode> for String {
 pub struct Phone(String);
 impl Phone {
     pub fn parse(raw: &str) -> Result<Self> {
-        let s: String = raw.trim().chars().filter(|c| *c != ' ' && *c != '-').collect();
+        let s: String = raw
+            .trim()
+            .chars()
+            .filter(|c| *c != ' ' && *c != '-')
+            .collect();
         let s = s.strip_prefix("+86").unwrap_or(&s).to_string();
         let b = s.as_bytes();
-        if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit) {
+        if b.len() == 11
+            && b[0] == b'1'
+            && (b'3'..=b'9').contains(&b[1])
+            && b.iter().all(u8::is_ascii_digit)
+        {
             Ok(Phone(s))
         } else {
-            Err(DomainError::field("phone", "手机号应为11位大陆手机号码（1开头）", "Phone must be an 11-digit mainland mobile number starting with 1"))
+            Err(DomainError::field(
+                "phone",
+                "手机号应为11位大陆手机号码（1开头）",
+                "Phone must be an 11-digit mainland mobile number starting with 1",
+            ))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -233,14 +286,22 @@ impl Email {
             && !s.contains(char::is_whitespace)
             && match s.split_once('@') {
                 Some((local, domain)) => {
-                    !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                    !local.is_empty()
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
                 }
                 None => false,
             };
         if ok {
             Ok(Email(s.to_string()))
         } else {
-            Err(DomainError::field("email", "邮箱格式不正确", "E-mail address is malformed"))
+            Err(DomainError::field(
+                "email",
+                "邮箱格式不正确",
+                "E-mail address is malformed",
+            ))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -274,7 +335,9 @@ impl Explanation {
                 format!("说明最多200字，当前{n}字"),
                 format!("Explanation has at most 200 characters, this one has {n}"),
             )
-            .with_details(serde_json::json!({"field": "explanation", "max": Self::MAX, "actual": n})));
+            .with_details(
+                serde_json::json!({"field": "explanation", "max": Self::MAX, "actual": n}),
+            ));
         }
         Ok(Explanation(s.to_string()))
     }
@@ -306,7 +369,11 @@ impl PersonName {
         let s = raw.trim();
         let n = chars(s);
         if n == 0 || n > 50 || s.chars().any(char::is_control) {
-            return Err(DomainError::field("name", "姓名应为1至50个字符", "Name must have 1 to 50 characters"));
+            return Err(DomainError::field(
+                "name",
+                "姓名应为1至50个字符",
+                "Name must have 1 to 50 characters",
+            ));
         }
         Ok(PersonName(s.to_string()))
     }
@@ -331,10 +398,18 @@ pub fn required_text(field: &str, label_zh: &str, raw: &str, max: usize) -> Resu
     let s = raw.trim();
     let n = chars(s);
     if n == 0 {
-        return Err(DomainError::field(field, format!("{label_zh}不能为空"), format!("{field} is required")));
+        return Err(DomainError::field(
+            field,
+            format!("{label_zh}不能为空"),
+            format!("{field} is required"),
+        ));
     }
     if n > max {
-        return Err(DomainError::field(field, format!("{label_zh}最多{max}字"), format!("{field} has at most {max} characters")));
+        return Err(DomainError::field(
+            field,
+            format!("{label_zh}最多{max}字"),
+            format!("{field} has at most {max} characters"),
+        ));
     }
     Ok(s.to_string())
 }
@@ -343,7 +418,11 @@ pub fn required_text(field: &str, label_zh: &str, raw: &str, max: usize) -> Resu
 pub fn optional_text(field: &str, label_zh: &str, raw: &str, max: usize) -> Result<String> {
     let s = raw.trim();
     if chars(s) > max {
-        return Err(DomainError::field(field, format!("{label_zh}最多{max}字"), format!("{field} has at most {max} characters")));
+        return Err(DomainError::field(
+            field,
+            format!("{label_zh}最多{max}字"),
+            format!("{field} has at most {max} characters"),
+        ));
     }
     Ok(s.to_string())
 }
@@ -357,7 +436,11 @@ impl CohortYear {
         if (2000..=2100).contains(&y) {
             Ok(CohortYear(y))
         } else {
-            Err(DomainError::field("cohort", "届别应为2000至2100之间的年份", "Cohort must be a year between 2000 and 2100"))
+            Err(DomainError::field(
+                "cohort",
+                "届别应为2000至2100之间的年份",
+                "Cohort must be a year between 2000 and 2100",
+            ))
         }
     }
     pub fn get(self) -> i64 {
@@ -381,17 +464,35 @@ impl From<CohortYear> for i64 {
 #[serde(try_from = "String", into = "String")]
 pub struct AgreementNumber(String);
 impl AgreementNumber {
-    pub fn compose(cohort: CohortYear, school_code: &str, level: EducationLevel, serial: i64) -> Result<Self> {
-        AgreementNumber::parse(&format!("{:04}{}{}{:06}", cohort.get(), school_code, level.digit(), serial))
+    pub fn compose(
+        cohort: CohortYear,
+        school_code: &str,
+        level: EducationLevel,
+        serial: i64,
+    ) -> Result<Self> {
+        AgreementNumber::parse(&format!(
+            "{:04}{}{}{:06}",
+            cohort.get(),
+            school_code,
+            level.digit(),
+            serial
+        ))
     }
     pub fn parse(raw: &str) -> Result<Self> {
         let s = raw.trim();
         let b = s.as_bytes();
-        let ok = b.len() == 16 && b.iter().all(u8::is_ascii_digit) && (b'1'..=b'4').contains(&b[9]) && &s[10..] != "000000";
+        let ok = b.len() == 16
+            && b.iter().all(u8::is_ascii_digit)
+            && (b'1'..=b'4').contains(&b[9])
+            && &s[10..] != "000000";
         if ok && CohortYear::parse(s[..4].parse().unwrap_or(0)).is_ok() {
             Ok(AgreementNumber(s.to_string()))
         } else {
-            Err(DomainError::field("agreement_number", "协议编号应为16位数字（届别4位+学校代码5位+学历1位+序号6位）", "Agreement number must be 16 digits: cohort, school code, level, serial"))
+            Err(DomainError::field(
+                "agreement_number",
+                "协议编号应为16位数字（届别4位+学校代码5位+学历1位+序号6位）",
+                "Agreement number must be 16 digits: cohort, school code, level, serial",
+            ))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -416,7 +517,11 @@ pub fn parse_school_code(raw: &str) -> Result<String> {
     if s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(s.to_string())
     } else {
-        Err(DomainError::field("school_code", "学校代码应为5位数字", "School code must be 5 digits"))
+        Err(DomainError::field(
+            "school_code",
+            "学校代码应为5位数字",
+            "School code must be 5 digits",
+        ))
     }
 }
 
@@ -477,7 +582,12 @@ pub enum EducationLevel {
     Doctor,
 }
 impl EducationLevel {
-    pub const ALL: &'static [EducationLevel] = &[EducationLevel::Junior, EducationLevel::Bachelor, EducationLevel::Master, EducationLevel::Doctor];
+    pub const ALL: &'static [EducationLevel] = &[
+        EducationLevel::Junior,
+        EducationLevel::Bachelor,
+        EducationLevel::Master,
+        EducationLevel::Doctor,
+    ];
     pub fn label(self) -> &'static str {
         match self {
             EducationLevel::Junior => "专科",
@@ -501,7 +611,11 @@ impl EducationLevel {
             "本科" => Ok(EducationLevel::Bachelor),
             "硕士研究生" | "硕士" => Ok(EducationLevel::Master),
             "博士研究生" | "博士" => Ok(EducationLevel::Doctor),
-            _ => Err(DomainError::field("education_level", "学历应为专科、本科、硕士研究生或博士研究生", "Education level must be 专科, 本科, 硕士研究生 or 博士研究生")),
+            _ => Err(DomainError::field(
+                "education_level",
+                "学历应为专科、本科、硕士研究生或博士研究生",
+                "Education level must be 专科, 本科, 硕士研究生 or 博士研究生",
+            )),
         }
     }
 }

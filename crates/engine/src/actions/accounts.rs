@@ -9,7 +9,9 @@ use crate::model::EmployerDetails;
 use crate::time::Timestamp;
 use crate::types::{required_text, IdNumber};
 use crate::workflow::{Actor, Role};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -53,7 +55,13 @@ pub struct AccountView {
 
 impl AccountView {
     pub fn actor(&self) -> Actor {
-        Actor { account_id: Some(self.id), role: self.role, graduate_id: self.graduate_id, employer_id: self.employer_id, department_id: self.department_id }
+        Actor {
+            account_id: Some(self.id),
+            role: self.role,
+            graduate_id: self.graduate_id,
+            employer_id: self.employer_id,
+            department_id: self.department_id,
+        }
     }
 }
 
@@ -89,21 +97,34 @@ pub struct EmployerSignUp {
 /// Logins: 3–64 characters of letters, digits and `._-@`.
 pub fn parse_login(raw: &str) -> Result<String> {
     let s = raw.trim();
-    let ok = (3..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
+    let ok = (3..=64).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
     if ok {
         Ok(s.to_string())
     } else {
-        Err(DomainError::field("login", "登录名应为3至64位字母、数字或 ._-@", "Login must be 3 to 64 letters, digits or ._-@"))
+        Err(DomainError::field(
+            "login",
+            "登录名应为3至64位字母、数字或 ._-@",
+            "Login must be 3 to 64 letters, digits or ._-@",
+        ))
     }
 }
 
 /// Passwords: 8–128 characters with at least one letter and one digit.
 pub fn check_password_policy(p: &str) -> Result<()> {
     let n = p.chars().count();
-    if (8..=128).contains(&n) && p.chars().any(|c| c.is_alphabetic()) && p.chars().any(|c| c.is_ascii_digit()) {
+    if (8..=128).contains(&n)
+        && p.chars().any(|c| c.is_alphabetic())
+        && p.chars().any(|c| c.is_ascii_digit())
+    {
         Ok(())
     } else {
-        Err(DomainError::field("password", "密码应为8至128位，且同时包含字母和数字", "Password must have 8 to 128 characters with letters and digits"))
+        Err(DomainError::field(
+            "password",
+            "密码应为8至128位，且同时包含字母和数字",
+            "Password must have 8 to 128 characters with letters and digits",
+        ))
     }
 }
 
@@ -113,7 +134,10 @@ pub async fn hash_password_checked(p: &str) -> Result<String> {
     let p = p.to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(p.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| DomainError::internal("hash"))
+        argon2()
+            .hash_password(p.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|_| DomainError::internal("hash"))
     })
     .await
     .map_err(|_| DomainError::internal("hash"))?
@@ -134,7 +158,11 @@ fn token_hash(token: &str) -> String {
 }
 
 fn wrong_credentials() -> DomainError {
-    DomainError::new(ErrorCode::WrongCredentials, "登录名或密码错误（毕业生首次登录请用学号和身份证号激活）", "Wrong login or password (graduates activate first with student number and ID number)")
+    DomainError::new(
+        ErrorCode::WrongCredentials,
+        "登录名或密码错误（毕业生首次登录请用学号和身份证号激活）",
+        "Wrong login or password (graduates activate first with student number and ID number)",
+    )
 }
 
 const ACCOUNT_SELECT: &str = "SELECT id, login, role, display_name, graduate_id, employer_id, department_id, disabled, password_hash, failed_attempts, locked_until FROM accounts";
@@ -161,7 +189,12 @@ impl Engine {
         hex::encode(b)
     }
 
-    async fn open_session(&self, tx: &mut crate::store::Tx, account: AccountView, now: Timestamp) -> Result<Session> {
+    async fn open_session(
+        &self,
+        tx: &mut crate::store::Tx,
+        account: AccountView,
+        now: Timestamp,
+    ) -> Result<Session> {
         let token = self.new_token();
         let expires_at = now + SESSION_SECONDS;
         sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
@@ -171,7 +204,11 @@ impl Engine {
             .bind(expires_at)
             .execute(tx.conn())
             .await?;
-        Ok(Session { token: SessionToken(token), expires_at, account })
+        Ok(Session {
+            token: SessionToken(token),
+            expires_at,
+            account,
+        })
     }
 
     /// Signs in with login and password. Throttled after repeated failures; a disabled account or
@@ -180,7 +217,10 @@ impl Engine {
         let login = login.trim();
         let row = {
             let mut c = self.store.read().await?;
-            sqlx::query(&format!("{ACCOUNT_SELECT} WHERE login = $1")).bind(login).fetch_optional(&mut *c).await?
+            sqlx::query(&format!("{ACCOUNT_SELECT} WHERE login = $1"))
+                .bind(login)
+                .fetch_optional(&mut *c)
+                .await?
         };
         let Some(row) = row else {
             return Err(wrong_credentials());
@@ -189,11 +229,19 @@ impl Engine {
         let locked_until: i64 = row.try_get("locked_until")?;
         if now < locked_until {
             let minutes = (locked_until - now + 59) / 60;
-            return Err(DomainError::new(ErrorCode::Throttled, format!("密码错误次数过多，请{minutes}分钟后再试"), format!("Too many failed attempts; try again in {minutes} minutes"))
-                .with_details(serde_json::json!({ "retry_after": locked_until - now })));
+            return Err(DomainError::new(
+                ErrorCode::Throttled,
+                format!("密码错误次数过多，请{minutes}分钟后再试"),
+                format!("Too many failed attempts; try again in {minutes} minutes"),
+            )
+            .with_details(serde_json::json!({ "retry_after": locked_until - now })));
         }
         if account.disabled {
-            return Err(DomainError::new(ErrorCode::Forbidden, "账号已停用，请联系学校就业部门", "This account is disabled; contact the school's employment office"));
+            return Err(DomainError::new(
+                ErrorCode::Forbidden,
+                "账号已停用，请联系学校就业部门",
+                "This account is disabled; contact the school's employment office",
+            ));
         }
         let hash: Option<String> = row.try_get("password_hash")?;
         let ok = match &hash {
@@ -203,20 +251,43 @@ impl Engine {
         let mut tx = self.store.begin().await?;
         if !ok {
             let failed: i64 = row.try_get::<i64, _>("failed_attempts")? + 1;
-            let (failed, lock) = if failed >= MAX_FAILED_SIGN_INS { (0, now + LOCK_SECONDS) } else { (failed, 0) };
-            sqlx::query("UPDATE accounts SET failed_attempts = $1, locked_until = $2 WHERE id = $3").bind(failed).bind(lock).bind(account.id).execute(tx.conn()).await?;
+            let (failed, lock) = if failed >= MAX_FAILED_SIGN_INS {
+                (0, now + LOCK_SECONDS)
+            } else {
+                (failed, 0)
+            };
+            sqlx::query(
+                "UPDATE accounts SET failed_attempts = $1, locked_until = $2 WHERE id = $3",
+            )
+            .bind(failed)
+            .bind(lock)
+            .bind(account.id)
+            .execute(tx.conn())
+            .await?;
             tx.commit().await?;
             return Err(wrong_credentials());
         }
-        sqlx::query("UPDATE accounts SET failed_attempts = 0, locked_until = 0 WHERE id = $1").bind(account.id).execute(tx.conn()).await?;
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(tx.conn()).await?;
+        sqlx::query("UPDATE accounts SET failed_attempts = 0, locked_until = 0 WHERE id = $1")
+            .bind(account.id)
+            .execute(tx.conn())
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
         let session = self.open_session(&mut tx, account, now).await?;
         tx.commit().await?;
         Ok(session)
     }
 
     /// R-INFO-03: a graduate's first sign-in by student number + ID number, setting a password.
-    pub async fn activate_graduate(&self, student_number: &str, id_number: &str, password: &str, now: Timestamp) -> Result<Session> {
+    pub async fn activate_graduate(
+        &self,
+        student_number: &str,
+        id_number: &str,
+        password: &str,
+        now: Timestamp,
+    ) -> Result<Session> {
         let id = IdNumber::parse(id_number)?;
         let sn = required_text("student_number", "学号", student_number, 30)?;
         let hash = hash_password_checked(password).await?;
@@ -230,9 +301,17 @@ impl Engine {
             return Err(DomainError::new(ErrorCode::NotImported, "学校尚未上传您的信息（或学号与身份证号不匹配），请联系学校就业部门", "The school has not uploaded your record (or student number and ID number do not match); contact the school's employment office"));
         };
         let g = crate::engine::graduate_from_row(&row)?;
-        let existing = sqlx::query("SELECT id FROM accounts WHERE graduate_id = $1 OR login = $2").bind(g.id).bind(&sn).fetch_optional(tx.conn()).await?;
+        let existing = sqlx::query("SELECT id FROM accounts WHERE graduate_id = $1 OR login = $2")
+            .bind(g.id)
+            .bind(&sn)
+            .fetch_optional(tx.conn())
+            .await?;
         if existing.is_some() {
-            return Err(DomainError::new(ErrorCode::AlreadyActivated, "账号已激活，请用学号和密码登录", "The account is already activated; sign in with student number and password"));
+            return Err(DomainError::new(
+                ErrorCode::AlreadyActivated,
+                "账号已激活，请用学号和密码登录",
+                "The account is already activated; sign in with student number and password",
+            ));
         }
         let account_id: i64 = sqlx::query("INSERT INTO accounts (login, role, display_name, password_hash, graduate_id, created_at) VALUES ($1, 'graduate', $2, $3, $4, $5) RETURNING id")
             .bind(&sn)
@@ -243,10 +322,30 @@ impl Engine {
             .fetch_one(tx.conn())
             .await?
             .try_get("id")?;
-        let account = AccountView { id: account_id, login: sn, role: Role::Graduate, display_name: g.name.clone(), graduate_id: Some(g.id), employer_id: None, department_id: None, disabled: false };
+        let account = AccountView {
+            id: account_id,
+            login: sn,
+            role: Role::Graduate,
+            display_name: g.name.clone(),
+            graduate_id: Some(g.id),
+            employer_id: None,
+            department_id: None,
+            disabled: false,
+        };
         record(
             &mut tx,
-            Entry { subject: format!("graduate:{}", g.id), item_id: None, actor: &account.actor(), at: now, action: "activate", level: "", from_state: "", to_state: "active", reason: "", changes: serde_json::Value::Null },
+            Entry {
+                subject: format!("graduate:{}", g.id),
+                item_id: None,
+                actor: &account.actor(),
+                at: now,
+                action: "activate",
+                level: "",
+                from_state: "",
+                to_state: "active",
+                reason: "",
+                changes: serde_json::Value::Null,
+            },
         )
         .await?;
         let session = self.open_session(&mut tx, account, now).await?;
@@ -260,7 +359,11 @@ impl Engine {
     }
 
     /// The account behind a session token (expired or unknown: Unauthenticated).
-    pub async fn session_account(&self, token: &SessionToken, now: Timestamp) -> Result<AccountView> {
+    pub async fn session_account(
+        &self,
+        token: &SessionToken,
+        now: Timestamp,
+    ) -> Result<AccountView> {
         let mut c = self.store.read().await?;
         let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE id = (SELECT account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)"))
             .bind(token_hash(&token.0))
@@ -268,11 +371,19 @@ impl Engine {
             .fetch_optional(&mut *c)
             .await?;
         let Some(row) = row else {
-            return Err(DomainError::new(ErrorCode::Unauthenticated, "登录已过期，请重新登录", "Your session has expired; sign in again"));
+            return Err(DomainError::new(
+                ErrorCode::Unauthenticated,
+                "登录已过期，请重新登录",
+                "Your session has expired; sign in again",
+            ));
         };
         let account = account_from_row(&row)?;
         if account.disabled {
-            return Err(DomainError::new(ErrorCode::Unauthenticated, "账号已停用", "This account is disabled"));
+            return Err(DomainError::new(
+                ErrorCode::Unauthenticated,
+                "账号已停用",
+                "This account is disabled",
+            ));
         }
         Ok(account)
     }
@@ -280,28 +391,58 @@ impl Engine {
     /// Ends a session (unknown tokens are fine: signing out twice is not an error).
     pub async fn sign_out(&self, token: &SessionToken) -> Result<()> {
         let mut c = self.store.read().await?;
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(&token.0)).execute(&mut *c).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(&token.0))
+            .execute(&mut *c)
+            .await?;
         Ok(())
     }
 
     /// The admin creates a reviewer or another admin.
-    pub async fn create_staff_account(&self, actor: &Actor, s: &NewStaff, now: Timestamp) -> Result<AccountView> {
+    pub async fn create_staff_account(
+        &self,
+        actor: &Actor,
+        s: &NewStaff,
+        now: Timestamp,
+    ) -> Result<AccountView> {
         actor.require(actor.role == Role::SchoolAdmin)?;
-        if !matches!(s.role, Role::DepartmentReviewer | Role::SchoolReviewer | Role::SchoolAdmin) {
-            return Err(DomainError::field("role", "只能创建院系审核员、学校审核员或管理员账号", "Only reviewer and admin accounts are created here"));
+        if !matches!(
+            s.role,
+            Role::DepartmentReviewer | Role::SchoolReviewer | Role::SchoolAdmin
+        ) {
+            return Err(DomainError::field(
+                "role",
+                "只能创建院系审核员、学校审核员或管理员账号",
+                "Only reviewer and admin accounts are created here",
+            ));
         }
         let login = parse_login(&s.login)?;
         let name = required_text("display_name", "姓名", &s.display_name, 50)?;
         let department = if s.role == Role::DepartmentReviewer {
-            Some(s.department_id.ok_or_else(|| DomainError::field("department_id", "院系审核员须指定院系", "A department reviewer needs a department"))?)
+            Some(s.department_id.ok_or_else(|| {
+                DomainError::field(
+                    "department_id",
+                    "院系审核员须指定院系",
+                    "A department reviewer needs a department",
+                )
+            })?)
         } else {
             None
         };
         let hash = hash_password_checked(&s.password).await?;
         let mut tx = self.store.begin().await?;
         if let Some(d) = department {
-            if sqlx::query("SELECT id FROM departments WHERE id = $1").bind(d).fetch_optional(tx.conn()).await?.is_none() {
-                return Err(DomainError::field("department_id", "院系不存在", "Unknown department"));
+            if sqlx::query("SELECT id FROM departments WHERE id = $1")
+                .bind(d)
+                .fetch_optional(tx.conn())
+                .await?
+                .is_none()
+            {
+                return Err(DomainError::field(
+                    "department_id",
+                    "院系不存在",
+                    "Unknown department",
+                ));
             }
         }
         let id: i64 = sqlx::query("INSERT INTO accounts (login, role, display_name, password_hash, department_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
@@ -320,18 +461,41 @@ impl Engine {
         )
         .await?;
         tx.commit().await?;
-        Ok(AccountView { id, login, role: s.role, display_name: name, graduate_id: None, employer_id: None, department_id: department, disabled: false })
+        Ok(AccountView {
+            id,
+            login,
+            role: s.role,
+            display_name: name,
+            graduate_id: None,
+            employer_id: None,
+            department_id: department,
+            disabled: false,
+        })
     }
 
     /// An employer signs up; it can invite once the admin approves it.
-    pub async fn employer_sign_up(&self, s: &EmployerSignUp, now: Timestamp) -> Result<AccountView> {
+    pub async fn employer_sign_up(
+        &self,
+        s: &EmployerSignUp,
+        now: Timestamp,
+    ) -> Result<AccountView> {
         let d = s.details.validate()?;
         let login = parse_login(&s.login)?;
         let name = required_text("display_name", "联系人姓名", &s.display_name, 50)?;
         let hash = hash_password_checked(&s.password).await?;
         let mut tx = self.store.begin().await?;
-        if sqlx::query("SELECT id FROM employers WHERE credit_code = $1").bind(&d.credit_code).fetch_optional(tx.conn()).await?.is_some() {
-            return Err(DomainError::new(ErrorCode::Duplicate, "该统一社会信用代码的单位已注册，请联系该单位的管理员添加账号", "An employer with this credit code is already registered").with_details(serde_json::json!({"field": "credit_code"})));
+        if sqlx::query("SELECT id FROM employers WHERE credit_code = $1")
+            .bind(&d.credit_code)
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some()
+        {
+            return Err(DomainError::new(
+                ErrorCode::Duplicate,
+                "该统一社会信用代码的单位已注册，请联系该单位的管理员添加账号",
+                "An employer with this credit code is already registered",
+            )
+            .with_details(serde_json::json!({"field": "credit_code"})));
         }
         let employer_id: i64 = sqlx::query(
             "INSERT INTO employers (name, credit_code, nature, industry, address, contact_person, contact_phone, approved, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8) RETURNING id",
@@ -356,10 +520,30 @@ impl Engine {
             .fetch_one(tx.conn())
             .await?
             .try_get("id")?;
-        let account = AccountView { id, login, role: Role::Employer, display_name: name, graduate_id: None, employer_id: Some(employer_id), department_id: None, disabled: false };
+        let account = AccountView {
+            id,
+            login,
+            role: Role::Employer,
+            display_name: name,
+            graduate_id: None,
+            employer_id: Some(employer_id),
+            department_id: None,
+            disabled: false,
+        };
         record(
             &mut tx,
-            Entry { subject: format!("employer:{employer_id}"), item_id: None, actor: &account.actor(), at: now, action: "employer_sign_up", level: "", from_state: "", to_state: "awaiting_approval", reason: "", changes: serde_json::to_value(&d)? },
+            Entry {
+                subject: format!("employer:{employer_id}"),
+                item_id: None,
+                actor: &account.actor(),
+                at: now,
+                action: "employer_sign_up",
+                level: "",
+                from_state: "",
+                to_state: "awaiting_approval",
+                reason: "",
+                changes: serde_json::to_value(&d)?,
+            },
         )
         .await?;
         tx.commit().await?;
@@ -367,22 +551,54 @@ impl Engine {
     }
 
     /// The admin approves (or disables) an employer.
-    pub async fn set_employer_approval(&self, actor: &Actor, employer_id: i64, approved: bool, now: Timestamp) -> Result<()> {
+    pub async fn set_employer_approval(
+        &self,
+        actor: &Actor,
+        employer_id: i64,
+        approved: bool,
+        now: Timestamp,
+    ) -> Result<()> {
         actor.require(actor.role == Role::SchoolAdmin)?;
         let mut tx = self.store.begin().await?;
-        let row = sqlx::query("SELECT approved FROM employers WHERE id = $1").bind(employer_id).fetch_optional(tx.conn()).await?;
+        let row = sqlx::query("SELECT approved FROM employers WHERE id = $1")
+            .bind(employer_id)
+            .fetch_optional(tx.conn())
+            .await?;
         let Some(row) = row else {
             return Err(DomainError::not_found("单位", "Employer"));
         };
         let before: i64 = row.try_get("approved")?;
         if (before != 0) == approved {
-            return Err(DomainError::invalid_state(if approved { "approved" } else { "awaiting_approval" }));
+            return Err(DomainError::invalid_state(if approved {
+                "approved"
+            } else {
+                "awaiting_approval"
+            }));
         }
-        sqlx::query("UPDATE employers SET approved = $1 WHERE id = $2").bind(i64::from(approved)).bind(employer_id).execute(tx.conn()).await?;
+        sqlx::query("UPDATE employers SET approved = $1 WHERE id = $2")
+            .bind(i64::from(approved))
+            .bind(employer_id)
+            .execute(tx.conn())
+            .await?;
         let state = |a: bool| if a { "approved" } else { "awaiting_approval" };
         record(
             &mut tx,
-            Entry { subject: format!("employer:{employer_id}"), item_id: None, actor, at: now, action: if approved { "approve_employer" } else { "revoke_employer" }, level: "", from_state: state(before != 0), to_state: state(approved), reason: "", changes: serde_json::Value::Null },
+            Entry {
+                subject: format!("employer:{employer_id}"),
+                item_id: None,
+                actor,
+                at: now,
+                action: if approved {
+                    "approve_employer"
+                } else {
+                    "revoke_employer"
+                },
+                level: "",
+                from_state: state(before != 0),
+                to_state: state(approved),
+                reason: "",
+                changes: serde_json::Value::Null,
+            },
         )
         .await?;
         tx.commit().await?;
@@ -390,7 +606,14 @@ impl Engine {
     }
 
     /// An employer's staff member adds another staff account for the same employer.
-    pub async fn add_employer_staff(&self, actor: &Actor, login: &str, password: &str, display_name: &str, now: Timestamp) -> Result<AccountView> {
+    pub async fn add_employer_staff(
+        &self,
+        actor: &Actor,
+        login: &str,
+        password: &str,
+        display_name: &str,
+        now: Timestamp,
+    ) -> Result<AccountView> {
         actor.require(actor.role == Role::Employer && actor.employer_id.is_some())?;
         let employer_id = actor.employer_id.unwrap_or_default();
         let login = parse_login(login)?;
@@ -408,15 +631,41 @@ impl Engine {
             .try_get("id")?;
         record(
             &mut tx,
-            Entry { subject: format!("account:{id}"), item_id: None, actor, at: now, action: "add_employer_staff", level: "", from_state: "", to_state: "active", reason: "", changes: serde_json::json!({"login": login}) },
+            Entry {
+                subject: format!("account:{id}"),
+                item_id: None,
+                actor,
+                at: now,
+                action: "add_employer_staff",
+                level: "",
+                from_state: "",
+                to_state: "active",
+                reason: "",
+                changes: serde_json::json!({"login": login}),
+            },
         )
         .await?;
         tx.commit().await?;
-        Ok(AccountView { id, login, role: Role::Employer, display_name: name, graduate_id: None, employer_id: Some(employer_id), department_id: None, disabled: false })
+        Ok(AccountView {
+            id,
+            login,
+            role: Role::Employer,
+            display_name: name,
+            graduate_id: None,
+            employer_id: Some(employer_id),
+            department_id: None,
+            disabled: false,
+        })
     }
 
     /// The admin sets a new password for an account (and its sessions end).
-    pub async fn reset_password(&self, actor: &Actor, account_id: i64, new_password: &str, now: Timestamp) -> Result<()> {
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        new_password: &str,
+        now: Timestamp,
+    ) -> Result<()> {
         actor.require(actor.role == Role::SchoolAdmin)?;
         let hash = hash_password_checked(new_password).await?;
         let mut tx = self.store.begin().await?;
@@ -424,10 +673,24 @@ impl Engine {
         if done.rows_affected() != 1 {
             return Err(DomainError::not_found("账号", "Account"));
         }
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(tx.conn()).await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account_id)
+            .execute(tx.conn())
+            .await?;
         record(
             &mut tx,
-            Entry { subject: format!("account:{account_id}"), item_id: None, actor, at: now, action: "reset_password", level: "", from_state: "active", to_state: "active", reason: "", changes: serde_json::Value::Null },
+            Entry {
+                subject: format!("account:{account_id}"),
+                item_id: None,
+                actor,
+                at: now,
+                action: "reset_password",
+                level: "",
+                from_state: "active",
+                to_state: "active",
+                reason: "",
+                changes: serde_json::Value::Null,
+            },
         )
         .await?;
         tx.commit().await?;
@@ -438,7 +701,9 @@ impl Engine {
     pub async fn accounts(&self, actor: &Actor) -> Result<Vec<AccountView>> {
         actor.require(actor.role == Role::SchoolAdmin)?;
         let mut c = self.store.read().await?;
-        let rows = sqlx::query(&format!("{ACCOUNT_SELECT} ORDER BY id")).fetch_all(&mut *c).await?;
+        let rows = sqlx::query(&format!("{ACCOUNT_SELECT} ORDER BY id"))
+            .fetch_all(&mut *c)
+            .await?;
         rows.iter().map(account_from_row).collect()
     }
 }

@@ -29,23 +29,39 @@ pub(crate) async fn next_agreement_number(tx: &mut Tx, cohort: i64, level: &str)
     let level = EducationLevel::parse(level)?;
     let digit = i64::from(level.digit());
     sqlx::query("INSERT INTO serials (cohort, level, next) VALUES ($1, $2, 1) ON CONFLICT (cohort, level) DO NOTHING").bind(cohort).bind(digit).execute(tx.conn()).await?;
-    let next: i64 = sqlx::query("UPDATE serials SET next = next + 1 WHERE cohort = $1 AND level = $2 RETURNING next")
-        .bind(cohort)
-        .bind(digit)
-        .fetch_one(tx.conn())
-        .await?
-        .try_get("next")?;
+    let next: i64 = sqlx::query(
+        "UPDATE serials SET next = next + 1 WHERE cohort = $1 AND level = $2 RETURNING next",
+    )
+    .bind(cohort)
+    .bind(digit)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("next")?;
     let serial = next - 1;
     if serial > 999_999 {
-        return Err(DomainError::new(ErrorCode::Internal, "本届该学历的协议编号已用完", "Agreement numbers for this cohort and level are exhausted"));
+        return Err(DomainError::new(
+            ErrorCode::Internal,
+            "本届该学历的协议编号已用完",
+            "Agreement numbers for this cohort and level are exhausted",
+        ));
     }
     let (_, code) = school(tx.conn()).await?;
-    Ok(AgreementNumber::compose(CohortYear::parse(cohort)?, &code, level, serial)?.as_str().to_string())
+    Ok(
+        AgreementNumber::compose(CohortYear::parse(cohort)?, &code, level, serial)?
+            .as_str()
+            .to_string(),
+    )
 }
 
 impl Engine {
     /// R-SIGN-07 + R-PDF-02: number, frozen snapshot and verification code at the last approval.
-    pub(crate) async fn sign_agreement(&self, tx: &mut Tx, it: &mut Item, g: &Graduate, _now: Timestamp) -> Result<serde_json::Value> {
+    pub(crate) async fn sign_agreement(
+        &self,
+        tx: &mut Tx,
+        it: &mut Item,
+        g: &Graduate,
+        _now: Timestamp,
+    ) -> Result<serde_json::Value> {
         let number = next_agreement_number(tx, it.cohort, &it.education_level).await?;
         let payload: InvitationPayload = serde_json::from_str(&it.payload)?;
         let (school_name, school_code) = school(tx.conn()).await?;
@@ -83,13 +99,27 @@ impl Engine {
 
     /// R-VERIFY-01: anyone checks a printed agreement by its code and printed hash. `client` keys
     /// the throttle (the desktop passes its install id; a server the caller's address).
-    pub async fn verify_agreement(&self, client: &str, code: &str, printed_hash: &str, now: Timestamp) -> Result<VerifyResult> {
+    pub async fn verify_agreement(
+        &self,
+        client: &str,
+        code: &str,
+        printed_hash: &str,
+        now: Timestamp,
+    ) -> Result<VerifyResult> {
         {
-            let mut log = self.verify_log.lock().map_err(|_| DomainError::internal("throttle"))?;
+            let mut log = self
+                .verify_log
+                .lock()
+                .map_err(|_| DomainError::internal("throttle"))?;
             let entry = log.entry(client.to_string()).or_default();
             entry.retain(|t| *t > now - 60);
             if entry.len() >= VERIFY_PER_MINUTE {
-                return Err(DomainError::new(ErrorCode::Throttled, "查询过于频繁，请一分钟后再试", "Too many look-ups; try again in a minute").with_details(serde_json::json!({"retry_after": 60})));
+                return Err(DomainError::new(
+                    ErrorCode::Throttled,
+                    "查询过于频繁，请一分钟后再试",
+                    "Too many look-ups; try again in a minute",
+                )
+                .with_details(serde_json::json!({"retry_after": 60})));
             }
             entry.push(now);
         }
@@ -98,7 +128,12 @@ impl Engine {
         let mut c = self.store.read().await?;
         let row = sqlx::query("SELECT kind, state, agreement_number, snapshot_hash FROM items WHERE verification_code = $1").bind(&code).fetch_optional(&mut *c).await?;
         let Some(r) = row else {
-            return Ok(VerifyResult { exists: false, state: None, hash_matches: false, agreement_number: None });
+            return Ok(VerifyResult {
+                exists: false,
+                state: None,
+                hash_matches: false,
+                agreement_number: None,
+            });
         };
         let state: String = r.try_get("state")?;
         let stored: Option<String> = r.try_get("snapshot_hash")?;

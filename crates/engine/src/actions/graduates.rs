@@ -2,10 +2,16 @@
 //! fixes by the school (R-INFO-02, R-DEST-05, R-NOTE-02).
 
 use crate::audit::Entry;
-use crate::engine::{load_cohort, load_graduate, notify, notify_school_change, record, Engine, Graduate, Recipient, GRADUATE_SELECT};
+use crate::engine::{
+    load_cohort, load_graduate, notify, notify_school_change, record, Engine, Graduate, Recipient,
+    GRADUATE_SELECT,
+};
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::time::Timestamp;
-use crate::types::{required_text, optional_text, CohortYear, EducationLevel, Email, Gender, IdNumber, PersonName, Phone, TrainingMode};
+use crate::types::{
+    optional_text, required_text, CohortYear, EducationLevel, Email, Gender, IdNumber, PersonName,
+    Phone, TrainingMode,
+};
 use crate::workflow::info::{self, InfoEvent, InfoState};
 use crate::workflow::{Actor, Role};
 use serde::{Deserialize, Serialize};
@@ -13,7 +19,20 @@ use sqlx::Row;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The import file's header, in order (R-IMPORT-01 / R-INFO-04).
-pub const IMPORT_HEADER: [&str; 12] = ["学号", "姓名", "性别", "身份证号", "学历", "专业", "院系", "培养方式", "定向委培单位", "生源地", "手机", "邮箱"];
+pub const IMPORT_HEADER: [&str; 12] = [
+    "学号",
+    "姓名",
+    "性别",
+    "身份证号",
+    "学历",
+    "专业",
+    "院系",
+    "培养方式",
+    "定向委培单位",
+    "生源地",
+    "手机",
+    "邮箱",
+];
 
 /// One spreadsheet line: `line` is the spreadsheet's own line number (the header is line 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +52,11 @@ pub struct ImportProblem {
 
 impl std::fmt::Display for ImportProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "row {}: {}: {} ({})", self.line, self.field, self.reason_zh, self.reason_en)
+        write!(
+            f,
+            "row {}: {}: {} ({})",
+            self.line, self.field, self.reason_zh, self.reason_en
+        )
     }
 }
 
@@ -103,7 +126,11 @@ fn parse_id_cell(raw: &str) -> Result<IdNumber> {
     }
     IdNumber::parse(s).map_err(|e| {
         if s.len() == 18 && s.ends_with("000") {
-            DomainError::field("身份证号", "身份证号校验失败，末尾为000，疑似被表格按数字舍入", "ID number fails its check and ends in 000: probably rounded by a spreadsheet")
+            DomainError::field(
+                "身份证号",
+                "身份证号校验失败，末尾为000，疑似被表格按数字舍入",
+                "ID number fails its check and ends in 000: probably rounded by a spreadsheet",
+            )
         } else {
             DomainError::field("身份证号", e.message.zh, e.message.en)
         }
@@ -111,32 +138,71 @@ fn parse_id_cell(raw: &str) -> Result<IdNumber> {
 }
 
 /// Validates one row, naming the header's field in each problem.
-fn validate_row(cells: &[String], departments: &HashMap<String, i64>) -> std::result::Result<Basic, (String, DomainError)> {
-    let cell = |i: usize| cells.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+fn validate_row(
+    cells: &[String],
+    departments: &HashMap<String, i64>,
+) -> std::result::Result<Basic, (String, DomainError)> {
+    let cell = |i: usize| {
+        cells
+            .get(i)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
     let at = |i: usize| move |e: DomainError| (IMPORT_HEADER[i].to_string(), e);
     let student_number = required_text("学号", "学号", &cell(0), 30).map_err(at(0))?;
     if !student_number.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(("学号".into(), DomainError::field("学号", "学号只能包含字母和数字", "Student number has letters and digits only")));
+        return Err((
+            "学号".into(),
+            DomainError::field(
+                "学号",
+                "学号只能包含字母和数字",
+                "Student number has letters and digits only",
+            ),
+        ));
     }
     let name = PersonName::parse(&cell(1)).map_err(at(1))?;
     let gender = Gender::parse(&cell(2)).map_err(at(2))?;
     let id = parse_id_cell(&cell(3)).map_err(at(3))?;
     if id.gender() != gender {
-        return Err(("性别".into(), DomainError::field("性别", "性别与身份证号第17位不符（奇数男，偶数女）", "Gender does not agree with the ID number's 17th digit (odd male, even female)")));
+        return Err((
+            "性别".into(),
+            DomainError::field(
+                "性别",
+                "性别与身份证号第17位不符（奇数男，偶数女）",
+                "Gender does not agree with the ID number's 17th digit (odd male, even female)",
+            ),
+        ));
     }
     let level = EducationLevel::parse(&cell(4)).map_err(at(4))?;
     let major = required_text("专业", "专业", &cell(5), 50).map_err(at(5))?;
     let dep = cell(6);
-    let department_id = *departments
-        .get(&dep)
-        .ok_or_else(|| ("院系".to_string(), DomainError::field("院系", format!("未知院系“{dep}”"), "Unknown department")))?;
+    let department_id = *departments.get(&dep).ok_or_else(|| {
+        (
+            "院系".to_string(),
+            DomainError::field("院系", format!("未知院系“{dep}”"), "Unknown department"),
+        )
+    })?;
     let mode = TrainingMode::parse(&cell(7)).map_err(at(7))?;
     let unit = optional_text("定向委培单位", "定向委培单位", &cell(8), 100).map_err(at(8))?;
     if mode.is_directed() && unit.is_empty() {
-        return Err(("定向委培单位".into(), DomainError::field("定向委培单位", "定向、委培毕业生须填写定向委培单位", "Directed and commissioned graduates need their unit")));
+        return Err((
+            "定向委培单位".into(),
+            DomainError::field(
+                "定向委培单位",
+                "定向、委培毕业生须填写定向委培单位",
+                "Directed and commissioned graduates need their unit",
+            ),
+        ));
     }
     if !mode.is_directed() && !unit.is_empty() {
-        return Err(("定向委培单位".into(), DomainError::field("定向委培单位", "非定向毕业生不应填写定向委培单位", "Non-directed graduates have no directed unit")));
+        return Err((
+            "定向委培单位".into(),
+            DomainError::field(
+                "定向委培单位",
+                "非定向毕业生不应填写定向委培单位",
+                "Non-directed graduates have no directed unit",
+            ),
+        ));
     }
     let origin = required_text("生源地", "生源地", &cell(9), 50).map_err(at(9))?;
     let phone = Phone::parse(&cell(10)).map_err(at(10))?;
@@ -174,25 +240,48 @@ pub struct GraduateFix {
 }
 
 fn problem(line: usize, field: String, e: DomainError) -> ImportProblem {
-    ImportProblem { line, field, reason_zh: e.message.zh, reason_en: e.message.en }
+    ImportProblem {
+        line,
+        field,
+        reason_zh: e.message.zh,
+        reason_en: e.message.en,
+    }
 }
 
 impl Engine {
     async fn department_map(&self, c: &mut sqlx::AnyConnection) -> Result<HashMap<String, i64>> {
-        let rows = sqlx::query("SELECT id, name FROM departments").fetch_all(c).await?;
-        rows.iter().map(|r| Ok((r.try_get("name")?, r.try_get("id")?))).collect()
+        let rows = sqlx::query("SELECT id, name FROM departments")
+            .fetch_all(c)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("name")?, r.try_get("id")?)))
+            .collect()
     }
 
     /// Validates an import without applying it: every bad row, as `row N: field: reason`.
-    pub async fn check_import(&self, cohort: i64, header: &[String], rows: &[ImportRow]) -> Result<Vec<ImportProblem>> {
+    pub async fn check_import(
+        &self,
+        cohort: i64,
+        header: &[String],
+        rows: &[ImportRow],
+    ) -> Result<Vec<ImportProblem>> {
         let mut c = self.store.read().await?;
         let (problems, _) = self.validate_import(&mut c, cohort, header, rows).await?;
         Ok(problems)
     }
 
-    async fn validate_import(&self, c: &mut sqlx::AnyConnection, cohort: i64, header: &[String], rows: &[ImportRow]) -> Result<(Vec<ImportProblem>, Vec<Basic>)> {
+    async fn validate_import(
+        &self,
+        c: &mut sqlx::AnyConnection,
+        cohort: i64,
+        header: &[String],
+        rows: &[ImportRow],
+    ) -> Result<(Vec<ImportProblem>, Vec<Basic>)> {
         let mut problems = Vec::new();
-        let head: Vec<String> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
+        let head: Vec<String> = header
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
         if head != IMPORT_HEADER {
             problems.push(ImportProblem {
                 line: 1,
@@ -203,14 +292,18 @@ impl Engine {
             return Ok((problems, vec![]));
         }
         let departments = self.department_map(&mut *c).await?;
-        let existing: Vec<(String, String)> = sqlx::query("SELECT student_number, id_number FROM graduates WHERE cohort = $1")
-            .bind(cohort)
-            .fetch_all(&mut *c)
-            .await?
+        let existing: Vec<(String, String)> =
+            sqlx::query("SELECT student_number, id_number FROM graduates WHERE cohort = $1")
+                .bind(cohort)
+                .fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("student_number")?, r.try_get("id_number")?)))
+                .collect::<Result<_>>()?;
+        let id_owner: HashMap<&str, &str> = existing
             .iter()
-            .map(|r| Ok((r.try_get("student_number")?, r.try_get("id_number")?)))
-            .collect::<Result<_>>()?;
-        let id_owner: HashMap<&str, &str> = existing.iter().map(|(s, i)| (i.as_str(), s.as_str())).collect();
+            .map(|(s, i)| (i.as_str(), s.as_str()))
+            .collect();
         let (mut seen_sn, mut seen_id) = (HashMap::new(), HashMap::new());
         let mut good = Vec::new();
         for row in rows {
@@ -218,16 +311,40 @@ impl Engine {
                 Err((field, e)) => problems.push(problem(row.line, field, e)),
                 Ok(b) => {
                     if let Some(first) = seen_sn.insert(b.student_number.clone(), row.line) {
-                        problems.push(problem(row.line, "学号".into(), DomainError::field("学号", format!("学号与第{first}行重复"), format!("Student number repeats row {first}"))));
+                        problems.push(problem(
+                            row.line,
+                            "学号".into(),
+                            DomainError::field(
+                                "学号",
+                                format!("学号与第{first}行重复"),
+                                format!("Student number repeats row {first}"),
+                            ),
+                        ));
                         continue;
                     }
                     if let Some(first) = seen_id.insert(b.id_number.clone(), row.line) {
-                        problems.push(problem(row.line, "身份证号".into(), DomainError::field("身份证号", format!("身份证号与第{first}行重复"), format!("ID number repeats row {first}"))));
+                        problems.push(problem(
+                            row.line,
+                            "身份证号".into(),
+                            DomainError::field(
+                                "身份证号",
+                                format!("身份证号与第{first}行重复"),
+                                format!("ID number repeats row {first}"),
+                            ),
+                        ));
                         continue;
                     }
                     if let Some(owner) = id_owner.get(b.id_number.as_str()) {
                         if *owner != b.student_number {
-                            problems.push(problem(row.line, "身份证号".into(), DomainError::field("身份证号", "本届已有其他学号使用该身份证号", "Another student number of this cohort has this ID number")));
+                            problems.push(problem(
+                                row.line,
+                                "身份证号".into(),
+                                DomainError::field(
+                                    "身份证号",
+                                    "本届已有其他学号使用该身份证号",
+                                    "Another student number of this cohort has this ID number",
+                                ),
+                            ));
                             continue;
                         }
                     }
@@ -241,24 +358,47 @@ impl Engine {
     /// R-IMPORT-01: applies all rows or none. A known student number updates its record (the change
     /// is recorded and the graduate notified); rows absent from a re-import are left as they are.
     /// On any bad row the error's details carry every problem (`rows`).
-    pub async fn import_graduates(&self, actor: &Actor, cohort: i64, header: &[String], rows: &[ImportRow], now: Timestamp) -> Result<ImportReport> {
+    pub async fn import_graduates(
+        &self,
+        actor: &Actor,
+        cohort: i64,
+        header: &[String],
+        rows: &[ImportRow],
+        now: Timestamp,
+    ) -> Result<ImportReport> {
         actor.require(actor.role == Role::SchoolAdmin)?;
         let cohort = CohortYear::parse(cohort)?.get();
         let mut tx = self.store.begin().await?;
         load_cohort(tx.conn(), cohort).await?;
-        let (problems, good) = self.validate_import(tx.conn(), cohort, header, rows).await?;
+        let (problems, good) = self
+            .validate_import(tx.conn(), cohort, header, rows)
+            .await?;
         if !problems.is_empty() {
             let n = problems.len();
-            return Err(DomainError::new(ErrorCode::Validation, format!("{n}行有错误，未导入任何数据"), format!("{n} rows have errors; nothing was imported"))
-                .with_details(serde_json::json!({ "rows": problems })));
+            return Err(DomainError::new(
+                ErrorCode::Validation,
+                format!("{n}行有错误，未导入任何数据"),
+                format!("{n} rows have errors; nothing was imported"),
+            )
+            .with_details(serde_json::json!({ "rows": problems })));
         }
         if good.is_empty() {
-            return Err(DomainError::field("rows", "文件中没有数据行", "The file has no data rows"));
+            return Err(DomainError::field(
+                "rows",
+                "文件中没有数据行",
+                "The file has no data rows",
+            ));
         }
         let mut report = ImportReport::default();
         let mut changes = Vec::new();
         for b in &good {
-            let row = sqlx::query(&format!("{GRADUATE_SELECT} WHERE g.cohort = $1 AND g.student_number = $2")).bind(cohort).bind(&b.student_number).fetch_optional(tx.conn()).await?;
+            let row = sqlx::query(&format!(
+                "{GRADUATE_SELECT} WHERE g.cohort = $1 AND g.student_number = $2"
+            ))
+            .bind(cohort)
+            .bind(&b.student_number)
+            .fetch_optional(tx.conn())
+            .await?;
             match row {
                 None => {
                     sqlx::query(
@@ -285,14 +425,27 @@ impl Engine {
                 Some(r) => {
                     let g = crate::engine::graduate_from_row(&r)?;
                     let (before, after) = (graduate_fields(&g), b.fields());
-                    let changed: Vec<&str> = after.iter().filter(|(k, v)| before.get(*k) != Some(v)).map(|(k, _)| *k).collect();
+                    let changed: Vec<&str> = after
+                        .iter()
+                        .filter(|(k, v)| before.get(*k) != Some(v))
+                        .map(|(k, _)| *k)
+                        .collect();
                     if changed.is_empty() {
                         report.unchanged += 1;
                         continue;
                     }
                     self.write_basic(&mut tx, g.id, b).await?;
                     changes.push(serde_json::json!({ "student_number": b.student_number, "fields": changed }));
-                    notify_school_change(&mut tx, g.id, "record_modified", "学校更新了您的基本信息", "学校就业部门通过导入更新了您的基本信息，请登录查看。", None, now).await?;
+                    notify_school_change(
+                        &mut tx,
+                        g.id,
+                        "record_modified",
+                        "学校更新了您的基本信息",
+                        "学校就业部门通过导入更新了您的基本信息，请登录查看。",
+                        None,
+                        now,
+                    )
+                    .await?;
                     report.updated += 1;
                 }
             }
@@ -340,29 +493,67 @@ impl Engine {
 
     /// R-INFO-01: "信息确认无误，进入系统".
     pub async fn confirm_info(&self, actor: &Actor, now: Timestamp) -> Result<Graduate> {
-        let gid = actor.graduate_id.filter(|_| actor.role == Role::Graduate).ok_or_else(DomainError::forbidden)?;
+        let gid = actor
+            .graduate_id
+            .filter(|_| actor.role == Role::Graduate)
+            .ok_or_else(DomainError::forbidden)?;
         let mut tx = self.store.begin().await?;
         let g = load_graduate(tx.conn(), gid).await?;
-        let state = if g.confirmed_at.is_some() { InfoState::Confirmed } else { InfoState::Unconfirmed };
+        let state = if g.confirmed_at.is_some() {
+            InfoState::Confirmed
+        } else {
+            InfoState::Unconfirmed
+        };
         info::transition(state, InfoEvent::Confirm, actor, g.id)?;
         let done = sqlx::query("UPDATE graduates SET confirmed_at = $1, version = version + 1 WHERE id = $2 AND version = $3").bind(now).bind(g.id).bind(g.version).execute(tx.conn()).await?;
         if done.rows_affected() != 1 {
             return Err(DomainError::already_reviewed());
         }
-        record(&mut tx, Entry { subject: format!("graduate:{}", g.id), item_id: None, actor, at: now, action: "confirm_info", level: "", from_state: "unconfirmed", to_state: "confirmed", reason: "", changes: serde_json::Value::Null }).await?;
+        record(
+            &mut tx,
+            Entry {
+                subject: format!("graduate:{}", g.id),
+                item_id: None,
+                actor,
+                at: now,
+                action: "confirm_info",
+                level: "",
+                from_state: "unconfirmed",
+                to_state: "confirmed",
+                reason: "",
+                changes: serde_json::Value::Null,
+            },
+        )
+        .await?;
         let g = load_graduate(tx.conn(), gid).await?;
         tx.commit().await?;
         Ok(g)
     }
 
     /// R-INFO-02: the graduate edits only phone and e-mail.
-    pub async fn update_contact(&self, actor: &Actor, phone: &str, email: &str, now: Timestamp) -> Result<Graduate> {
-        let gid = actor.graduate_id.filter(|_| actor.role == Role::Graduate).ok_or_else(DomainError::forbidden)?;
+    pub async fn update_contact(
+        &self,
+        actor: &Actor,
+        phone: &str,
+        email: &str,
+        now: Timestamp,
+    ) -> Result<Graduate> {
+        let gid = actor
+            .graduate_id
+            .filter(|_| actor.role == Role::Graduate)
+            .ok_or_else(DomainError::forbidden)?;
         let phone = Phone::parse(phone)?;
         let email = Email::parse(email)?;
         let mut tx = self.store.begin().await?;
         let g = load_graduate(tx.conn(), gid).await?;
-        sqlx::query("UPDATE graduates SET phone = $1, email = $2, version = version + 1 WHERE id = $3").bind(phone.as_str()).bind(email.as_str()).bind(gid).execute(tx.conn()).await?;
+        sqlx::query(
+            "UPDATE graduates SET phone = $1, email = $2, version = version + 1 WHERE id = $3",
+        )
+        .bind(phone.as_str())
+        .bind(email.as_str())
+        .bind(gid)
+        .execute(tx.conn())
+        .await?;
         record(
             &mut tx,
             Entry {
@@ -387,7 +578,14 @@ impl Engine {
     /// The school fixes a graduate's basic info (R-INFO-02). Changing the training mode to 定向/委培
     /// withdraws the graduate's pending invitations (employers notified) and leaves effective
     /// records as they are (R-DEST-05). The graduate is notified in the app, by SMS and WeChat.
-    pub async fn fix_graduate(&self, actor: &Actor, graduate_id: i64, expected_version: i64, fix: &GraduateFix, now: Timestamp) -> Result<Graduate> {
+    pub async fn fix_graduate(
+        &self,
+        actor: &Actor,
+        graduate_id: i64,
+        expected_version: i64,
+        fix: &GraduateFix,
+        now: Timestamp,
+    ) -> Result<Graduate> {
         actor.require(actor.role == Role::SchoolAdmin)?;
         let mut tx = self.store.begin().await?;
         let g = load_graduate(tx.conn(), graduate_id).await?;
@@ -396,7 +594,13 @@ impl Engine {
         }
         let departments = self.department_map(tx.conn()).await?;
         let dep_name = match fix.department_id {
-            Some(d) => departments.iter().find(|(_, id)| **id == d).map(|(n, _)| n.clone()).ok_or_else(|| DomainError::field("department_id", "院系不存在", "Unknown department"))?,
+            Some(d) => departments
+                .iter()
+                .find(|(_, id)| **id == d)
+                .map(|(n, _)| n.clone())
+                .ok_or_else(|| {
+                    DomainError::field("department_id", "院系不存在", "Unknown department")
+                })?,
             None => g.department.clone(),
         };
         let pick = |v: &Option<String>, cur: &str| v.clone().unwrap_or_else(|| cur.to_string());
@@ -414,28 +618,62 @@ impl Engine {
             pick(&fix.phone, &g.phone),
             pick(&fix.email, &g.email),
         ];
-        let b = validate_row(&cells, &departments).map_err(|(field, e)| e.with_details(serde_json::json!({ "field": field })))?;
-        if let Some(other) = sqlx::query("SELECT id FROM graduates WHERE cohort = $1 AND id_number = $2 AND id <> $3").bind(g.cohort).bind(&b.id_number).bind(g.id).fetch_optional(tx.conn()).await? {
+        let b = validate_row(&cells, &departments)
+            .map_err(|(field, e)| e.with_details(serde_json::json!({ "field": field })))?;
+        if let Some(other) = sqlx::query(
+            "SELECT id FROM graduates WHERE cohort = $1 AND id_number = $2 AND id <> $3",
+        )
+        .bind(g.cohort)
+        .bind(&b.id_number)
+        .bind(g.id)
+        .fetch_optional(tx.conn())
+        .await?
+        {
             let _ = other;
-            return Err(DomainError::field("id_number", "本届已有其他毕业生使用该身份证号", "Another graduate of this cohort has this ID number"));
+            return Err(DomainError::field(
+                "id_number",
+                "本届已有其他毕业生使用该身份证号",
+                "Another graduate of this cohort has this ID number",
+            ));
         }
         let (before, after) = (graduate_fields(&g), b.fields());
-        let diff: BTreeMap<&str, (String, String)> = after.iter().filter(|(k, v)| before.get(*k) != Some(*v)).map(|(k, v)| (*k, (before.get(k).cloned().unwrap_or_default(), v.clone()))).collect();
+        let diff: BTreeMap<&str, (String, String)> = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .map(|(k, v)| (*k, (before.get(k).cloned().unwrap_or_default(), v.clone())))
+            .collect();
         if diff.is_empty() {
-            return Err(DomainError::field("fields", "没有需要修改的内容", "Nothing to change"));
+            return Err(DomainError::field(
+                "fields",
+                "没有需要修改的内容",
+                "Nothing to change",
+            ));
         }
         self.write_basic(&mut tx, g.id, &b).await?;
         let mut withdrawn = Vec::new();
         if !g.is_directed() && b.training_mode != "非定向" {
             let rows = sqlx::query("SELECT id, employer_id, version FROM items WHERE graduate_id = $1 AND kind = 'signing' AND state = 'pending'").bind(g.id).fetch_all(tx.conn()).await?;
             for r in rows {
-                let (id, employer, version): (i64, Option<i64>, i64) = (r.try_get("id")?, r.try_get("employer_id")?, r.try_get("version")?);
+                let (id, employer, version): (i64, Option<i64>, i64) = (
+                    r.try_get("id")?,
+                    r.try_get("employer_id")?,
+                    r.try_get("version")?,
+                );
                 let done = sqlx::query("UPDATE items SET state = 'withdrawn', version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3").bind(now).bind(id).bind(version).execute(tx.conn()).await?;
                 if done.rows_affected() != 1 {
                     return Err(DomainError::already_reviewed());
                 }
                 if let Some(e) = employer {
-                    notify(&mut tx, Recipient::Employer(e), "invitation_withdrawn", "签约邀请已撤销", "该毕业生的培养方式已由学校改为定向/委培，您的待应约邀请已自动撤销。", Some(id), now).await?;
+                    notify(
+                        &mut tx,
+                        Recipient::Employer(e),
+                        "invitation_withdrawn",
+                        "签约邀请已撤销",
+                        "该毕业生的培养方式已由学校改为定向/委培，您的待应约邀请已自动撤销。",
+                        Some(id),
+                        now,
+                    )
+                    .await?;
                 }
                 withdrawn.push(id);
             }
@@ -458,7 +696,19 @@ impl Engine {
         )
         .await?;
         let fields: Vec<&str> = seen.into_iter().collect();
-        notify_school_change(&mut tx, g.id, "record_modified", "学校修改了您的基本信息", &format!("学校就业部门修改了您的基本信息（{}），请登录查看。", fields.join("、")), None, now).await?;
+        notify_school_change(
+            &mut tx,
+            g.id,
+            "record_modified",
+            "学校修改了您的基本信息",
+            &format!(
+                "学校就业部门修改了您的基本信息（{}），请登录查看。",
+                fields.join("、")
+            ),
+            None,
+            now,
+        )
+        .await?;
         let g = load_graduate(tx.conn(), g.id).await?;
         tx.commit().await?;
         Ok(g)
@@ -482,17 +732,29 @@ impl Engine {
             }
             Role::SchoolAdmin => Ok(g),
             Role::SchoolReviewer => Ok(g.masked()),
-            Role::DepartmentReviewer if actor.department_id == Some(g.department_id) => Ok(g.masked()),
+            Role::DepartmentReviewer if actor.department_id == Some(g.department_id) => {
+                Ok(g.masked())
+            }
             _ => Err(DomainError::not_found("毕业生", "Graduate")),
         }
     }
 
     /// R-MOD-02: the cohorts in which the signed-in graduate has a record (same ID number).
     pub async fn my_cohorts(&self, actor: &Actor) -> Result<Vec<(i64, i64)>> {
-        let gid = actor.graduate_id.filter(|_| actor.role == Role::Graduate).ok_or_else(DomainError::forbidden)?;
+        let gid = actor
+            .graduate_id
+            .filter(|_| actor.role == Role::Graduate)
+            .ok_or_else(DomainError::forbidden)?;
         let mut c = self.store.read().await?;
         let g = load_graduate(&mut c, gid).await?;
-        let rows = sqlx::query("SELECT cohort, id FROM graduates WHERE id_number = $1 ORDER BY cohort DESC").bind(&g.id_number).fetch_all(&mut *c).await?;
-        rows.iter().map(|r| Ok((r.try_get("cohort")?, r.try_get("id")?))).collect()
+        let rows = sqlx::query(
+            "SELECT cohort, id FROM graduates WHERE id_number = $1 ORDER BY cohort DESC",
+        )
+        .bind(&g.id_number)
+        .fetch_all(&mut *c)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("cohort")?, r.try_get("id")?)))
+            .collect()
     }
 }

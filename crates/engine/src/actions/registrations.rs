@@ -4,13 +4,21 @@
 use crate::actions::agreements::next_agreement_number;
 use crate::actions::signing::check_own_cohort;
 use crate::audit::Entry;
-use crate::engine::{item_subject, load_cohort, load_graduate, load_item, notify, notify_school_change, record, save_item, standing, Engine, Graduate, Item, NewItem, Recipient};
+use crate::engine::{
+    item_subject, load_cohort, load_graduate, load_item, notify, notify_school_change, record,
+    save_item, standing, Engine, Graduate, Item, NewItem, Recipient,
+};
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::files::{register_files, Upload};
-use crate::model::{validate_reason, AgreementTerms, DestinationPayload, EmployerDetails, FileRef, ItemKind, OfflineTerminationPayload, PaperPayload};
+use crate::model::{
+    validate_reason, AgreementTerms, DestinationPayload, EmployerDetails, FileRef, ItemKind,
+    OfflineTerminationPayload, PaperPayload,
+};
 use crate::reference::{destination_type, validate_fields};
 use crate::time::Timestamp;
-use crate::workflow::registration::{self, RegistrationEvent, RegistrationFacts, RegistrationKind, RegistrationState};
+use crate::workflow::registration::{
+    self, RegistrationEvent, RegistrationFacts, RegistrationKind, RegistrationState,
+};
 use crate::workflow::review::level_at;
 use crate::workflow::{Actor, ReviewDecision, Role};
 use serde::{Deserialize, Serialize};
@@ -41,22 +49,33 @@ fn kind_of(k: ItemKind) -> Option<RegistrationKind> {
 }
 
 pub(crate) fn registration_state(it: &Item) -> Result<RegistrationState> {
-    RegistrationState::from_parts(&it.state, usize::try_from(it.step).unwrap_or(0)).ok_or_else(|| DomainError::internal("registration_state"))
+    RegistrationState::from_parts(&it.state, usize::try_from(it.step).unwrap_or(0))
+        .ok_or_else(|| DomainError::internal("registration_state"))
 }
 
 async fn own_graduate(c: &mut AnyConnection, actor: &Actor) -> Result<Graduate> {
-    let gid = actor.graduate_id.filter(|_| actor.role == Role::Graduate).ok_or_else(DomainError::forbidden)?;
+    let gid = actor
+        .graduate_id
+        .filter(|_| actor.role == Role::Graduate)
+        .ok_or_else(DomainError::forbidden)?;
     load_graduate(c, gid).await
 }
 
 /// Validates a destination against its type and the graduate's training mode (R-DEST-05).
-fn checked_destination(g: &Graduate, input: &DestinationInput) -> Result<(String, BTreeMap<String, String>)> {
+fn checked_destination(
+    g: &Graduate,
+    input: &DestinationInput,
+) -> Result<(String, BTreeMap<String, String>)> {
     let t = destination_type(&input.type_id)?;
     if t.directed_only != g.is_directed() {
         return Err(if g.is_directed() {
             crate::workflow::signing::directed()
         } else {
-            DomainError::field("type", "只有定向/委培毕业生可选择该类型", "Only directed or commissioned graduates can choose this type")
+            DomainError::field(
+                "type",
+                "只有定向/委培毕业生可选择该类型",
+                "Only directed or commissioned graduates can choose this type",
+            )
         });
     }
     let mut fields = input.fields.clone();
@@ -69,18 +88,44 @@ fn checked_destination(g: &Graduate, input: &DestinationInput) -> Result<(String
 
 impl Engine {
     /// R-PAPER-01: a draft paper registration with scans of the stamped agreement.
-    pub async fn create_paper(&self, actor: &Actor, input: &PaperInput, scans: &[Upload], now: Timestamp) -> Result<i64> {
+    pub async fn create_paper(
+        &self,
+        actor: &Actor,
+        input: &PaperInput,
+        scans: &[Upload],
+        now: Timestamp,
+    ) -> Result<i64> {
         let employer = input.employer.validate()?;
         let terms = input.terms.validate()?;
         let (refs, written) = self.write_uploads(scans, true)?;
-        let payload = serde_json::to_string(&PaperPayload { employer, terms, scans: refs.clone() })?;
-        let id = self.create_registration(actor, ItemKind::Paper, "10".into(), payload, None, &refs, now).await?;
+        let payload = serde_json::to_string(&PaperPayload {
+            employer,
+            terms,
+            scans: refs.clone(),
+        })?;
+        let id = self
+            .create_registration(
+                actor,
+                ItemKind::Paper,
+                "10".into(),
+                payload,
+                None,
+                &refs,
+                now,
+            )
+            .await?;
         written.keep();
         Ok(id)
     }
 
     /// R-DEST-01: a draft other-destination registration with its type's fields and proof.
-    pub async fn create_destination(&self, actor: &Actor, input: &DestinationInput, proofs: &[Upload], now: Timestamp) -> Result<i64> {
+    pub async fn create_destination(
+        &self,
+        actor: &Actor,
+        input: &DestinationInput,
+        proofs: &[Upload],
+        now: Timestamp,
+    ) -> Result<i64> {
         let g = {
             let mut c = self.store.read().await?;
             own_graduate(&mut c, actor).await?
@@ -88,14 +133,37 @@ impl Engine {
         let (code, fields) = checked_destination(&g, input)?;
         let t = destination_type(&input.type_id)?;
         let (refs, written) = self.write_uploads(proofs, t.proof_required)?;
-        let payload = serde_json::to_string(&DestinationPayload { type_id: t.id.clone(), fields, proofs: refs.clone() })?;
-        let id = self.create_registration(actor, ItemKind::Destination, code, payload, None, &refs, now).await?;
+        let payload = serde_json::to_string(&DestinationPayload {
+            type_id: t.id.clone(),
+            fields,
+            proofs: refs.clone(),
+        })?;
+        let id = self
+            .create_registration(
+                actor,
+                ItemKind::Destination,
+                code,
+                payload,
+                None,
+                &refs,
+                now,
+            )
+            .await?;
         written.keep();
         Ok(id)
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn create_registration(&self, actor: &Actor, kind: ItemKind, dest_code: String, payload: String, parent: Option<i64>, refs: &[FileRef], now: Timestamp) -> Result<i64> {
+    async fn create_registration(
+        &self,
+        actor: &Actor,
+        kind: ItemKind,
+        dest_code: String,
+        payload: String,
+        parent: Option<i64>,
+        refs: &[FileRef],
+        now: Timestamp,
+    ) -> Result<i64> {
         let mut tx = self.store.begin().await?;
         let g = own_graduate(tx.conn(), actor).await?;
         let st = standing(tx.conn(), &g, actor, None, now).await?;
@@ -104,22 +172,65 @@ impl Engine {
             return Err(crate::workflow::signing::directed());
         }
         let cohort = load_cohort(tx.conn(), g.cohort).await?;
-        let state = if kind == ItemKind::OfflineTermination { RegistrationState::Submitted } else { RegistrationState::Draft };
+        let state = if kind == ItemKind::OfflineTermination {
+            RegistrationState::Submitted
+        } else {
+            RegistrationState::Draft
+        };
         register_files(&mut tx, refs, now).await?;
         let id = crate::engine::insert_item(
             &mut tx,
-            &NewItem { kind, graduate: g.clone(), employer_id: None, parent_id: parent, state: state.name().into(), chain: cohort.chain, dest_code, deadline: None, payload, submitted_at: if state == RegistrationState::Submitted { now } else { 0 } },
+            &NewItem {
+                kind,
+                graduate: g.clone(),
+                employer_id: None,
+                parent_id: parent,
+                state: state.name().into(),
+                chain: cohort.chain,
+                dest_code,
+                deadline: None,
+                payload,
+                submitted_at: if state == RegistrationState::Submitted {
+                    now
+                } else {
+                    0
+                },
+            },
             now,
         )
         .await?;
-        record(&mut tx, Entry { subject: item_subject(id), item_id: Some(id), actor, at: now, action: "create", level: "", from_state: "", to_state: state.name(), reason: "", changes: serde_json::Value::Null }).await?;
+        record(
+            &mut tx,
+            Entry {
+                subject: item_subject(id),
+                item_id: Some(id),
+                actor,
+                at: now,
+                action: "create",
+                level: "",
+                from_state: "",
+                to_state: state.name(),
+                reason: "",
+                changes: serde_json::Value::Null,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Runs one registration event; `new_payload` replaces the payload (edits).
     #[allow(clippy::too_many_arguments)]
-    async fn registration_action(&self, actor: &Actor, id: i64, event: RegistrationEvent, expected_version: Option<i64>, new_payload: Option<(String, String)>, refs: &[FileRef], now: Timestamp) -> Result<Item> {
+    async fn registration_action(
+        &self,
+        actor: &Actor,
+        id: i64,
+        event: RegistrationEvent,
+        expected_version: Option<i64>,
+        new_payload: Option<(String, String)>,
+        refs: &[FileRef],
+        now: Timestamp,
+    ) -> Result<Item> {
         let mut tx = self.store.begin().await?;
         let mut it = load_item(tx.conn(), id).await?;
         let Some(kind) = kind_of(it.kind) else {
@@ -131,7 +242,13 @@ impl Engine {
         let g = load_graduate(tx.conn(), it.graduate_id).await?;
         check_own_cohort(tx.conn(), actor, &g).await?;
         let graduate = standing(tx.conn(), &g, actor, Some(it.id), now).await?;
-        let f = RegistrationFacts { kind, graduate_id: g.id, department_id: it.department_id, chain: it.chain, graduate };
+        let f = RegistrationFacts {
+            kind,
+            graduate_id: g.id,
+            department_id: it.department_id,
+            chain: it.chain,
+            graduate,
+        };
         let from = registration_state(&it)?;
         if event == RegistrationEvent::Submit && kind == RegistrationKind::OfflineTermination {
             self.check_offline_parent(tx.conn(), &it).await?;
@@ -157,11 +274,14 @@ impl Engine {
         if next == RegistrationState::Approved {
             match kind {
                 RegistrationKind::Paper => {
-                    let number = next_agreement_number(&mut tx, it.cohort, &it.education_level).await?;
+                    let number =
+                        next_agreement_number(&mut tx, it.cohort, &it.education_level).await?;
                     it.agreement_number = Some(number.clone());
                     cascade = serde_json::json!({ "agreement_number": number });
                 }
-                RegistrationKind::OfflineTermination => cascade = self.terminate_parent(&mut tx, &it, now).await?,
+                RegistrationKind::OfflineTermination => {
+                    cascade = self.terminate_parent(&mut tx, &it, now).await?
+                }
                 RegistrationKind::Destination => {}
             }
         }
@@ -173,15 +293,44 @@ impl Engine {
             RegistrationEvent::Submit => ("submit", "", String::new()),
             RegistrationEvent::Withdraw => ("withdraw", "", String::new()),
             RegistrationEvent::Edit => ("edit", "", String::new()),
-            RegistrationEvent::ReviewerEdit => ("reviewer_edit", level_at(f.chain, from.step()).map(|l| l.as_str()).unwrap_or(""), String::new()),
-            RegistrationEvent::Review(d) => (d.name(), level_at(f.chain, from.step()).map(|l| l.as_str()).unwrap_or(""), d.text().to_string()),
+            RegistrationEvent::ReviewerEdit => (
+                "reviewer_edit",
+                level_at(f.chain, from.step())
+                    .map(|l| l.as_str())
+                    .unwrap_or(""),
+                String::new(),
+            ),
+            RegistrationEvent::Review(d) => (
+                d.name(),
+                level_at(f.chain, from.step())
+                    .map(|l| l.as_str())
+                    .unwrap_or(""),
+                d.text().to_string(),
+            ),
             RegistrationEvent::Void => ("void", "", String::new()),
             RegistrationEvent::Terminate => ("terminate", "", String::new()),
         };
-        record(&mut tx, Entry { subject: item_subject(id), item_id: Some(id), actor, at: now, action, level, from_state: from.name(), to_state: next.name(), reason: &reason, changes }).await?;
+        record(
+            &mut tx,
+            Entry {
+                subject: item_subject(id),
+                item_id: Some(id),
+                actor,
+                at: now,
+                action,
+                level,
+                from_state: from.name(),
+                to_state: next.name(),
+                reason: &reason,
+                changes,
+            },
+        )
+        .await?;
         match &event {
             RegistrationEvent::Review(d) => {
-                let lvl = level_at(f.chain, from.step()).map(|l| l.label()).unwrap_or("");
+                let lvl = level_at(f.chain, from.step())
+                    .map(|l| l.label())
+                    .unwrap_or("");
                 let what = match kind {
                     RegistrationKind::Paper => "纸质协议登记",
                     RegistrationKind::Destination => "毕业去向登记",
@@ -189,14 +338,36 @@ impl Engine {
                 };
                 let body = match next {
                     RegistrationState::Approved => format!("{what}{lvl}通过，已生效。"),
-                    RegistrationState::UnderReview { .. } => format!("{what}{lvl}通过，进入下一级审核。"),
-                    RegistrationState::Returned => format!("{what}被{lvl}退回修改，原因：{}", d.text()),
+                    RegistrationState::UnderReview { .. } => {
+                        format!("{what}{lvl}通过，进入下一级审核。")
+                    }
+                    RegistrationState::Returned => {
+                        format!("{what}被{lvl}退回修改，原因：{}", d.text())
+                    }
                     _ => format!("{what}{lvl}未通过，原因：{}", d.text()),
                 };
-                notify(&mut tx, Recipient::Graduate(g.id), "review_result", &format!("{what}审核结果"), &body, Some(id), now).await?;
+                notify(
+                    &mut tx,
+                    Recipient::Graduate(g.id),
+                    "review_result",
+                    &format!("{what}审核结果"),
+                    &body,
+                    Some(id),
+                    now,
+                )
+                .await?;
             }
             RegistrationEvent::ReviewerEdit => {
-                notify_school_change(&mut tx, g.id, "record_modified", "审核老师修改了您的毕业去向登记", "审核老师在审核中修改了您的毕业去向类型或信息，请登录查看修改前后的内容。", Some(id), now).await?;
+                notify_school_change(
+                    &mut tx,
+                    g.id,
+                    "record_modified",
+                    "审核老师修改了您的毕业去向登记",
+                    "审核老师在审核中修改了您的毕业去向类型或信息，请登录查看修改前后的内容。",
+                    Some(id),
+                    now,
+                )
+                .await?;
             }
             _ => {}
         }
@@ -207,10 +378,19 @@ impl Engine {
     /// R-OFF: the parent must be an approved paper registration of the same graduate with no
     /// other open offline termination.
     async fn check_offline_parent(&self, c: &mut AnyConnection, it: &Item) -> Result<()> {
-        let parent_id = it.parent_id.ok_or_else(|| DomainError::internal("offline_parent"))?;
+        let parent_id = it
+            .parent_id
+            .ok_or_else(|| DomainError::internal("offline_parent"))?;
         let parent = load_item(&mut *c, parent_id).await?;
-        if parent.kind != ItemKind::Paper || parent.state != "approved" || parent.graduate_id != it.graduate_id {
-            return Err(DomainError::new(ErrorCode::InvalidState, "只有已生效的纸质协议可以申请线下解约", "Only an approved paper agreement can be terminated offline"));
+        if parent.kind != ItemKind::Paper
+            || parent.state != "approved"
+            || parent.graduate_id != it.graduate_id
+        {
+            return Err(DomainError::new(
+                ErrorCode::InvalidState,
+                "只有已生效的纸质协议可以申请线下解约",
+                "Only an approved paper agreement can be terminated offline",
+            ));
         }
         let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE kind = 'offline_termination' AND parent_id = $1 AND id <> $2 AND state IN ('submitted', 'under_review', 'returned')")
             .bind(parent_id)
@@ -219,28 +399,60 @@ impl Engine {
             .await
             .and_then(|r| sqlx::Row::try_get(&r, "n"))?;
         if open > 0 {
-            return Err(DomainError::new(ErrorCode::OpenTermination, "该协议已有进行中的解约申请", "This agreement already has an open termination request"));
+            return Err(DomainError::new(
+                ErrorCode::OpenTermination,
+                "该协议已有进行中的解约申请",
+                "This agreement already has an open termination request",
+            ));
         }
         Ok(())
     }
 
     /// R-OFF-02: an approved offline termination terminates its paper agreement.
-    async fn terminate_parent(&self, tx: &mut crate::store::Tx, it: &Item, now: Timestamp) -> Result<serde_json::Value> {
-        let parent_id = it.parent_id.ok_or_else(|| DomainError::internal("offline_parent"))?;
+    async fn terminate_parent(
+        &self,
+        tx: &mut crate::store::Tx,
+        it: &Item,
+        now: Timestamp,
+    ) -> Result<serde_json::Value> {
+        let parent_id = it
+            .parent_id
+            .ok_or_else(|| DomainError::internal("offline_parent"))?;
         let mut parent = load_item(tx.conn(), parent_id).await?;
         let from = registration_state(&parent)?;
         let g = load_graduate(tx.conn(), parent.graduate_id).await?;
-        let f = RegistrationFacts { kind: RegistrationKind::Paper, graduate_id: g.id, department_id: parent.department_id, chain: parent.chain, graduate: Default::default() };
-        let next = registration::transition(from, &RegistrationEvent::Terminate, &Actor::system(), &f, now)?;
+        let f = RegistrationFacts {
+            kind: RegistrationKind::Paper,
+            graduate_id: g.id,
+            department_id: parent.department_id,
+            chain: parent.chain,
+            graduate: Default::default(),
+        };
+        let next = registration::transition(
+            from,
+            &RegistrationEvent::Terminate,
+            &Actor::system(),
+            &f,
+            now,
+        )?;
         let version = parent.version;
         parent.state = next.name().into();
         parent.updated_at = now;
         save_item(tx, &parent, version).await?;
-        Ok(serde_json::json!({ "terminated": { "item_id": parent_id, "from": from.name(), "to": next.name() } }))
+        Ok(
+            serde_json::json!({ "terminated": { "item_id": parent_id, "from": from.name(), "to": next.name() } }),
+        )
     }
 
     /// R-PAPER-02: edit a draft or returned paper registration (scans replaced when given).
-    pub async fn edit_paper(&self, actor: &Actor, id: i64, input: &PaperInput, scans: Option<&[Upload]>, now: Timestamp) -> Result<()> {
+    pub async fn edit_paper(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &PaperInput,
+        scans: Option<&[Upload]>,
+        now: Timestamp,
+    ) -> Result<()> {
         let employer = input.employer.validate()?;
         let terms = input.terms.validate()?;
         let current: PaperPayload = {
@@ -255,25 +467,71 @@ impl Engine {
             Some(s) => self.write_uploads(s, true)?,
             None => (current.scans.clone(), Default::default()),
         };
-        let payload = serde_json::to_string(&PaperPayload { employer, terms, scans: refs.clone() })?;
-        self.registration_action(actor, id, RegistrationEvent::Edit, None, Some(("10".into(), payload)), &refs, now).await?;
+        let payload = serde_json::to_string(&PaperPayload {
+            employer,
+            terms,
+            scans: refs.clone(),
+        })?;
+        self.registration_action(
+            actor,
+            id,
+            RegistrationEvent::Edit,
+            None,
+            Some(("10".into(), payload)),
+            &refs,
+            now,
+        )
+        .await?;
         written.keep();
         Ok(())
     }
 
     /// R-DEST-01: edit a draft or returned destination (proofs replaced when given).
-    pub async fn edit_destination(&self, actor: &Actor, id: i64, input: &DestinationInput, proofs: Option<&[Upload]>, now: Timestamp) -> Result<()> {
-        self.change_destination(actor, id, None, input, proofs, RegistrationEvent::Edit, now).await
+    pub async fn edit_destination(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &DestinationInput,
+        proofs: Option<&[Upload]>,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.change_destination(actor, id, None, input, proofs, RegistrationEvent::Edit, now)
+            .await
     }
 
     /// R-DEST-03: a reviewer at the current level changes the type and fields during review; the
     /// change is kept (before/after) and the graduate notified in the app, by SMS and WeChat.
-    pub async fn reviewer_edit_destination(&self, actor: &Actor, id: i64, expected_version: i64, input: &DestinationInput, now: Timestamp) -> Result<()> {
-        self.change_destination(actor, id, Some(expected_version), input, None, RegistrationEvent::ReviewerEdit, now).await
+    pub async fn reviewer_edit_destination(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        input: &DestinationInput,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.change_destination(
+            actor,
+            id,
+            Some(expected_version),
+            input,
+            None,
+            RegistrationEvent::ReviewerEdit,
+            now,
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn change_destination(&self, actor: &Actor, id: i64, expected_version: Option<i64>, input: &DestinationInput, proofs: Option<&[Upload]>, event: RegistrationEvent, now: Timestamp) -> Result<()> {
+    async fn change_destination(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        input: &DestinationInput,
+        proofs: Option<&[Upload]>,
+        event: RegistrationEvent,
+        now: Timestamp,
+    ) -> Result<()> {
         let (g, current) = {
             let mut c = self.store.read().await?;
             let it = load_item(&mut c, id).await?;
@@ -289,34 +547,83 @@ impl Engine {
             Some(p) => self.write_uploads(p, t.proof_required)?,
             None => (current.proofs.clone(), Default::default()),
         };
-        let payload = serde_json::to_string(&DestinationPayload { type_id: t.id.clone(), fields, proofs: refs.clone() })?;
-        self.registration_action(actor, id, event, expected_version, Some((code, payload)), &refs, now).await?;
+        let payload = serde_json::to_string(&DestinationPayload {
+            type_id: t.id.clone(),
+            fields,
+            proofs: refs.clone(),
+        })?;
+        self.registration_action(
+            actor,
+            id,
+            event,
+            expected_version,
+            Some((code, payload)),
+            &refs,
+            now,
+        )
+        .await?;
         written.keep();
         Ok(())
     }
 
     /// Submits (or resubmits after a return) a registration.
     pub async fn submit_registration(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
-        self.registration_action(actor, id, RegistrationEvent::Submit, None, None, &[], now).await.map(|_| ())
+        self.registration_action(actor, id, RegistrationEvent::Submit, None, None, &[], now)
+            .await
+            .map(|_| ())
     }
 
     /// R-PAPER-02 / R-DEST-01 / R-OFF: withdraws before any reviewer has acted.
-    pub async fn withdraw_registration(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
-        self.registration_action(actor, id, RegistrationEvent::Withdraw, None, None, &[], now).await.map(|_| ())
+    pub async fn withdraw_registration(
+        &self,
+        actor: &Actor,
+        id: i64,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.registration_action(actor, id, RegistrationEvent::Withdraw, None, None, &[], now)
+            .await
+            .map(|_| ())
     }
 
     /// R-DEST-04: voids an approved destination at once, without review.
     pub async fn void_destination(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
-        self.registration_action(actor, id, RegistrationEvent::Void, None, None, &[], now).await.map(|_| ())
+        self.registration_action(actor, id, RegistrationEvent::Void, None, None, &[], now)
+            .await
+            .map(|_| ())
     }
 
-    pub(crate) async fn review_registration(&self, actor: &Actor, id: i64, expected_version: i64, d: ReviewDecision, now: Timestamp) -> Result<()> {
-        self.registration_action(actor, id, RegistrationEvent::Review(d), Some(expected_version), None, &[], now).await.map(|_| ())
+    pub(crate) async fn review_registration(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        d: ReviewDecision,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.registration_action(
+            actor,
+            id,
+            RegistrationEvent::Review(d),
+            Some(expected_version),
+            None,
+            &[],
+            now,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// R-OFF-01: the graduate asks the school to terminate an approved paper agreement, with a
     /// reason, an explanation (≤ 200 characters) and scans of the termination letter.
-    pub async fn request_offline_termination(&self, actor: &Actor, paper_id: i64, reason: &str, explanation: &str, scans: &[Upload], now: Timestamp) -> Result<i64> {
+    pub async fn request_offline_termination(
+        &self,
+        actor: &Actor,
+        paper_id: i64,
+        reason: &str,
+        explanation: &str,
+        scans: &[Upload],
+        now: Timestamp,
+    ) -> Result<i64> {
         let (reason, explanation) = validate_reason(reason, explanation, true)?;
         let (refs, written) = self.write_uploads(scans, true)?;
         {
@@ -326,29 +633,73 @@ impl Engine {
                 return Err(DomainError::not_found("协议", "Agreement"));
             }
         }
-        let payload = serde_json::to_string(&OfflineTerminationPayload { reason, explanation, scans: refs.clone() })?;
+        let payload = serde_json::to_string(&OfflineTerminationPayload {
+            reason,
+            explanation,
+            scans: refs.clone(),
+        })?;
         let mut tx = self.store.begin().await?;
         let parent = load_item(tx.conn(), paper_id).await?;
-        let probe = Item { id: -1, parent_id: Some(paper_id), ..parent.clone() };
+        let probe = Item {
+            id: -1,
+            parent_id: Some(paper_id),
+            ..parent.clone()
+        };
         self.check_offline_parent(tx.conn(), &probe).await?;
         let g = load_graduate(tx.conn(), parent.graduate_id).await?;
-        standing(tx.conn(), &g, actor, None, now).await?.require_can_act()?;
+        standing(tx.conn(), &g, actor, None, now)
+            .await?
+            .require_can_act()?;
         let cohort = load_cohort(tx.conn(), g.cohort).await?;
         register_files(&mut tx, &refs, now).await?;
         let id = crate::engine::insert_item(
             &mut tx,
-            &NewItem { kind: ItemKind::OfflineTermination, graduate: g, employer_id: None, parent_id: Some(paper_id), state: "submitted".into(), chain: cohort.chain, dest_code: String::new(), deadline: None, payload, submitted_at: now },
+            &NewItem {
+                kind: ItemKind::OfflineTermination,
+                graduate: g,
+                employer_id: None,
+                parent_id: Some(paper_id),
+                state: "submitted".into(),
+                chain: cohort.chain,
+                dest_code: String::new(),
+                deadline: None,
+                payload,
+                submitted_at: now,
+            },
             now,
         )
         .await?;
-        record(&mut tx, Entry { subject: item_subject(id), item_id: Some(id), actor, at: now, action: "request", level: "", from_state: "", to_state: "submitted", reason: "", changes: serde_json::json!({"agreement_item": paper_id}) }).await?;
+        record(
+            &mut tx,
+            Entry {
+                subject: item_subject(id),
+                item_id: Some(id),
+                actor,
+                at: now,
+                action: "request",
+                level: "",
+                from_state: "",
+                to_state: "submitted",
+                reason: "",
+                changes: serde_json::json!({"agreement_item": paper_id}),
+            },
+        )
+        .await?;
         tx.commit().await?;
         written.keep();
         Ok(id)
     }
 
     /// R-OFF-02: edits a returned offline termination (then resubmit).
-    pub async fn edit_offline_termination(&self, actor: &Actor, id: i64, reason: &str, explanation: &str, scans: Option<&[Upload]>, now: Timestamp) -> Result<()> {
+    pub async fn edit_offline_termination(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+        explanation: &str,
+        scans: Option<&[Upload]>,
+        now: Timestamp,
+    ) -> Result<()> {
         let (reason, explanation) = validate_reason(reason, explanation, true)?;
         let current: OfflineTerminationPayload = {
             let mut c = self.store.read().await?;
@@ -362,8 +713,21 @@ impl Engine {
             Some(s) => self.write_uploads(s, true)?,
             None => (current.scans.clone(), Default::default()),
         };
-        let payload = serde_json::to_string(&OfflineTerminationPayload { reason, explanation, scans: refs.clone() })?;
-        self.registration_action(actor, id, RegistrationEvent::Edit, None, Some((String::new(), payload)), &refs, now).await?;
+        let payload = serde_json::to_string(&OfflineTerminationPayload {
+            reason,
+            explanation,
+            scans: refs.clone(),
+        })?;
+        self.registration_action(
+            actor,
+            id,
+            RegistrationEvent::Edit,
+            None,
+            Some((String::new(), payload)),
+            &refs,
+            now,
+        )
+        .await?;
         written.keep();
         Ok(())
     }

@@ -52,13 +52,21 @@ impl Engine {
         let code = parse_school_code(&s.code)?;
         let contact = required_text("contact", "就业部门联系方式", &s.contact, 200)?;
         if s.departments.is_empty() {
-            return Err(DomainError::field("departments", "至少需要一个院系", "At least one department is required"));
+            return Err(DomainError::field(
+                "departments",
+                "至少需要一个院系",
+                "At least one department is required",
+            ));
         }
         let mut deps = Vec::new();
         for d in &s.departments {
             let d = required_text("department", "院系名称", d, 50)?;
             if deps.contains(&d) {
-                return Err(DomainError::field("department", format!("院系“{d}”重复"), "Duplicate department name"));
+                return Err(DomainError::field(
+                    "department",
+                    format!("院系“{d}”重复"),
+                    "Duplicate department name",
+                ));
             }
             deps.push(d);
         }
@@ -66,19 +74,31 @@ impl Engine {
         let admin_name = required_text("admin_name", "管理员姓名", &s.admin_name, 50)?;
         let login = crate::actions::accounts::parse_login(&s.admin_login)?;
         let mut tx = self.store.begin().await?;
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM school").fetch_one(tx.conn()).await?.try_get("n")?;
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM school")
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("n")?;
         if n > 0 {
-            return Err(DomainError::new(ErrorCode::Duplicate, "数据库中已有学校", "This database already holds a school"));
+            return Err(DomainError::new(
+                ErrorCode::Duplicate,
+                "数据库中已有学校",
+                "This database already holds a school",
+            ));
         }
-        sqlx::query("INSERT INTO school (id, name, code, contact, created_at) VALUES (1, $1, $2, $3, $4)")
-            .bind(&name)
-            .bind(&code)
-            .bind(&contact)
-            .bind(now)
-            .execute(tx.conn())
-            .await?;
+        sqlx::query(
+            "INSERT INTO school (id, name, code, contact, created_at) VALUES (1, $1, $2, $3, $4)",
+        )
+        .bind(&name)
+        .bind(&code)
+        .bind(&contact)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
         for d in &deps {
-            sqlx::query("INSERT INTO departments (name) VALUES ($1)").bind(d).execute(tx.conn()).await?;
+            sqlx::query("INSERT INTO departments (name) VALUES ($1)")
+                .bind(d)
+                .execute(tx.conn())
+                .await?;
         }
         let admin_id: i64 = sqlx::query(
             "INSERT INTO accounts (login, role, display_name, password_hash, created_at) VALUES ($1, 'school_admin', $2, $3, $4) RETURNING id",
@@ -90,7 +110,13 @@ impl Engine {
         .fetch_one(tx.conn())
         .await?
         .try_get("id")?;
-        let actor = Actor { account_id: Some(admin_id), role: Role::SchoolAdmin, graduate_id: None, employer_id: None, department_id: None };
+        let actor = Actor {
+            account_id: Some(admin_id),
+            role: Role::SchoolAdmin,
+            graduate_id: None,
+            employer_id: None,
+            department_id: None,
+        };
         record(
             &mut tx,
             Entry {
@@ -114,16 +140,34 @@ impl Engine {
     /// The departments, by id.
     pub async fn departments(&self) -> Result<Vec<Department>> {
         let mut c = self.store.read().await?;
-        let rows = sqlx::query("SELECT id, name FROM departments ORDER BY id").fetch_all(&mut *c).await?;
-        rows.iter().map(|r| Ok(Department { id: r.try_get("id")?, name: r.try_get("name")? })).collect()
+        let rows = sqlx::query("SELECT id, name FROM departments ORDER BY id")
+            .fetch_all(&mut *c)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Department {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
     }
 
     /// Adds a department (admin).
-    pub async fn add_department(&self, actor: &Actor, name: &str, now: Timestamp) -> Result<Department> {
+    pub async fn add_department(
+        &self,
+        actor: &Actor,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Department> {
         actor.require(actor.role == Role::SchoolAdmin)?;
         let name = required_text("department", "院系名称", name, 50)?;
         let mut tx = self.store.begin().await?;
-        let id: i64 = sqlx::query("INSERT INTO departments (name) VALUES ($1) RETURNING id").bind(&name).fetch_one(tx.conn()).await?.try_get("id")?;
+        let id: i64 = sqlx::query("INSERT INTO departments (name) VALUES ($1) RETURNING id")
+            .bind(&name)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("id")?;
         record(
             &mut tx,
             Entry {
@@ -145,14 +189,25 @@ impl Engine {
     }
 
     /// Creates or updates a cohort's settings (admin). A changed chain applies to later submissions.
-    pub async fn configure_cohort(&self, actor: &Actor, s: &CohortSettings, now: Timestamp) -> Result<Cohort> {
+    pub async fn configure_cohort(
+        &self,
+        actor: &Actor,
+        s: &CohortSettings,
+        now: Timestamp,
+    ) -> Result<Cohort> {
         actor.require(actor.role == Role::SchoolAdmin)?;
         let year = CohortYear::parse(s.year)?.get();
         if !(1..=30).contains(&s.invite_limit_days) {
-            return Err(DomainError::field("invite_limit_days", "邀请应约期限应为1至30天", "The invitation limit must be 1 to 30 days"));
+            return Err(DomainError::field(
+                "invite_limit_days",
+                "邀请应约期限应为1至30天",
+                "The invitation limit must be 1 to 30 days",
+            ));
         }
         let y = i32::try_from(year).unwrap_or(2026);
-        let changes_until = s.changes_until.unwrap_or_else(|| shanghai_time(y, 8, 31, 23, 59, 59));
+        let changes_until = s
+            .changes_until
+            .unwrap_or_else(|| shanghai_time(y, 8, 31, 23, 59, 59));
         let title = match &s.agreement_title {
             Some(t) => required_text("agreement_title", "协议书标题", t, 60)?,
             None => crate::reference::lists().agreement_title.clone(),
@@ -203,11 +258,29 @@ impl Engine {
     }
 
     /// R-MOD-01: opens or closes the module for a cohort (admin).
-    pub async fn set_module(&self, actor: &Actor, year: i64, open: bool, now: Timestamp) -> Result<Cohort> {
+    pub async fn set_module(
+        &self,
+        actor: &Actor,
+        year: i64,
+        open: bool,
+        now: Timestamp,
+    ) -> Result<Cohort> {
         let mut tx = self.store.begin().await?;
         let cohort = load_cohort(tx.conn(), year).await?;
-        let state = if cohort.module_open { ModuleState::Open } else { ModuleState::Closed };
-        let next = module::transition(state, if open { ModuleEvent::Open } else { ModuleEvent::Close }, actor)?;
+        let state = if cohort.module_open {
+            ModuleState::Open
+        } else {
+            ModuleState::Closed
+        };
+        let next = module::transition(
+            state,
+            if open {
+                ModuleEvent::Open
+            } else {
+                ModuleEvent::Close
+            },
+            actor,
+        )?;
         let done = sqlx::query("UPDATE cohorts SET module_open = $1, version = version + 1 WHERE year = $2 AND version = $3")
             .bind(i64::from(next == ModuleState::Open))
             .bind(year)
@@ -217,7 +290,13 @@ impl Engine {
         if done.rows_affected() != 1 {
             return Err(DomainError::already_reviewed());
         }
-        let name = |s: ModuleState| if s == ModuleState::Open { "open" } else { "closed" };
+        let name = |s: ModuleState| {
+            if s == ModuleState::Open {
+                "open"
+            } else {
+                "closed"
+            }
+        };
         record(
             &mut tx,
             Entry {

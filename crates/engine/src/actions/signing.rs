@@ -1,7 +1,10 @@
 //! Invitations and online signing (R-SIGN), the deadline sweep and its reminders.
 
 use crate::audit::Entry;
-use crate::engine::{item_subject, load_cohort, load_graduate, load_item, notify, record, save_item, standing, Engine, Graduate, Item, NewItem, Recipient, GRADUATE_SELECT};
+use crate::engine::{
+    item_subject, load_cohort, load_graduate, load_item, notify, record, save_item, standing,
+    Engine, Graduate, Item, NewItem, Recipient, GRADUATE_SELECT,
+};
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::model::{AgreementTerms, EmployerDetails, InvitationPayload, ItemKind};
 use crate::time::{end_of_day_after, format_shanghai, Timestamp};
@@ -18,7 +21,10 @@ pub enum GraduateLookup {
     /// Name + ID number.
     IdNumber { name: String, id_number: String },
     /// This school's student number (+ name, so a typo finds nobody rather than someone else).
-    StudentNumber { name: String, student_number: String },
+    StudentNumber {
+        name: String,
+        student_number: String,
+    },
 }
 
 /// An employer's invitation.
@@ -38,7 +44,10 @@ pub struct SweepReport {
 }
 
 /// Reads an employer's profile as the invitation's employer details.
-pub(crate) async fn employer_profile(c: &mut AnyConnection, employer_id: i64) -> Result<(EmployerDetails, bool)> {
+pub(crate) async fn employer_profile(
+    c: &mut AnyConnection,
+    employer_id: i64,
+) -> Result<(EmployerDetails, bool)> {
     let row = sqlx::query("SELECT name, credit_code, nature, industry, address, contact_person, contact_phone, approved, disabled FROM employers WHERE id = $1")
         .bind(employer_id)
         .fetch_optional(c)
@@ -63,18 +72,31 @@ pub(crate) async fn employer_profile(c: &mut AnyConnection, employer_id: i64) ->
 }
 
 /// Refuses an action by a graduate on the same person's record of another cohort (R-MOD-02).
-pub(crate) async fn check_own_cohort(c: &mut AnyConnection, actor: &Actor, g: &Graduate) -> Result<()> {
+pub(crate) async fn check_own_cohort(
+    c: &mut AnyConnection,
+    actor: &Actor,
+    g: &Graduate,
+) -> Result<()> {
     if actor.role != Role::Graduate || actor.graduate_id == Some(g.id) {
         return Ok(());
     }
     let own = load_graduate(c, actor.graduate_id.unwrap_or(-1)).await;
     match own {
-        Ok(o) if o.id_number == g.id_number => Err(DomainError::new(ErrorCode::ReadOnlyCohort, "往届记录只能查看，不能修改", "Records of an earlier cohort are read-only")),
+        Ok(o) if o.id_number == g.id_number => Err(DomainError::new(
+            ErrorCode::ReadOnlyCohort,
+            "往届记录只能查看，不能修改",
+            "Records of an earlier cohort are read-only",
+        )),
         _ => Err(DomainError::forbidden()),
     }
 }
 
-pub(crate) async fn signing_facts(c: &mut AnyConnection, it: &Item, actor: &Actor, now: Timestamp) -> Result<(Graduate, SigningFacts)> {
+pub(crate) async fn signing_facts(
+    c: &mut AnyConnection,
+    it: &Item,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<(Graduate, SigningFacts)> {
     let g = load_graduate(&mut *c, it.graduate_id).await?;
     check_own_cohort(&mut *c, actor, &g).await?;
     let st = standing(&mut *c, &g, actor, Some(it.id), now).await?;
@@ -90,7 +112,8 @@ pub(crate) async fn signing_facts(c: &mut AnyConnection, it: &Item, actor: &Acto
 }
 
 pub(crate) fn signing_state(it: &Item) -> Result<SigningState> {
-    SigningState::from_parts(&it.state, usize::try_from(it.step).unwrap_or(0)).ok_or_else(|| DomainError::internal("signing_state"))
+    SigningState::from_parts(&it.state, usize::try_from(it.step).unwrap_or(0))
+        .ok_or_else(|| DomainError::internal("signing_state"))
 }
 
 impl Engine {
@@ -99,9 +122,15 @@ impl Engine {
         actor.require(actor.role == Role::Employer && actor.employer_id.is_some())?;
         let employer_id = actor.employer_id.unwrap_or(-1);
         let terms = input.terms.validate()?;
-        let days = input.deadline_days.unwrap_or(crate::reference::lists().invitation_days_default);
+        let days = input
+            .deadline_days
+            .unwrap_or(crate::reference::lists().invitation_days_default);
         if days < 1 {
-            return Err(DomainError::field("deadline_days", "应约期限至少1天", "The response window is at least 1 day"));
+            return Err(DomainError::field(
+                "deadline_days",
+                "应约期限至少1天",
+                "The response window is at least 1 day",
+            ));
         }
         let mut tx = self.store.begin().await?;
         let g = find_graduate(tx.conn(), &input.graduate).await?;
@@ -124,7 +153,10 @@ impl Engine {
             max_deadline: end_of_day_after(now, cohort.invite_limit_days),
         };
         let state = signing::invite(actor, &facts, now)?;
-        let payload = serde_json::to_string(&InvitationPayload { employer: employer.clone(), terms })?;
+        let payload = serde_json::to_string(&InvitationPayload {
+            employer: employer.clone(),
+            terms,
+        })?;
         let id = crate::engine::insert_item(
             &mut tx,
             &NewItem {
@@ -142,13 +174,32 @@ impl Engine {
             now,
         )
         .await?;
-        record(&mut tx, Entry { subject: item_subject(id), item_id: Some(id), actor, at: now, action: "invite", level: "", from_state: "", to_state: state.name(), reason: "", changes: serde_json::json!({"deadline": facts.deadline}) }).await?;
+        record(
+            &mut tx,
+            Entry {
+                subject: item_subject(id),
+                item_id: Some(id),
+                actor,
+                at: now,
+                action: "invite",
+                level: "",
+                from_state: "",
+                to_state: state.name(),
+                reason: "",
+                changes: serde_json::json!({"deadline": facts.deadline}),
+            },
+        )
+        .await?;
         notify(
             &mut tx,
             Recipient::Graduate(g.id),
             "invitation_received",
             "收到签约邀请",
-            &format!("{}向您发出签约邀请，请在{}前应约。", employer.name, format_shanghai(facts.deadline)),
+            &format!(
+                "{}向您发出签约邀请，请在{}前应约。",
+                employer.name,
+                format_shanghai(facts.deadline)
+            ),
             Some(id),
             now,
         )
@@ -158,7 +209,14 @@ impl Engine {
     }
 
     /// Runs one signing event on an item inside one transaction.
-    async fn signing_action(&self, actor: &Actor, id: i64, event: SigningEvent, expected_version: Option<i64>, now: Timestamp) -> Result<Item> {
+    async fn signing_action(
+        &self,
+        actor: &Actor,
+        id: i64,
+        event: SigningEvent,
+        expected_version: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Item> {
         let mut tx = self.store.begin().await?;
         let mut it = load_item(tx.conn(), id).await?;
         if it.kind != ItemKind::Signing {
@@ -185,29 +243,115 @@ impl Engine {
             SigningEvent::Withdraw => ("withdraw", "", String::new()),
             SigningEvent::Expire => ("expire", "", String::new()),
             SigningEvent::Terminate => ("terminate", "", String::new()),
-            SigningEvent::Review(d) => (d.name(), crate::workflow::review::level_at(f.chain, from.step()).map(|l| l.as_str()).unwrap_or(""), d.text().to_string()),
+            SigningEvent::Review(d) => (
+                d.name(),
+                crate::workflow::review::level_at(f.chain, from.step())
+                    .map(|l| l.as_str())
+                    .unwrap_or(""),
+                d.text().to_string(),
+            ),
         };
         let mut changes = serde_json::Value::Null;
         if next == SigningState::Signed {
             changes = self.sign_agreement(&mut tx, &mut it, &g, now).await?;
         }
         save_item(&mut tx, &it, version).await?;
-        record(&mut tx, Entry { subject: item_subject(id), item_id: Some(id), actor, at: now, action, level, from_state: from.name(), to_state: next.name(), reason: &reason, changes }).await?;
+        record(
+            &mut tx,
+            Entry {
+                subject: item_subject(id),
+                item_id: Some(id),
+                actor,
+                at: now,
+                action,
+                level,
+                from_state: from.name(),
+                to_state: next.name(),
+                reason: &reason,
+                changes,
+            },
+        )
+        .await?;
         let employer = Recipient::Employer(it.employer_id.unwrap_or(-1));
         let graduate = Recipient::Graduate(g.id);
         match &event {
-            SigningEvent::Accept => notify(&mut tx, employer, "answer_received", "毕业生已接受签约邀请", &format!("{}已接受您的签约邀请，协议进入审核。", g.name), Some(id), now).await?,
-            SigningEvent::Reject => notify(&mut tx, employer, "answer_received", "毕业生已拒绝签约邀请", &format!("{}拒绝了您的签约邀请。", g.name), Some(id), now).await?,
-            SigningEvent::Withdraw => notify(&mut tx, graduate, "invitation_withdrawn", "签约邀请已撤销", "用人单位撤销了对您的签约邀请。", Some(id), now).await?,
+            SigningEvent::Accept => {
+                notify(
+                    &mut tx,
+                    employer,
+                    "answer_received",
+                    "毕业生已接受签约邀请",
+                    &format!("{}已接受您的签约邀请，协议进入审核。", g.name),
+                    Some(id),
+                    now,
+                )
+                .await?
+            }
+            SigningEvent::Reject => {
+                notify(
+                    &mut tx,
+                    employer,
+                    "answer_received",
+                    "毕业生已拒绝签约邀请",
+                    &format!("{}拒绝了您的签约邀请。", g.name),
+                    Some(id),
+                    now,
+                )
+                .await?
+            }
+            SigningEvent::Withdraw => {
+                notify(
+                    &mut tx,
+                    graduate,
+                    "invitation_withdrawn",
+                    "签约邀请已撤销",
+                    "用人单位撤销了对您的签约邀请。",
+                    Some(id),
+                    now,
+                )
+                .await?
+            }
             SigningEvent::Review(d) => {
-                let lvl = crate::workflow::review::level_at(f.chain, from.step()).map(|l| l.label()).unwrap_or("");
+                let lvl = crate::workflow::review::level_at(f.chain, from.step())
+                    .map(|l| l.label())
+                    .unwrap_or("");
                 let (title, body) = match next {
-                    SigningState::Signed => ("网签协议审核通过，签约成功".to_string(), format!("{lvl}通过，协议编号{}。", it.agreement_number.clone().unwrap_or_default())),
-                    SigningState::ReviewFailed => ("网签协议审核未通过".to_string(), format!("{lvl}未通过，原因：{}", d.text())),
-                    _ => (format!("网签协议{lvl}通过"), "已进入下一级审核。".to_string()),
+                    SigningState::Signed => (
+                        "网签协议审核通过，签约成功".to_string(),
+                        format!(
+                            "{lvl}通过，协议编号{}。",
+                            it.agreement_number.clone().unwrap_or_default()
+                        ),
+                    ),
+                    SigningState::ReviewFailed => (
+                        "网签协议审核未通过".to_string(),
+                        format!("{lvl}未通过，原因：{}", d.text()),
+                    ),
+                    _ => (
+                        format!("网签协议{lvl}通过"),
+                        "已进入下一级审核。".to_string(),
+                    ),
                 };
-                notify(&mut tx, graduate, "review_result", &title, &body, Some(id), now).await?;
-                notify(&mut tx, employer, "review_result", &title, &body, Some(id), now).await?;
+                notify(
+                    &mut tx,
+                    graduate,
+                    "review_result",
+                    &title,
+                    &body,
+                    Some(id),
+                    now,
+                )
+                .await?;
+                notify(
+                    &mut tx,
+                    employer,
+                    "review_result",
+                    &title,
+                    &body,
+                    Some(id),
+                    now,
+                )
+                .await?;
             }
             SigningEvent::Expire | SigningEvent::Terminate => {}
         }
@@ -217,21 +361,42 @@ impl Engine {
 
     /// R-SIGN-02/03/10: the graduate accepts before the deadline.
     pub async fn accept_invitation(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
-        self.signing_action(actor, id, SigningEvent::Accept, None, now).await.map(|_| ())
+        self.signing_action(actor, id, SigningEvent::Accept, None, now)
+            .await
+            .map(|_| ())
     }
 
     /// R-SIGN-02/03: the graduate rejects before the deadline.
     pub async fn reject_invitation(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
-        self.signing_action(actor, id, SigningEvent::Reject, None, now).await.map(|_| ())
+        self.signing_action(actor, id, SigningEvent::Reject, None, now)
+            .await
+            .map(|_| ())
     }
 
     /// The employer withdraws a pending invitation.
     pub async fn withdraw_invitation(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
-        self.signing_action(actor, id, SigningEvent::Withdraw, None, now).await.map(|_| ())
+        self.signing_action(actor, id, SigningEvent::Withdraw, None, now)
+            .await
+            .map(|_| ())
     }
 
-    pub(crate) async fn review_signing(&self, actor: &Actor, id: i64, expected_version: i64, d: crate::workflow::ReviewDecision, now: Timestamp) -> Result<()> {
-        self.signing_action(actor, id, SigningEvent::Review(d), Some(expected_version), now).await.map(|_| ())
+    pub(crate) async fn review_signing(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        d: crate::workflow::ReviewDecision,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.signing_action(
+            actor,
+            id,
+            SigningEvent::Review(d),
+            Some(expected_version),
+            now,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// R-SIGN-02 + R-NOTE-01: expires invitations whose deadline has passed and reminds graduates
@@ -249,10 +414,14 @@ impl Engine {
                 .collect::<std::result::Result<_, _>>()?
         };
         for id in due {
-            match self.signing_action(&Actor::system(), id, SigningEvent::Expire, None, now).await {
+            match self
+                .signing_action(&Actor::system(), id, SigningEvent::Expire, None, now)
+                .await
+            {
                 Ok(_) => report.expired += 1,
                 // Answered or withdrawn since the list was read: nothing to expire.
-                Err(e) if matches!(e.code, ErrorCode::InvalidState | ErrorCode::AlreadyReviewed) => {}
+                Err(e)
+                    if matches!(e.code, ErrorCode::InvalidState | ErrorCode::AlreadyReviewed) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -263,9 +432,28 @@ impl Engine {
             .fetch_all(tx.conn())
             .await?;
         for r in rows {
-            let (id, gid, deadline): (i64, i64, Option<i64>) = (r.try_get("id")?, r.try_get("graduate_id")?, r.try_get("deadline")?);
-            sqlx::query("UPDATE items SET reminded = 1 WHERE id = $1").bind(id).execute(tx.conn()).await?;
-            notify(&mut tx, Recipient::Graduate(gid), "invitation_expiring", "签约邀请即将截止", &format!("您有一份签约邀请将于{}截止，请及时应约。", format_shanghai(deadline.unwrap_or(now))), Some(id), now).await?;
+            let (id, gid, deadline): (i64, i64, Option<i64>) = (
+                r.try_get("id")?,
+                r.try_get("graduate_id")?,
+                r.try_get("deadline")?,
+            );
+            sqlx::query("UPDATE items SET reminded = 1 WHERE id = $1")
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            notify(
+                &mut tx,
+                Recipient::Graduate(gid),
+                "invitation_expiring",
+                "签约邀请即将截止",
+                &format!(
+                    "您有一份签约邀请将于{}截止，请及时应约。",
+                    format_shanghai(deadline.unwrap_or(now))
+                ),
+                Some(id),
+                now,
+            )
+            .await?;
             report.reminded += 1;
         }
         tx.commit().await?;
@@ -274,14 +462,29 @@ impl Engine {
 }
 
 async fn find_graduate(c: &mut AnyConnection, lookup: &GraduateLookup) -> Result<Graduate> {
-    let not_found = || DomainError::new(ErrorCode::NotFound, "未找到该毕业生，请核对姓名和证件号（或学号）", "No graduate found with that name and ID number (or student number)");
+    let not_found = || {
+        DomainError::new(
+            ErrorCode::NotFound,
+            "未找到该毕业生，请核对姓名和证件号（或学号）",
+            "No graduate found with that name and ID number (or student number)",
+        )
+    };
     let row = match lookup {
         GraduateLookup::IdNumber { name, id_number } => {
             let id = IdNumber::parse(id_number)?;
             let name = PersonName::parse(name)?;
-            sqlx::query(&format!("{GRADUATE_SELECT} WHERE g.id_number = $1 AND g.name = $2 ORDER BY g.cohort DESC")).bind(id.as_str()).bind(name.as_str()).fetch_optional(c).await?
+            sqlx::query(&format!(
+                "{GRADUATE_SELECT} WHERE g.id_number = $1 AND g.name = $2 ORDER BY g.cohort DESC"
+            ))
+            .bind(id.as_str())
+            .bind(name.as_str())
+            .fetch_optional(c)
+            .await?
         }
-        GraduateLookup::StudentNumber { name, student_number } => {
+        GraduateLookup::StudentNumber {
+            name,
+            student_number,
+        } => {
             let name = PersonName::parse(name)?;
             sqlx::query(&format!("{GRADUATE_SELECT} WHERE g.student_number = $1 AND g.name = $2 ORDER BY g.cohort DESC")).bind(student_number.trim()).bind(name.as_str()).fetch_optional(c).await?
         }

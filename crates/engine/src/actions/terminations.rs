@@ -2,18 +2,24 @@
 
 use crate::actions::signing::{check_own_cohort, signing_facts, signing_state};
 use crate::audit::Entry;
-use crate::engine::{item_subject, load_cohort, load_graduate, load_item, notify, record, save_item, standing, Engine, Item, NewItem, Recipient};
+use crate::engine::{
+    item_subject, load_cohort, load_graduate, load_item, notify, record, save_item, standing,
+    Engine, Item, NewItem, Recipient,
+};
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::model::{validate_reason, ItemKind, TerminationPayload};
 use crate::time::Timestamp;
 use crate::workflow::review::level_at;
 use crate::workflow::signing::{self, SigningEvent};
-use crate::workflow::termination::{self, Party, TerminationEvent, TerminationFacts, TerminationState};
+use crate::workflow::termination::{
+    self, Party, TerminationEvent, TerminationFacts, TerminationState,
+};
 use crate::workflow::{Actor, ReviewDecision, Role};
 use sqlx::Row;
 
 fn termination_state(it: &Item) -> Result<TerminationState> {
-    TerminationState::from_parts(&it.state, usize::try_from(it.step).unwrap_or(0)).ok_or_else(|| DomainError::internal("termination_state"))
+    TerminationState::from_parts(&it.state, usize::try_from(it.step).unwrap_or(0))
+        .ok_or_else(|| DomainError::internal("termination_state"))
 }
 
 fn payload(it: &Item) -> Result<TerminationPayload> {
@@ -22,7 +28,14 @@ fn payload(it: &Item) -> Result<TerminationPayload> {
 
 impl Engine {
     /// R-TERM-01: either party of a signed online agreement asks to terminate it.
-    pub async fn request_termination(&self, actor: &Actor, agreement_id: i64, reason: &str, explanation: &str, now: Timestamp) -> Result<i64> {
+    pub async fn request_termination(
+        &self,
+        actor: &Actor,
+        agreement_id: i64,
+        reason: &str,
+        explanation: &str,
+        now: Timestamp,
+    ) -> Result<i64> {
         let (reason, explanation) = validate_reason(reason, explanation, false)?;
         let mut tx = self.store.begin().await?;
         let agreement = load_item(tx.conn(), agreement_id).await?;
@@ -32,7 +45,9 @@ impl Engine {
         let g = load_graduate(tx.conn(), agreement.graduate_id).await?;
         let initiator = if actor.is_graduate(g.id) {
             check_own_cohort(tx.conn(), actor, &g).await?;
-            standing(tx.conn(), &g, actor, Some(agreement.id), now).await?.require_can_act()?;
+            standing(tx.conn(), &g, actor, Some(agreement.id), now)
+                .await?
+                .require_can_act()?;
             Party::Graduate
         } else if actor.is_employer(agreement.employer_id) {
             Party::Employer
@@ -41,7 +56,11 @@ impl Engine {
             return Err(DomainError::forbidden());
         };
         if agreement.state != "signed" {
-            return Err(DomainError::new(ErrorCode::InvalidState, "只有已签约（生效）的网签协议可以申请解约", "Only a signed online agreement can be terminated"));
+            return Err(DomainError::new(
+                ErrorCode::InvalidState,
+                "只有已签约（生效）的网签协议可以申请解约",
+                "Only a signed online agreement can be terminated",
+            ));
         }
         let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE kind = 'termination' AND parent_id = $1 AND state IN ('awaiting_counterparty', 'under_review')")
             .bind(agreement_id)
@@ -49,10 +68,19 @@ impl Engine {
             .await?
             .try_get("n")?;
         if open > 0 {
-            return Err(DomainError::new(ErrorCode::OpenTermination, "该协议已有进行中的解约申请（R-TERM-04）", "This agreement already has an open termination request"));
+            return Err(DomainError::new(
+                ErrorCode::OpenTermination,
+                "该协议已有进行中的解约申请（R-TERM-04）",
+                "This agreement already has an open termination request",
+            ));
         }
         let cohort = load_cohort(tx.conn(), g.cohort).await?;
-        let body = TerminationPayload { initiator, reason, explanation, agreement_number: agreement.agreement_number.clone().unwrap_or_default() };
+        let body = TerminationPayload {
+            initiator,
+            reason,
+            explanation,
+            agreement_number: agreement.agreement_number.clone().unwrap_or_default(),
+        };
         let id = crate::engine::insert_item(
             &mut tx,
             &NewItem {
@@ -72,15 +100,37 @@ impl Engine {
         .await?;
         record(&mut tx, Entry { subject: item_subject(id), item_id: Some(id), actor, at: now, action: "request", level: "", from_state: "", to_state: "awaiting_counterparty", reason: &body.reason, changes: serde_json::json!({"agreement_item": agreement_id, "initiator": initiator}) }).await?;
         let (to, who) = match initiator {
-            Party::Graduate => (Recipient::Employer(agreement.employer_id.unwrap_or(-1)), g.name.clone()),
+            Party::Graduate => (
+                Recipient::Employer(agreement.employer_id.unwrap_or(-1)),
+                g.name.clone(),
+            ),
             Party::Employer => (Recipient::Graduate(g.id), "用人单位".to_string()),
         };
-        notify(&mut tx, to, "termination_requested", "收到解约申请", &format!("{who}申请解除协议{}，原因：{}", body.agreement_number, body.reason), Some(id), now).await?;
+        notify(
+            &mut tx,
+            to,
+            "termination_requested",
+            "收到解约申请",
+            &format!(
+                "{who}申请解除协议{}，原因：{}",
+                body.agreement_number, body.reason
+            ),
+            Some(id),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    async fn termination_action(&self, actor: &Actor, id: i64, event: TerminationEvent, expected_version: Option<i64>, now: Timestamp) -> Result<()> {
+    async fn termination_action(
+        &self,
+        actor: &Actor,
+        id: i64,
+        event: TerminationEvent,
+        expected_version: Option<i64>,
+        now: Timestamp,
+    ) -> Result<()> {
         let mut tx = self.store.begin().await?;
         let mut it = load_item(tx.conn(), id).await?;
         if it.kind != ItemKind::Termination {
@@ -91,11 +141,24 @@ impl Engine {
         }
         let g = load_graduate(tx.conn(), it.graduate_id).await?;
         check_own_cohort(tx.conn(), actor, &g).await?;
-        if actor.is_graduate(g.id) && matches!(event, TerminationEvent::Accept | TerminationEvent::Refuse | TerminationEvent::Cancel) {
-            standing(tx.conn(), &g, actor, None, now).await?.require_can_act()?;
+        if actor.is_graduate(g.id)
+            && matches!(
+                event,
+                TerminationEvent::Accept | TerminationEvent::Refuse | TerminationEvent::Cancel
+            )
+        {
+            standing(tx.conn(), &g, actor, None, now)
+                .await?
+                .require_can_act()?;
         }
         let p = payload(&it)?;
-        let f = TerminationFacts { initiator: p.initiator, graduate_id: g.id, employer_id: it.employer_id.unwrap_or(-1), department_id: it.department_id, chain: it.chain };
+        let f = TerminationFacts {
+            initiator: p.initiator,
+            graduate_id: g.id,
+            employer_id: it.employer_id.unwrap_or(-1),
+            department_id: it.department_id,
+            chain: it.chain,
+        };
         let from = termination_state(&it)?;
         let next = termination::transition(from, &event, actor, &f, now)?;
         let version = it.version;
@@ -109,7 +172,9 @@ impl Engine {
         let mut changes = serde_json::Value::Null;
         if next == TerminationState::Approved {
             // R-TERM-03: approval terminates the agreement in the same transaction.
-            let parent_id = it.parent_id.ok_or_else(|| DomainError::internal("termination_parent"))?;
+            let parent_id = it
+                .parent_id
+                .ok_or_else(|| DomainError::internal("termination_parent"))?;
             let mut agreement = load_item(tx.conn(), parent_id).await?;
             let system = Actor::system();
             let (_, af) = signing_facts(tx.conn(), &agreement, &system, now).await?;
@@ -126,24 +191,93 @@ impl Engine {
             TerminationEvent::Accept => ("accept", "", String::new()),
             TerminationEvent::Refuse => ("refuse", "", String::new()),
             TerminationEvent::Cancel => ("cancel", "", String::new()),
-            TerminationEvent::Review(d) => (d.name(), level_at(f.chain, from.step()).map(|l| l.as_str()).unwrap_or(""), d.text().to_string()),
+            TerminationEvent::Review(d) => (
+                d.name(),
+                level_at(f.chain, from.step())
+                    .map(|l| l.as_str())
+                    .unwrap_or(""),
+                d.text().to_string(),
+            ),
         };
-        record(&mut tx, Entry { subject: item_subject(id), item_id: Some(id), actor, at: now, action, level, from_state: from.name(), to_state: next.name(), reason: &reason, changes }).await?;
+        record(
+            &mut tx,
+            Entry {
+                subject: item_subject(id),
+                item_id: Some(id),
+                actor,
+                at: now,
+                action,
+                level,
+                from_state: from.name(),
+                to_state: next.name(),
+                reason: &reason,
+                changes,
+            },
+        )
+        .await?;
         let employer = Recipient::Employer(f.employer_id);
         let graduate = Recipient::Graduate(g.id);
-        let initiator = if p.initiator == Party::Graduate { graduate } else { employer };
+        let initiator = if p.initiator == Party::Graduate {
+            graduate
+        } else {
+            employer
+        };
         match &event {
-            TerminationEvent::Accept => notify(&mut tx, initiator, "answer_received", "对方同意解约", "对方已同意解约，申请进入学校审核。", Some(id), now).await?,
-            TerminationEvent::Refuse => notify(&mut tx, initiator, "answer_received", "对方拒绝解约", "对方拒绝了解约申请，协议继续有效。", Some(id), now).await?,
+            TerminationEvent::Accept => {
+                notify(
+                    &mut tx,
+                    initiator,
+                    "answer_received",
+                    "对方同意解约",
+                    "对方已同意解约，申请进入学校审核。",
+                    Some(id),
+                    now,
+                )
+                .await?
+            }
+            TerminationEvent::Refuse => {
+                notify(
+                    &mut tx,
+                    initiator,
+                    "answer_received",
+                    "对方拒绝解约",
+                    "对方拒绝了解约申请，协议继续有效。",
+                    Some(id),
+                    now,
+                )
+                .await?
+            }
             TerminationEvent::Review(d) => {
-                let lvl = level_at(f.chain, from.step()).map(|l| l.label()).unwrap_or("");
+                let lvl = level_at(f.chain, from.step())
+                    .map(|l| l.label())
+                    .unwrap_or("");
                 let body = match next {
                     TerminationState::Approved => format!("解约申请{lvl}通过，协议已解除。"),
-                    TerminationState::ReviewFailed => format!("解约申请{lvl}未通过，协议继续有效。原因：{}", d.text()),
+                    TerminationState::ReviewFailed => {
+                        format!("解约申请{lvl}未通过，协议继续有效。原因：{}", d.text())
+                    }
                     _ => format!("解约申请{lvl}通过，进入下一级审核。"),
                 };
-                notify(&mut tx, graduate, "review_result", "解约审核结果", &body, Some(id), now).await?;
-                notify(&mut tx, employer, "review_result", "解约审核结果", &body, Some(id), now).await?;
+                notify(
+                    &mut tx,
+                    graduate,
+                    "review_result",
+                    "解约审核结果",
+                    &body,
+                    Some(id),
+                    now,
+                )
+                .await?;
+                notify(
+                    &mut tx,
+                    employer,
+                    "review_result",
+                    "解约审核结果",
+                    &body,
+                    Some(id),
+                    now,
+                )
+                .await?;
             }
             TerminationEvent::Cancel => {}
         }
@@ -152,18 +286,43 @@ impl Engine {
     }
 
     /// R-TERM-02: the other party accepts (`true`) or refuses.
-    pub async fn answer_termination(&self, actor: &Actor, id: i64, accept: bool, now: Timestamp) -> Result<()> {
-        self.termination_action(actor, id, if accept { TerminationEvent::Accept } else { TerminationEvent::Refuse }, None, now).await
+    pub async fn answer_termination(
+        &self,
+        actor: &Actor,
+        id: i64,
+        accept: bool,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.termination_action(
+            actor,
+            id,
+            if accept {
+                TerminationEvent::Accept
+            } else {
+                TerminationEvent::Refuse
+            },
+            None,
+            now,
+        )
+        .await
     }
 
     /// The initiator cancels while the counterparty has not answered.
     pub async fn cancel_termination(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
-        self.termination_action(actor, id, TerminationEvent::Cancel, None, now).await
+        self.termination_action(actor, id, TerminationEvent::Cancel, None, now)
+            .await
     }
 
     /// R-REV: a reviewer decides on any reviewed item at their level. `expected_version` is the
     /// version the reviewer saw; if another decision came first the answer is "already reviewed".
-    pub async fn review(&self, actor: &Actor, id: i64, expected_version: i64, decision: ReviewDecision, now: Timestamp) -> Result<()> {
+    pub async fn review(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        decision: ReviewDecision,
+        now: Timestamp,
+    ) -> Result<()> {
         if !matches!(actor.role, Role::DepartmentReviewer | Role::SchoolReviewer) {
             return Err(DomainError::forbidden());
         }
@@ -172,9 +331,24 @@ impl Engine {
             load_item(&mut c, id).await?.kind
         };
         match kind {
-            ItemKind::Signing => self.review_signing(actor, id, expected_version, decision, now).await,
-            ItemKind::Termination => self.termination_action(actor, id, TerminationEvent::Review(decision), Some(expected_version), now).await,
-            ItemKind::Paper | ItemKind::Destination | ItemKind::OfflineTermination => self.review_registration(actor, id, expected_version, decision, now).await,
+            ItemKind::Signing => {
+                self.review_signing(actor, id, expected_version, decision, now)
+                    .await
+            }
+            ItemKind::Termination => {
+                self.termination_action(
+                    actor,
+                    id,
+                    TerminationEvent::Review(decision),
+                    Some(expected_version),
+                    now,
+                )
+                .await
+            }
+            ItemKind::Paper | ItemKind::Destination | ItemKind::OfflineTermination => {
+                self.review_registration(actor, id, expected_version, decision, now)
+                    .await
+            }
         }
     }
 }

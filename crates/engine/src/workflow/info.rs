@@ -17,10 +17,19 @@ pub enum InfoEvent {
 }
 
 /// `graduate_id` is the record the confirmation is for.
-pub fn transition(state: InfoState, event: InfoEvent, actor: &Actor, graduate_id: i64) -> Result<InfoState> {
+pub fn transition(
+    state: InfoState,
+    event: InfoEvent,
+    actor: &Actor,
+    graduate_id: i64,
+) -> Result<InfoState> {
     actor.require(actor.is_graduate(graduate_id))?;
     match (state, event) {
         (InfoState::Unconfirmed, InfoEvent::Confirm) => Ok(InfoState::Confirmed),
-        (InfoState::Confirmed, InfoEvent::Confirm) => Err(DomainError::new(ErrorCode::InvalidState, "基本信息已确认", "Basic info is already confirmed")),
+        (InfoState::Confirmed, InfoEvent::Confirm) => Err(DomainError::new(
+            ErrorCode::InvalidState,
+            "基本信息已确认",
+            "Basic info is already confirmed",
+        )),
     }
 }

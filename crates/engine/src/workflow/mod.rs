@@ -37,9 +37,16 @@ impl Role {
         }
     }
     pub fn parse(s: &str) -> Option<Role> {
-        [Role::Graduate, Role::Employer, Role::DepartmentReviewer, Role::SchoolReviewer, Role::SchoolAdmin, Role::System]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            Role::Graduate,
+            Role::Employer,
+            Role::DepartmentReviewer,
+            Role::SchoolReviewer,
+            Role::SchoolAdmin,
+            Role::System,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 }
 
@@ -56,7 +63,13 @@ pub struct Actor {
 impl Actor {
     /// The deadline sweep and cascades.
     pub fn system() -> Actor {
-        Actor { account_id: None, role: Role::System, graduate_id: None, employer_id: None, department_id: None }
+        Actor {
+            account_id: None,
+            role: Role::System,
+            graduate_id: None,
+            employer_id: None,
+            department_id: None,
+        }
     }
     pub fn is_graduate(&self, graduate_id: i64) -> bool {
         self.role == Role::Graduate && self.graduate_id == Some(graduate_id)
@@ -125,7 +138,11 @@ impl ReviewChain {
             "department" | "院系" => Ok(ReviewChain::Department),
             "school" | "学校" => Ok(ReviewChain::School),
             "both" | "院系+学校" => Ok(ReviewChain::Both),
-            _ => Err(DomainError::field("chain", "审核链应为 department、school 或 both", "Review chain must be department, school or both")),
+            _ => Err(DomainError::field(
+                "chain",
+                "审核链应为 department、school 或 both",
+                "Review chain must be department, school or both",
+            )),
         }
     }
 }
@@ -188,10 +205,18 @@ impl GraduateStanding {
     /// The gate every graduate workflow action passes first (R-INFO-01, R-MOD-01, R-MOD-02).
     pub fn require_can_act(&self) -> Result<()> {
         if !self.current_cohort {
-            return Err(DomainError::new(ErrorCode::ReadOnlyCohort, "往届记录只能查看，不能修改", "Records of an earlier cohort are read-only"));
+            return Err(DomainError::new(
+                ErrorCode::ReadOnlyCohort,
+                "往届记录只能查看，不能修改",
+                "Records of an earlier cohort are read-only",
+            ));
         }
         if !self.confirmed {
-            return Err(DomainError::new(ErrorCode::InfoNotConfirmed, "请先确认基本信息（信息确认无误，进入系统）", "Confirm your basic info first"));
+            return Err(DomainError::new(
+                ErrorCode::InfoNotConfirmed,
+                "请先确认基本信息（信息确认无误，进入系统）",
+                "Confirm your basic info first",
+            ));
         }
         if !self.module_open {
             return Err(module_closed());
@@ -210,7 +235,11 @@ impl GraduateStanding {
     /// R-RULES-03: graduates' changes after the cohort's change deadline need the school.
     pub fn require_changes_open(&self) -> Result<()> {
         if self.changes_closed {
-            Err(DomainError::new(ErrorCode::ChangesClosed, "已过本届去向变更截止日期，请联系学校就业部门", "The cohort's change deadline has passed; contact the school's employment office"))
+            Err(DomainError::new(
+                ErrorCode::ChangesClosed,
+                "已过本届去向变更截止日期，请联系学校就业部门",
+                "The cohort's change deadline has passed; contact the school's employment office",
+            ))
         } else {
             Ok(())
         }
@@ -218,15 +247,32 @@ impl GraduateStanding {
 }
 
 pub fn module_closed() -> DomainError {
-    DomainError::new(ErrorCode::ModuleClosed, "学校尚未开放本届“毕业去向登记与网签”模块", "The school has not opened the destination registration module for this cohort")
+    DomainError::new(
+        ErrorCode::ModuleClosed,
+        "学校尚未开放本届“毕业去向登记与网签”模块",
+        "The school has not opened the destination registration module for this cohort",
+    )
 }
 
 pub fn one_destination(a: ActiveDestination) -> DomainError {
     let (zh, en) = match a {
-        ActiveDestination::OnlineAgreement => ("已有网签协议（审核中或已生效），请先解约", "an online agreement is under review or signed; terminate it first"),
-        ActiveDestination::PaperAgreement => ("已有纸质协议登记（审核中或已生效），请先撤回或解约", "a paper agreement registration is pending or approved; withdraw or terminate it first"),
-        ActiveDestination::OtherDestination => ("已有其他去向登记（审核中或已生效），请先撤回或作废", "another destination is pending or approved; withdraw or void it first"),
+        ActiveDestination::OnlineAgreement => (
+            "已有网签协议（审核中或已生效），请先解约",
+            "an online agreement is under review or signed; terminate it first",
+        ),
+        ActiveDestination::PaperAgreement => (
+            "已有纸质协议登记（审核中或已生效），请先撤回或解约",
+            "a paper agreement registration is pending or approved; withdraw or terminate it first",
+        ),
+        ActiveDestination::OtherDestination => (
+            "已有其他去向登记（审核中或已生效），请先撤回或作废",
+            "another destination is pending or approved; withdraw or void it first",
+        ),
     };
-    DomainError::new(ErrorCode::OneDestination, format!("每人同一时间只能有一个毕业去向：{zh}"), format!("One destination at a time: {en}"))
-        .with_details(serde_json::json!({ "active": a }))
+    DomainError::new(
+        ErrorCode::OneDestination,
+        format!("每人同一时间只能有一个毕业去向：{zh}"),
+        format!("One destination at a time: {en}"),
+    )
+    .with_details(serde_json::json!({ "active": a }))
 }

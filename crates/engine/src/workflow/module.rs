@@ -22,7 +22,15 @@ pub fn transition(state: ModuleState, event: ModuleEvent, actor: &Actor) -> Resu
     match (state, event) {
         (ModuleState::Closed, ModuleEvent::Open) => Ok(ModuleState::Open),
         (ModuleState::Open, ModuleEvent::Close) => Ok(ModuleState::Closed),
-        (ModuleState::Open, ModuleEvent::Open) => Err(DomainError::new(ErrorCode::InvalidState, "模块已开放", "The module is already open")),
-        (ModuleState::Closed, ModuleEvent::Close) => Err(DomainError::new(ErrorCode::InvalidState, "模块已关闭", "The module is already closed")),
+        (ModuleState::Open, ModuleEvent::Open) => Err(DomainError::new(
+            ErrorCode::InvalidState,
+            "模块已开放",
+            "The module is already open",
+        )),
+        (ModuleState::Closed, ModuleEvent::Close) => Err(DomainError::new(
+            ErrorCode::InvalidState,
+            "模块已关闭",
+            "The module is already closed",
+        )),
     }
 }

@@ -68,10 +68,18 @@ impl RegistrationState {
     }
     /// Pending or effective: counts for R-ONE-01 (paper and destination).
     pub fn is_active(self) -> bool {
-        matches!(self, RegistrationState::Submitted | RegistrationState::UnderReview { .. } | RegistrationState::Approved)
+        matches!(
+            self,
+            RegistrationState::Submitted
+                | RegistrationState::UnderReview { .. }
+                | RegistrationState::Approved
+        )
     }
     pub fn in_review(self) -> bool {
-        matches!(self, RegistrationState::Submitted | RegistrationState::UnderReview { .. })
+        matches!(
+            self,
+            RegistrationState::Submitted | RegistrationState::UnderReview { .. }
+        )
     }
 }
 
@@ -102,7 +110,13 @@ pub struct RegistrationFacts {
 
 /// `now` is part of every workflow's signature; registrations have no deadline of their own
 /// (the cohort's change deadline arrives through `f.graduate.changes_closed`).
-pub fn transition(state: RegistrationState, event: &RegistrationEvent, actor: &Actor, f: &RegistrationFacts, _now: crate::time::Timestamp) -> Result<RegistrationState> {
+pub fn transition(
+    state: RegistrationState,
+    event: &RegistrationEvent,
+    actor: &Actor,
+    f: &RegistrationFacts,
+    _now: crate::time::Timestamp,
+) -> Result<RegistrationState> {
     use RegistrationEvent as E;
     use RegistrationState as S;
     let graduate_gate = || -> Result<()> {
@@ -129,7 +143,11 @@ pub fn transition(state: RegistrationState, event: &RegistrationEvent, actor: &A
                 return Err(DomainError::invalid_state(state.name()));
             }
             f.graduate.require_changes_open()?;
-            Ok(if f.kind == RegistrationKind::OfflineTermination { S::Withdrawn } else { S::Draft })
+            Ok(if f.kind == RegistrationKind::OfflineTermination {
+                S::Withdrawn
+            } else {
+                S::Draft
+            })
         }
         E::Edit => {
             graduate_gate()?;
@@ -152,12 +170,21 @@ pub fn transition(state: RegistrationState, event: &RegistrationEvent, actor: &A
             if !state.in_review() {
                 return Err(DomainError::invalid_state(state.name()));
             }
-            Ok(match review_step(actor, f.chain, state.step(), f.department_id, decision, true)? {
-                ReviewOutcome::Advanced(next) => S::UnderReview { step: next },
-                ReviewOutcome::Completed => S::Approved,
-                ReviewOutcome::Returned => S::Returned,
-                ReviewOutcome::Rejected => S::Rejected,
-            })
+            Ok(
+                match review_step(
+                    actor,
+                    f.chain,
+                    state.step(),
+                    f.department_id,
+                    decision,
+                    true,
+                )? {
+                    ReviewOutcome::Advanced(next) => S::UnderReview { step: next },
+                    ReviewOutcome::Completed => S::Approved,
+                    ReviewOutcome::Returned => S::Returned,
+                    ReviewOutcome::Rejected => S::Rejected,
+                },
+            )
         }
         E::Void => {
             graduate_gate()?;

@@ -25,7 +25,9 @@ pub fn level_at(chain: ReviewChain, step: usize) -> Option<Level> {
 /// May this actor decide at `step` for an item of `department_id`?
 pub fn may_review(actor: &Actor, chain: ReviewChain, step: usize, department_id: i64) -> bool {
     match (level_at(chain, step), actor.role) {
-        (Some(Level::Department), Role::DepartmentReviewer) => actor.department_id == Some(department_id),
+        (Some(Level::Department), Role::DepartmentReviewer) => {
+            actor.department_id == Some(department_id)
+        }
         (Some(Level::School), Role::SchoolReviewer) => true,
         _ => false,
     }
@@ -33,15 +35,26 @@ pub fn may_review(actor: &Actor, chain: ReviewChain, step: usize, department_id:
 
 /// Decides one review step. `allow_return` is false for online signing and termination, which
 /// DOMAIN.md reviews by approve or reject only.
-pub fn review_step(actor: &Actor, chain: ReviewChain, step: usize, department_id: i64, decision: &ReviewDecision, allow_return: bool) -> Result<ReviewOutcome> {
+pub fn review_step(
+    actor: &Actor,
+    chain: ReviewChain,
+    step: usize,
+    department_id: i64,
+    decision: &ReviewDecision,
+    allow_return: bool,
+) -> Result<ReviewOutcome> {
     if !matches!(actor.role, Role::DepartmentReviewer | Role::SchoolReviewer) {
         return Err(DomainError::forbidden());
     }
     if !may_review(actor, chain, step, department_id) {
         let level = level_at(chain, step).map(Level::label).unwrap_or("-");
-        return Err(DomainError::forbidden().with_details(serde_json::json!({ "awaiting_level": level })));
+        return Err(
+            DomainError::forbidden().with_details(serde_json::json!({ "awaiting_level": level }))
+        );
     }
-    let text = Explanation::parse(decision.text()).map_err(|e| e.with_details(serde_json::json!({"field": "reason", "max": Explanation::MAX})))?;
+    let text = Explanation::parse(decision.text()).map_err(|e| {
+        e.with_details(serde_json::json!({"field": "reason", "max": Explanation::MAX}))
+    })?;
     match decision {
         ReviewDecision::Approve { .. } => {
             if step + 1 < chain.levels().len() {
@@ -51,11 +64,17 @@ pub fn review_step(actor: &Actor, chain: ReviewChain, step: usize, department_id
             }
         }
         ReviewDecision::Return { .. } | ReviewDecision::Reject { .. } if text.is_empty() => {
-            Err(DomainError::field("reason", "退回或不通过必须填写原因", "Return and rejection need a reason"))
+            Err(DomainError::field(
+                "reason",
+                "退回或不通过必须填写原因",
+                "Return and rejection need a reason",
+            ))
         }
-        ReviewDecision::Return { .. } if !allow_return => {
-            Err(DomainError::field("decision", "此类事项只能审核通过或不通过", "This kind of item can only be approved or rejected"))
-        }
+        ReviewDecision::Return { .. } if !allow_return => Err(DomainError::field(
+            "decision",
+            "此类事项只能审核通过或不通过",
+            "This kind of item can only be approved or rejected",
+        )),
         ReviewDecision::Return { .. } => Ok(ReviewOutcome::Returned),
         ReviewDecision::Reject { .. } => Ok(ReviewOutcome::Rejected),
     }

@@ -55,7 +55,10 @@ impl SigningState {
     }
     /// Counts for R-ONE-01: accepted and not failed or terminated.
     pub fn is_active(self) -> bool {
-        matches!(self, SigningState::UnderReview { .. } | SigningState::Signed)
+        matches!(
+            self,
+            SigningState::UnderReview { .. } | SigningState::Signed
+        )
     }
 }
 
@@ -82,7 +85,11 @@ pub struct SigningFacts {
 }
 
 fn expired() -> DomainError {
-    DomainError::new(ErrorCode::Expired, "已过应约截止时间，不能再应约或拒绝", "The response deadline has passed; the invitation can no longer be answered")
+    DomainError::new(
+        ErrorCode::Expired,
+        "已过应约截止时间，不能再应约或拒绝",
+        "The response deadline has passed; the invitation can no longer be answered",
+    )
 }
 
 fn signing_locked() -> DomainError {
@@ -90,7 +97,13 @@ fn signing_locked() -> DomainError {
 }
 
 /// The pure transition of the signing workflow.
-pub fn transition(state: SigningState, event: &SigningEvent, actor: &Actor, f: &SigningFacts, now: Timestamp) -> Result<SigningState> {
+pub fn transition(
+    state: SigningState,
+    event: &SigningEvent,
+    actor: &Actor,
+    f: &SigningFacts,
+    now: Timestamp,
+) -> Result<SigningState> {
     use SigningEvent as E;
     use SigningState as S;
     match event {
@@ -101,7 +114,11 @@ pub fn transition(state: SigningState, event: &SigningEvent, actor: &Actor, f: &
                 return Err(directed());
             }
             if state != S::Pending {
-                return Err(if state == S::Expired { expired() } else { DomainError::invalid_state(state.name()) });
+                return Err(if state == S::Expired {
+                    expired()
+                } else {
+                    DomainError::invalid_state(state.name())
+                });
             }
             if now >= f.deadline {
                 return Err(expired());
@@ -136,11 +153,13 @@ pub fn transition(state: SigningState, event: &SigningEvent, actor: &Actor, f: &
             let S::UnderReview { step } = state else {
                 return Err(DomainError::invalid_state(state.name()));
             };
-            Ok(match review_step(actor, f.chain, step, f.department_id, decision, false)? {
-                ReviewOutcome::Advanced(next) => S::UnderReview { step: next },
-                ReviewOutcome::Completed => S::Signed,
-                ReviewOutcome::Returned | ReviewOutcome::Rejected => S::ReviewFailed,
-            })
+            Ok(
+                match review_step(actor, f.chain, step, f.department_id, decision, false)? {
+                    ReviewOutcome::Advanced(next) => S::UnderReview { step: next },
+                    ReviewOutcome::Completed => S::Signed,
+                    ReviewOutcome::Returned | ReviewOutcome::Rejected => S::ReviewFailed,
+                },
+            )
         }
         E::Terminate => {
             actor.require(actor.role == Role::System)?;
@@ -172,7 +191,11 @@ pub struct InviteFacts {
 pub fn invite(actor: &Actor, f: &InviteFacts, now: Timestamp) -> Result<SigningState> {
     actor.require(actor.is_employer(Some(f.employer_id)))?;
     if !f.employer_approved {
-        return Err(DomainError::new(ErrorCode::EmployerNotApproved, "单位注册尚未经学校审核通过，暂不能发起签约邀请", "The employer's sign-up is not approved by the school yet"));
+        return Err(DomainError::new(
+            ErrorCode::EmployerNotApproved,
+            "单位注册尚未经学校审核通过，暂不能发起签约邀请",
+            "The employer's sign-up is not approved by the school yet",
+        ));
     }
     if !f.module_open {
         return Err(super::module_closed());
@@ -181,10 +204,18 @@ pub fn invite(actor: &Actor, f: &InviteFacts, now: Timestamp) -> Result<SigningS
         return Err(directed());
     }
     if f.pending_from_same_employer {
-        return Err(DomainError::new(ErrorCode::DuplicateInvitation, "已向该毕业生发出邀请且对方尚未答复，不能重复邀请", "A pending invitation to this graduate already exists"));
+        return Err(DomainError::new(
+            ErrorCode::DuplicateInvitation,
+            "已向该毕业生发出邀请且对方尚未答复，不能重复邀请",
+            "A pending invitation to this graduate already exists",
+        ));
     }
     if f.deadline <= now || f.deadline > f.max_deadline {
-        return Err(DomainError::field("deadline", "应约截止时间须晚于当前时间且不超过学校允许的期限", "The response deadline must be in the future and within the school's limit"));
+        return Err(DomainError::field(
+            "deadline",
+            "应约截止时间须晚于当前时间且不超过学校允许的期限",
+            "The response deadline must be in the future and within the school's limit",
+        ));
     }
     Ok(SigningState::Pending)
 }

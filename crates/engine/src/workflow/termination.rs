@@ -55,7 +55,10 @@ impl TerminationState {
     }
     /// R-TERM-04: an open request blocks a second one.
     pub fn is_open(self) -> bool {
-        matches!(self, TerminationState::AwaitingCounterparty | TerminationState::UnderReview { .. })
+        matches!(
+            self,
+            TerminationState::AwaitingCounterparty | TerminationState::UnderReview { .. }
+        )
     }
 }
 
@@ -90,19 +93,33 @@ fn party_of(actor: &Actor, f: &TerminationFacts) -> Option<Party> {
 }
 
 /// R-TERM-02: no deadline, so `now` is unused; it stays for the common workflow signature.
-pub fn transition(state: TerminationState, event: &TerminationEvent, actor: &Actor, f: &TerminationFacts, _now: crate::time::Timestamp) -> Result<TerminationState> {
+pub fn transition(
+    state: TerminationState,
+    event: &TerminationEvent,
+    actor: &Actor,
+    f: &TerminationFacts,
+    _now: crate::time::Timestamp,
+) -> Result<TerminationState> {
     use TerminationEvent as E;
     use TerminationState as S;
     match event {
         E::Accept | E::Refuse => {
             let party = party_of(actor, f).ok_or_else(DomainError::forbidden)?;
             if party == f.initiator {
-                return Err(DomainError::new(ErrorCode::Forbidden, "解约申请须由对方答复", "Only the other party can answer a termination request"));
+                return Err(DomainError::new(
+                    ErrorCode::Forbidden,
+                    "解约申请须由对方答复",
+                    "Only the other party can answer a termination request",
+                ));
             }
             if state != S::AwaitingCounterparty {
                 return Err(DomainError::invalid_state(state.name()));
             }
-            Ok(if *event == E::Accept { S::UnderReview { step: 0 } } else { S::CounterpartyRefused })
+            Ok(if *event == E::Accept {
+                S::UnderReview { step: 0 }
+            } else {
+                S::CounterpartyRefused
+            })
         }
         E::Cancel => {
             if party_of(actor, f) != Some(f.initiator) {
@@ -120,11 +137,13 @@ pub fn transition(state: TerminationState, event: &TerminationEvent, actor: &Act
             if actor.role == Role::System {
                 return Err(DomainError::forbidden());
             }
-            Ok(match review_step(actor, f.chain, step, f.department_id, decision, false)? {
-                ReviewOutcome::Advanced(next) => S::UnderReview { step: next },
-                ReviewOutcome::Completed => S::Approved,
-                ReviewOutcome::Returned | ReviewOutcome::Rejected => S::ReviewFailed,
-            })
+            Ok(
+                match review_step(actor, f.chain, step, f.department_id, decision, false)? {
+                    ReviewOutcome::Advanced(next) => S::UnderReview { step: next },
+                    ReviewOutcome::Completed => S::Approved,
+                    ReviewOutcome::Returned | ReviewOutcome::Rejected => S::ReviewFailed,
+                },
+            )
         }
     }
 }

@@ -36,14 +36,26 @@ pub async fn fresh_db(backend: Backend) -> (String, Option<tempfile::TempDir>) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
-            (dir.path().join("gradsign.db").display().to_string(), Some(dir))
+            (
+                dir.path().join("gradsign.db").display().to_string(),
+                Some(dir),
+            )
         }
         Backend::Postgres => {
             let admin = std::env::var("GRADSIGN_TEST_PG").expect("GRADSIGN_TEST_PG is not set: run the tests through scripts/test.sh, which starts a PostgreSQL server");
-            let name = format!("t_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), rand_suffix());
+            let name = format!(
+                "t_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst),
+                rand_suffix()
+            );
             sqlx::any::install_default_drivers();
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
-            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .unwrap();
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
             let base = admin.rsplit_once('/').unwrap().0;
             (format!("{base}/{name}"), None)
         }
@@ -51,20 +63,31 @@ pub async fn fresh_db(backend: Backend) -> (String, Option<tempfile::TempDir>) {
 }
 
 fn rand_suffix() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64
 }
 
 /// An ID number for test person `n` (born 2003), male or female.
 pub fn id_for(n: u32, male: bool) -> String {
     let seq = (n % 500) * 2 + if male { 1 } else { 0 };
-    let first = format!("11010120030{}{:02}{:03}", 1 + (n / 500) % 9, 1 + (n / 9) % 28, seq % 1000);
+    let first = format!(
+        "11010120030{}{:02}{:03}",
+        1 + (n / 500) % 9,
+        1 + (n / 9) % 28,
+        seq % 1000
+    );
     let first17 = &first[..17];
     format!("{first17}{}", IdNumber::check_char(first17).unwrap())
 }
 
 /// A valid unified social credit code for employer `n`.
 pub fn credit_for(n: u32) -> String {
-    CreditCode::compose("91", "110108", &format!("{:08}", 10_000_000 + n)).unwrap().as_str().to_string()
+    CreditCode::compose("91", "110108", &format!("{:08}", 10_000_000 + n))
+        .unwrap()
+        .as_str()
+        .to_string()
 }
 
 pub fn terms() -> AgreementTerms {
@@ -108,7 +131,11 @@ pub fn import_cells(n: u32, department: &str, mode: &str) -> Vec<String> {
         "计算机科学与技术".into(),
         department.into(),
         mode.into(),
-        if mode == "非定向" { String::new() } else { "某定向单位".into() },
+        if mode == "非定向" {
+            String::new()
+        } else {
+            "某定向单位".into()
+        },
         "北京".into(),
         format!("138{:08}", n),
         format!("s{n}@example.edu.cn"),
@@ -141,7 +168,16 @@ impl World {
     pub async fn empty(backend: Backend) -> (Engine, Option<tempfile::TempDir>, tempfile::TempDir) {
         let (db, dir) = fresh_db(backend).await;
         let files = tempfile::tempdir().unwrap();
-        let engine = Engine::open_with(&db, files.path(), EngineOptions { max_connections: 8, seed: Some(7) }).await.unwrap();
+        let engine = Engine::open_with(
+            &db,
+            files.path(),
+            EngineOptions {
+                max_connections: 8,
+                seed: Some(7),
+            },
+        )
+        .await
+        .unwrap();
         (engine, dir, files)
     }
 
@@ -163,37 +199,100 @@ impl World {
             )
             .await
             .unwrap();
-        let admin = Actor { account_id: Some(admin_id), role: Role::SchoolAdmin, graduate_id: None, employer_id: None, department_id: None };
+        let admin = Actor {
+            account_id: Some(admin_id),
+            role: Role::SchoolAdmin,
+            graduate_id: None,
+            employer_id: None,
+            department_id: None,
+        };
         let deps = engine.departments().await.unwrap();
         let (dep_a, dep_b) = (deps[0].id, deps[1].id);
-        engine.configure_cohort(&admin, &CohortSettings { year: 2026, chain: ReviewChain::Both, invite_limit_days: 15, changes_until: None, agreement_title: None }, t0).await.unwrap();
+        engine
+            .configure_cohort(
+                &admin,
+                &CohortSettings {
+                    year: 2026,
+                    chain: ReviewChain::Both,
+                    invite_limit_days: 15,
+                    changes_until: None,
+                    agreement_title: None,
+                },
+                t0,
+            )
+            .await
+            .unwrap();
         engine.set_module(&admin, 2026, true, t0).await.unwrap();
         let mut rows = Vec::new();
         for n in 1..=6u32 {
-            let dep = if n <= 4 { "计算机学院" } else { "经济管理学院" };
+            let dep = if n <= 4 {
+                "计算机学院"
+            } else {
+                "经济管理学院"
+            };
             let mode = if n == 4 { "定向" } else { "非定向" };
-            rows.push(ImportRow { line: n as usize + 1, cells: import_cells(n, dep, mode) });
+            rows.push(ImportRow {
+                line: n as usize + 1,
+                cells: import_cells(n, dep, mode),
+            });
         }
-        engine.import_graduates(&admin, 2026, &header(), &rows, t0).await.unwrap();
+        engine
+            .import_graduates(&admin, 2026, &header(), &rows, t0)
+            .await
+            .unwrap();
         let mut graduates = BTreeMap::new();
         for n in 1..=6u32 {
             let sn = format!("2026{:05}", n);
             let id: i64 = {
                 let mut c = engine.store().read().await.unwrap();
-                sqlx::Row::try_get(&sqlx::query("SELECT id FROM graduates WHERE student_number = $1").bind(&sn).fetch_one(&mut *c).await.unwrap(), "id").unwrap()
+                sqlx::Row::try_get(
+                    &sqlx::query("SELECT id FROM graduates WHERE student_number = $1")
+                        .bind(&sn)
+                        .fetch_one(&mut *c)
+                        .await
+                        .unwrap(),
+                    "id",
+                )
+                .unwrap()
             };
-            graduates.insert(n, Actor { account_id: None, role: Role::Graduate, graduate_id: Some(id), employer_id: None, department_id: None });
+            graduates.insert(
+                n,
+                Actor {
+                    account_id: None,
+                    role: Role::Graduate,
+                    graduate_id: Some(id),
+                    employer_id: None,
+                    department_id: None,
+                },
+            );
         }
         let mut employers = Vec::new();
         for n in 1..=2u32 {
             let acc = engine
-                .employer_sign_up(&EmployerSignUp { details: employer_details(n), login: format!("employer{n}"), password: "employer123".into(), display_name: "张经理".into() }, t0)
+                .employer_sign_up(
+                    &EmployerSignUp {
+                        details: employer_details(n),
+                        login: format!("employer{n}"),
+                        password: "employer123".into(),
+                        display_name: "张经理".into(),
+                    },
+                    t0,
+                )
                 .await
                 .unwrap();
-            engine.set_employer_approval(&admin, acc.employer_id.unwrap(), true, t0).await.unwrap();
+            engine
+                .set_employer_approval(&admin, acc.employer_id.unwrap(), true, t0)
+                .await
+                .unwrap();
             employers.push(acc.actor());
         }
-        let reviewer = |role: Role, dep: Option<i64>| Actor { account_id: None, role, graduate_id: None, employer_id: None, department_id: dep };
+        let reviewer = |role: Role, dep: Option<i64>| Actor {
+            account_id: None,
+            role,
+            graduate_id: None,
+            employer_id: None,
+            department_id: dep,
+        };
         World {
             dep_rev_a: reviewer(Role::DepartmentReviewer, Some(dep_a)),
             dep_rev_b: reviewer(Role::DepartmentReviewer, Some(dep_b)),
@@ -226,28 +325,67 @@ impl World {
 
     /// Employer `e` (0-based) invites graduate `n` with a 5-day window; returns the item id.
     pub async fn invite(&self, e: usize, n: u32, now: Timestamp) -> Result<i64> {
-        let g = self.engine.graduate(&self.admin, self.gid(n)).await.unwrap();
+        let g = self
+            .engine
+            .graduate(&self.admin, self.gid(n))
+            .await
+            .unwrap();
         self.engine
-            .invite(&self.employers[e], &InviteInput { graduate: GraduateLookup::IdNumber { name: g.name.clone(), id_number: g.id_number.clone() }, terms: terms(), deadline_days: Some(5) }, now)
+            .invite(
+                &self.employers[e],
+                &InviteInput {
+                    graduate: GraduateLookup::IdNumber {
+                        name: g.name.clone(),
+                        id_number: g.id_number.clone(),
+                    },
+                    terms: terms(),
+                    deadline_days: Some(5),
+                },
+                now,
+            )
             .await
     }
 
     pub async fn version(&self, id: i64) -> i64 {
-        self.engine.item_detail(&self.admin, id, self.t0).await.unwrap().item.version
+        self.engine
+            .item_detail(&self.admin, id, self.t0)
+            .await
+            .unwrap()
+            .item
+            .version
     }
 
     pub async fn state(&self, id: i64) -> String {
-        self.engine.item_detail(&self.admin, id, self.t0).await.unwrap().item.state
+        self.engine
+            .item_detail(&self.admin, id, self.t0)
+            .await
+            .unwrap()
+            .item
+            .state
     }
 
     pub async fn approve(&self, reviewer: &Actor, id: i64, now: Timestamp) -> Result<()> {
         let v = self.version(id).await;
-        self.engine.review(reviewer, id, v, ReviewDecision::Approve { note: String::new() }, now).await
+        self.engine
+            .review(
+                reviewer,
+                id,
+                v,
+                ReviewDecision::Approve {
+                    note: String::new(),
+                },
+                now,
+            )
+            .await
     }
 
     /// Runs an item through both levels of the chain (department of graduate `n`, then school).
     pub async fn approve_all(&self, n: u32, id: i64, now: Timestamp) {
-        let dep = if n <= 4 { &self.dep_rev_a } else { &self.dep_rev_b };
+        let dep = if n <= 4 {
+            &self.dep_rev_a
+        } else {
+            &self.dep_rev_b
+        };
         self.approve(dep, id, now).await.unwrap();
         self.approve(&self.school_rev, id, now).await.unwrap();
     }
@@ -255,7 +393,10 @@ impl World {
     /// A signed online agreement between employer 0 and graduate `n`.
     pub async fn signed(&self, n: u32) -> i64 {
         let id = self.invite(0, n, self.t0).await.unwrap();
-        self.engine.accept_invitation(self.g(n), id, self.t0 + 60).await.unwrap();
+        self.engine
+            .accept_invitation(self.g(n), id, self.t0 + 60)
+            .await
+            .unwrap();
         self.approve_all(n, id, self.t0 + 120).await;
         id
     }
@@ -263,7 +404,14 @@ impl World {
     /// A count of the history entries.
     pub async fn history_len(&self) -> i64 {
         let mut c = self.engine.store().read().await.unwrap();
-        sqlx::Row::try_get(&sqlx::query("SELECT COUNT(*) AS n FROM history").fetch_one(&mut *c).await.unwrap(), "n").unwrap()
+        sqlx::Row::try_get(
+            &sqlx::query("SELECT COUNT(*) AS n FROM history")
+                .fetch_one(&mut *c)
+                .await
+                .unwrap(),
+            "n",
+        )
+        .unwrap()
     }
 
     /// A digest of every table's rows, to prove a refused action changed nothing.
@@ -272,7 +420,23 @@ impl World {
     }
 }
 
-pub const TABLES: &[&str] = &["school", "departments", "cohorts", "graduates", "employers", "accounts", "sessions", "items", "history", "chain_head", "serials", "messages", "outbox", "files", "settings"];
+pub const TABLES: &[&str] = &[
+    "school",
+    "departments",
+    "cohorts",
+    "graduates",
+    "employers",
+    "accounts",
+    "sessions",
+    "items",
+    "history",
+    "chain_head",
+    "serials",
+    "messages",
+    "outbox",
+    "files",
+    "settings",
+];
 
 pub async fn digest(engine: &Engine) -> String {
     use sha2::{Digest, Sha256};
@@ -280,18 +444,23 @@ pub async fn digest(engine: &Engine) -> String {
     let mut c = engine.store().read().await.unwrap();
     for t in TABLES {
         // Every column cast to text, in a stable order, so both backends digest the same way.
-        let rows = sqlx::query(&format!("SELECT * FROM {t}")).fetch_all(&mut *c).await.unwrap();
+        let rows = sqlx::query(&format!("SELECT * FROM {t}"))
+            .fetch_all(&mut *c)
+            .await
+            .unwrap();
         let mut lines: Vec<String> = rows
             .iter()
             .map(|r| {
-                use sqlx::{Column, Row, ValueRef};
+                use sqlx::{Row, ValueRef};
                 (0..r.columns().len())
                     .map(|i| {
                         let raw = r.try_get_raw(i).unwrap();
                         if raw.is_null() {
                             "NULL".to_string()
                         } else {
-                            r.try_get::<String, _>(i).or_else(|_| r.try_get::<i64, _>(i).map(|v| v.to_string())).unwrap_or_else(|_| "?".into())
+                            r.try_get::<String, _>(i)
+                                .or_else(|_| r.try_get::<i64, _>(i).map(|v| v.to_string()))
+                                .unwrap_or_else(|_| "?".into())
                         }
                     })
                     .collect::<Vec<_>>()
