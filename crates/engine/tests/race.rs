@@ -1,0 +1,62 @@
+//! R-REV-02: eight reviewers approve the same submission at the same moment, on a pool of eight
+//! connections: exactly one wins, the others are told "already reviewed", one history entry.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use gradsign_engine::*;
+use std::sync::Arc;
+
+async fn r_rev_02_eight_concurrent_approvals_one_wins(w: World) {
+    w.confirm(1).await;
+    let id = w.invite(0, 1, w.t0).await.unwrap();
+    w.engine.accept_invitation(w.g(1), id, w.t0).await.unwrap();
+    let version = w.version(id).await;
+    let entries_before = w.history_len().await;
+    let w = Arc::new(w);
+    let barrier = Arc::new(tokio::sync::Barrier::new(8));
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (w, barrier) = (w.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            w.engine
+                .review(
+                    &w.dep_rev_a,
+                    id,
+                    version,
+                    ReviewDecision::Approve {
+                        note: String::new(),
+                    },
+                    w.t0 + 1,
+                )
+                .await
+        }));
+    }
+    let mut won = 0;
+    let mut lost = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(e) => {
+                assert_eq!(e.code, ErrorCode::AlreadyReviewed, "{e}");
+                lost += 1;
+            }
+        }
+    }
+    assert_eq!((won, lost), (1, 7));
+    assert_eq!(
+        w.history_len().await,
+        entries_before + 1,
+        "exactly one history entry"
+    );
+    let d = w.engine.item_detail(&w.admin, id, w.t0).await.unwrap();
+    assert_eq!(
+        (d.item.state.as_str(), d.item.awaiting_level, d.item.version),
+        ("under_review", Some(Level::School), version + 1)
+    );
+    assert!(w.engine.check(None).await.unwrap().ok());
+}
+
+on_both_backends!(r_rev_02_eight_concurrent_approvals_one_wins);
