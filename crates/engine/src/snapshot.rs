@@ -136,3 +136,28 @@ pub fn normalise_code(raw: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_pdf_02_canonical_json_is_rfc8785() {
+        // Members sorted by UTF-16 code units (the RFC's own example ordering), no whitespace.
+        let v: serde_json::Value = serde_json::from_str(r#"{"\u20ac":"Euro","\r":"CR","1":"One","\ud83d\ude00":"Smiley","\u00f6":"o-umlaut","b":[1,true,null,"\n\u0001"]}"#).unwrap();
+        assert_eq!(canonical_json(&v).unwrap(), "{\"\\r\":\"CR\",\"1\":\"One\",\"b\":[1,true,null,\"\\n\\u0001\"],\"ö\":\"o-umlaut\",\"€\":\"Euro\",\"😀\":\"Smiley\"}");
+        assert!(
+            canonical_json(&serde_json::json!({"x": 1.5})).is_err(),
+            "floats are refused"
+        );
+    }
+
+    #[test]
+    fn r_pdf_02_verification_code_has_60_bits_in_crockford() {
+        assert_eq!(verification_code(0), "000000000000");
+        assert_eq!(verification_code(u64::MAX), "ZZZZZZZZZZZZ");
+        assert_ne!(verification_code(1 << 59), verification_code(0));
+        assert_eq!(normalise_code("abcd-ef01 io"), "ABCDEF0110");
+    }
+}

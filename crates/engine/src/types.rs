@@ -630,3 +630,151 @@ impl From<EducationLevel> for String {
         v.label().to_string()
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn r_info_04_id_number_check_digit_date_case_and_spaces() {
+        let id = IdNumber::parse(" 11010519491231002x ").unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+        assert_eq!(id.gender(), Gender::Female);
+        assert_eq!(id.masked(), "110105********002X");
+        assert_eq!(
+            IdNumber::parse("110105194912310021").unwrap_err().details["field"],
+            "id_number"
+        );
+        assert!(
+            IdNumber::parse("11010519491231002").is_err(),
+            "17 characters"
+        );
+        assert!(
+            IdNumber::parse("1101051949123100211").is_err(),
+            "19 characters"
+        );
+        // 1949-02-30 does not exist; compute a valid check digit so only the date is wrong.
+        let first = "11010519490230002";
+        let bad_date = format!("{first}{}", IdNumber::check_char(first).unwrap());
+        assert!(IdNumber::parse(&bad_date)
+            .unwrap_err()
+            .message
+            .en
+            .contains("birth date"));
+        assert!(IdNumber::parse("11010519491231002Y").is_err());
+    }
+
+    #[test]
+    fn r_agr_01_credit_code_alphabet_and_check_characters() {
+        let ok = CreditCode::compose("91", "350100", "M000100Y").unwrap();
+        assert_eq!(ok.as_str().len(), 18);
+        assert_eq!(CreditCode::parse(&ok.as_str().to_lowercase()).unwrap(), ok);
+        let mut s: Vec<char> = ok.as_str().chars().collect();
+        s[17] = if s[17] == '0' { '1' } else { '0' };
+        assert!(
+            CreditCode::parse(&s.iter().collect::<String>()).is_err(),
+            "wrong check character"
+        );
+        for c in ['I', 'O', 'S', 'V', 'Z'] {
+            let mut t: Vec<char> = ok.as_str().chars().collect();
+            t[3] = c;
+            assert!(
+                CreditCode::parse(&t.iter().collect::<String>())
+                    .unwrap_err()
+                    .message
+                    .zh
+                    .contains("不使用"),
+                "{c} is outside the alphabet"
+            );
+        }
+        // A known published code: 91350100M000100Y43 (GB 32100 example).
+        assert!(CreditCode::parse("91350100M000100Y43").is_ok());
+    }
+
+    #[test]
+    fn r_term_01_explanation_counts_code_points() {
+        assert!(Explanation::parse(&"汉".repeat(200)).is_ok());
+        assert!(
+            Explanation::parse(&"𠮷".repeat(200)).is_ok(),
+            "200 astral characters are 200, not 400"
+        );
+        let e = Explanation::parse(&"汉".repeat(201)).unwrap_err();
+        assert_eq!(e.details["actual"], 201);
+        assert!(Explanation::parse(&"a".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn r_info_04_names_keep_rare_characters() {
+        let n = PersonName::parse(" 王𠮷 ").unwrap();
+        assert_eq!(n.as_str(), "王𠮷");
+        assert_eq!(n.as_str().chars().count(), 2);
+        assert!(PersonName::parse("").is_err());
+        assert!(PersonName::parse("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn r_info_04_phone_email_levels_cohort() {
+        assert_eq!(
+            Phone::parse("+86 138-0013-8000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert!(Phone::parse("12800138000").is_err());
+        assert!(Phone::parse("1380013800").is_err());
+        assert!(Email::parse("a@b.cn").is_ok());
+        assert!(Email::parse("a@b").is_err());
+        assert!(Email::parse("a b@c.cn").is_err());
+        assert_eq!(
+            EducationLevel::parse("硕士").unwrap(),
+            EducationLevel::Master
+        );
+        assert_eq!(EducationLevel::parse("博士").unwrap().digit(), 4);
+        assert!(EducationLevel::parse("研究生").is_err());
+        assert!(CohortYear::parse(1999).is_err());
+        assert!(CohortYear::parse(2026).is_ok());
+    }
+
+    #[test]
+    fn r_agr_02_agreement_number_layout() {
+        let n = AgreementNumber::compose(
+            CohortYear::parse(2026).unwrap(),
+            "10001",
+            EducationLevel::Bachelor,
+            123,
+        )
+        .unwrap();
+        assert_eq!(n.as_str(), "2026100012000123");
+        assert!(
+            AgreementNumber::parse("2026100015000123").is_err(),
+            "level digit 1-4"
+        );
+        assert!(
+            AgreementNumber::parse("2026100012000000").is_err(),
+            "serial starts at 1"
+        );
+        assert!(AgreementNumber::parse("202610001200012").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn r_info_04_every_valid_id_parses_and_every_other_check_fails(digits in "[1-6][0-9]{5}", y in 1950u32..2010, m in 1u32..13, d in 1u32..29, seq in 0u32..1000, other in 0usize..11) {
+            let first = format!("{digits}{y:04}{m:02}{d:02}{seq:03}");
+            let check = IdNumber::check_char(&first).unwrap();
+            let good = format!("{first}{check}");
+            prop_assert!(IdNumber::parse(&good).is_ok());
+            let wrong = b"10X98765432"[other] as char;
+            if wrong != check {
+                let bad = format!("{first}{wrong}");
+                prop_assert!(IdNumber::parse(&bad).is_err());
+            }
+        }
+
+        #[test]
+        fn r_agr_01_composed_credit_codes_parse(org in "[0-9A-HJ-NPQRTUWXY]{8}") {
+            if let Some(c) = CreditCode::compose("91", "110108", &org) {
+                prop_assert!(CreditCode::parse(c.as_str()).is_ok());
+            }
+        }
+    }
+}
