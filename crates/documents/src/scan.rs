@@ -3,13 +3,14 @@
 //! Pipeline (chosen by measurement, see README.md):
 //! 1. refuse by size, magic bytes and container structure (truncation) before decoding;
 //! 2. read the header only (image crate) and refuse by dimensions and pixel count;
-//! 3. decode: JPEG through libjpeg-turbo (mozjpeg) with DCT-domain downscaling to the smallest
-//!    scale n/8 still at least the target size (shrink-on-load); CMYK JPEG, PNG and WebP
-//!    through the image crate with memory limits;
+//! 3. decode: JPEG through libjpeg-turbo (mozjpeg), with DCT-domain downscaling (shrink-on-load)
+//!    when the image is at least twice the target; CMYK JPEG, PNG and WebP through the image
+//!    crate with memory limits;
 //! 4. flatten alpha on white, convert to 8-bit RGB;
 //! 5. Lanczos3 downscale (fast_image_resize) to the target long side, never up;
 //! 6. EXIF orientation applied to the small image;
-//! 7. encode with mozjpeg: 4:2:0, optimised Huffman tables, no metadata at all (only JFIF);
+//! 7. encode with mozjpeg: progressive, 4:2:0, optimised Huffman tables, no trellis, no metadata
+//!    at all (only JFIF);
 //!    the same for a 320 px thumbnail.
 
 use std::io::Cursor;
@@ -52,7 +53,8 @@ impl Default for ScanPolicy {
             max_pixels: 64_000_000,
             max_long_side: A4_200DPI_LONG_SIDE,
             thumbnail_long_side: 320,
-            quality: 75,
+            // With progressive 4:2:0: smaller than vipsthumbnail's Q75 at a higher SSIM.
+            quality: 77,
             thumbnail_quality: 70,
         }
     }
@@ -84,7 +86,7 @@ impl ScanFormat {
 /// A compressed scan: upright, metadata-free JPEG plus its thumbnail.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Scan {
-    /// The stored image: baseline JPEG, 4:2:0, optimised Huffman tables, no EXIF/ICC/XMP.
+    /// The stored image: progressive JPEG, 4:2:0, optimised Huffman tables, no EXIF/ICC/XMP.
     pub jpeg: Vec<u8>,
     /// Width of `jpeg` (upright).
     pub width: u32,
@@ -406,7 +408,9 @@ fn target_size(width: u32, height: u32, max_long: u32) -> (u32, u32) {
 }
 
 /// Decodes an RGB or grayscale JPEG with libjpeg-turbo at the smallest scale n/8 whose result
-/// is still at least `target` on both sides; `None` for CMYK/YCCK or when libjpeg refuses.
+/// is still at least twice `target` on both sides (full size when none is): the DCT-domain
+/// scaling is cheap but softer than Lanczos, so Lanczos always does the last factor of two or
+/// more. `None` for CMYK/YCCK or when libjpeg refuses.
 fn decode_jpeg_scaled(input: &[u8], target: (u32, u32)) -> Option<RgbImage> {
     // libjpeg reports fatal errors by unwinding; keep them inside.
     catch_unwind(AssertUnwindSafe(|| -> Option<RgbImage> {
@@ -422,12 +426,11 @@ fn decode_jpeg_scaled(input: &[u8], target: (u32, u32)) -> Option<RgbImage> {
         let (w, h) = (d.width() as u64, d.height() as u64);
         let num = (1..=8u8)
             .find(|&n| {
-                (w * u64::from(n)).div_ceil(8) >= u64::from(target.0)
-                    && (h * u64::from(n)).div_ceil(8) >= u64::from(target.1)
+                (w * u64::from(n)).div_ceil(8) >= 2 * u64::from(target.0)
+                    && (h * u64::from(n)).div_ceil(8) >= 2 * u64::from(target.1)
             })
             .unwrap_or(8);
         d.scale(num);
-        d.dct_method(mozjpeg::DctMethod::IntegerFast);
         let mut started = d.rgb().ok()?;
         let (ow, oh) = (started.width() as u32, started.height() as u32);
         let pixels: Vec<u8> = started.read_scanlines().ok()?;
@@ -511,15 +514,18 @@ fn orient(image: RgbImage, orientation: Orientation) -> RgbImage {
     dynamic.into_rgb8()
 }
 
-/// Baseline JPEG, 4:2:0, optimised Huffman tables; only a JFIF header, no other metadata.
+/// Progressive JPEG, 4:2:0, optimised Huffman tables; only a JFIF header, no other metadata.
 fn encode_jpeg(image: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
     catch_unwind(AssertUnwindSafe(|| -> std::io::Result<Vec<u8>> {
         let mut c = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+        // No trellis quantisation: 2.5× slower for ~30 % fewer bytes at a lower SSIM.
         c.set_fastest_defaults();
         c.set_size(image.width() as usize, image.height() as usize);
         c.set_quality(f32::from(quality.clamp(1, 100)));
         c.set_chroma_sampling_pixel_sizes((2, 2), (2, 2));
         c.set_optimize_coding(true);
+        // Progressive scans: ~5 % fewer bytes for ~10 ms on a 4-MP output.
+        c.set_progressive_mode();
         let mut started = c.start_compress(Vec::new())?;
         started.write_scanlines(image.as_raw())?;
         started.finish()

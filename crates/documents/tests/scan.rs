@@ -225,12 +225,12 @@ fn r_scan_01_output_is_420_jpeg_with_optimised_tables_and_thumbnail() {
     );
     let out = decode(&scan.jpeg);
     assert_eq!(out.dimensions(), (2339, 1754));
-    // SOF0 (baseline) with Y 2×2 and chroma 1×1: 4:2:0.
+    // SOF2 (progressive, Huffman) with Y 2×2 and chroma 1×1: 4:2:0.
     let segs = header_segments(&scan.jpeg);
     let sof = segs
         .iter()
-        .find(|(m, _)| *m == 0xC0)
-        .expect("baseline SOF0");
+        .find(|(m, _)| *m == 0xC2)
+        .expect("progressive SOF2");
     assert_eq!(sof.1[5], 3, "three components");
     assert_eq!(
         (sof.1[7], sof.1[10], sof.1[13]),
@@ -561,6 +561,35 @@ fn r_scan_02_error_codes_are_distinct_and_stable() {
         assert!(
             m.contains('/') && m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
             "{m}"
+        );
+    }
+}
+
+#[test]
+fn r_scan_01_shrink_on_load_path_keeps_content_and_orientation() {
+    // 1600×1200 to a 400 px long side: decoded at 4/8 by libjpeg, then Lanczos to 400×300.
+    let big = image::imageops::resize(&upright(), 1600, 1200, image::imageops::FilterType::Nearest);
+    let mut stored = DynamicImage::ImageRgb8(big);
+    stored.apply_orientation(orientation_of(inverse(6)));
+    let file = with_segment(&jpeg(&stored, 92), &exif_app1(6));
+    let small = ScanPolicy {
+        max_long_side: 400,
+        ..policy()
+    };
+    let scan = compress_scan(&file, &small).expect("accepted");
+    assert_eq!((scan.original_width, scan.original_height), (1200, 1600));
+    assert_eq!((scan.width, scan.height), (400, 300));
+    let out = decode(&scan.jpeg);
+    for (x, y, colour) in [
+        (80, 60, RED),
+        (320, 60, GREEN),
+        (80, 240, BLUE),
+        (320, 240, WHITE),
+    ] {
+        assert!(
+            near(out.get_pixel(x, y), colour, 40),
+            "({x},{y}) {:?}",
+            out.get_pixel(x, y)
         );
     }
 }
