@@ -16,7 +16,10 @@
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use fast_image_resize::{images::Image, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::{
+    images::{Image, ImageRef},
+    FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer,
+};
 use image::{
     metadata::Orientation, DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage,
 };
@@ -257,8 +260,11 @@ pub fn compress_scan_named(
         },
         _ => decode_generic(decoder, policy, &name)?,
     };
-    let resized = resize(&decoded, target.0, target.1).map_err(|e| damaged(&e))?;
-    drop(decoded);
+    let resized = if decoded.dimensions() == target {
+        decoded
+    } else {
+        resize(&decoded, target.0, target.1).map_err(|e| damaged(&e))?
+    };
     let upright = orient(resized, orientation);
     let (w, h) = upright.dimensions();
     let thumb_size = target_size(w, h, policy.thumbnail_long_side);
@@ -490,13 +496,9 @@ fn resize(src: &RgbImage, width: u32, height: u32) -> Result<RgbImage, String> {
     if src.dimensions() == (width, height) {
         return Ok(src.clone());
     }
-    let src_view = Image::from_vec_u8(
-        src.width(),
-        src.height(),
-        src.as_raw().clone(),
-        PixelType::U8x3,
-    )
-    .map_err(|e| e.to_string())?;
+    // A borrowed view: no copy of the (up to 64-MP) source.
+    let src_view = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
+        .map_err(|e| e.to_string())?;
     let mut dst = Image::new(width, height, PixelType::U8x3);
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     Resizer::new()
