@@ -43,10 +43,20 @@ pub enum FontError {
 }
 
 /// The parsed body (Noto Serif CJK SC) and headings (Noto Sans CJK SC) faces.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Fonts {
     pub(crate) serif: ParsedFont,
     pub(crate) sans: ParsedFont,
+}
+
+impl std::fmt::Debug for Fonts {
+    // The parsed faces are megabytes of tables: show their names only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fonts")
+            .field("serif", &self.serif.font_name)
+            .field("sans", &self.sans.font_name)
+            .finish()
+    }
 }
 
 impl Fonts {

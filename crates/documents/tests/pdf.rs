@@ -432,3 +432,54 @@ fn r_pdf_01_page_one_matches_the_reference_image() {
     let ink = a.pixels().filter(|p| p[0] < 128).count() as f64 / f64::from(a.width() * a.height());
     assert!(ink > 0.01, "page 1 looks blank ({ink:.4} ink)");
 }
+
+#[test]
+fn r_pdf_01_unbroken_long_text_wraps_inside_the_cell_without_loss() {
+    let mut doc = sample_agreement();
+    // No spaces or CJK to break at: the wrapper must cut the run itself.
+    let run_of_digits: String = (0..400)
+        .map(|i| char::from(b'0' + (i % 10) as u8))
+        .collect();
+    doc.employer.address = format!("地址{run_of_digits}号");
+    doc.graduate.email = format!("{}@example.edu.cn", "a".repeat(150));
+    let dir = tempdir();
+    let pdf = write(dir.path(), "u.pdf", &render(&doc));
+    let mut all = String::new();
+    for p in 1..=page_count(&pdf) {
+        all.push_str(&squash(&page_text(&pdf, p)));
+        let bbox = run(
+            "pdftotext",
+            &[
+                "-bbox",
+                "-f",
+                &p.to_string(),
+                "-l",
+                &p.to_string(),
+                pdf.to_str().unwrap(),
+                "-",
+            ],
+        );
+        for line in bbox.lines().filter(|l| l.contains("<word")) {
+            assert!(
+                attr(line, "xMax") <= 595.3 - 56.0,
+                "past the right margin: {line}"
+            );
+        }
+    }
+    assert!(all.contains(&run_of_digits), "digits lost or reordered");
+    assert!(all.contains(&doc.graduate.email));
+}
+
+#[test]
+fn fonts_load_reports_missing_and_invalid_fonts() {
+    use gradsign_documents::{FontError, Fonts};
+    let dir = tempdir();
+    match Fonts::from_dir(dir.path()) {
+        Err(FontError::Io { path, .. }) => assert!(path.ends_with("NotoSerifCJK-Regular.ttc")),
+        other => panic!("expected Io error, got {other:?}"),
+    }
+    match Fonts::load(b"not a font", b"not a font either") {
+        Err(FontError::Parse { which, .. }) => assert_eq!(which, "serif"),
+        other => panic!("expected Parse error, got {other:?}"),
+    }
+}
