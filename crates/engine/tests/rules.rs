@@ -1622,7 +1622,7 @@ async fn r_rev_03_decisions_kept_with_reviewer_level_time_reason(w: World) {
         .history;
     let d: Vec<_> = h
         .iter()
-        .filter(|e| e.level != "")
+        .filter(|e| !e.level.is_empty())
         .map(|e| {
             (
                 e.action.as_str(),
@@ -1988,7 +1988,7 @@ async fn r_import_01_all_or_nothing_with_row_numbers(w: World) {
         })
         .collect();
     rows[1].cells[3] = rows[1].cells[3]
-        .replace(|c: char| c == 'X', "1")
+        .replace('X', "1")
         .chars()
         .rev()
         .collect(); // garbled ID

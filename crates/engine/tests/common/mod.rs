@@ -121,7 +121,7 @@ pub fn employer_details(n: u32) -> EmployerDetails {
 
 /// One row of the import file for graduate `n`.
 pub fn import_cells(n: u32, department: &str, mode: &str) -> Vec<String> {
-    let male = n % 2 == 0;
+    let male = n.is_multiple_of(2);
     vec![
         format!("2026{:05}", n),
         format!("学生{n}"),
