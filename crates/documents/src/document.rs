@@ -116,6 +116,7 @@ pub struct TimelineEntry {
 }
 
 /// A realistic built-in agreement for `gradsign agreement render --sample`, demos and tests.
+/// Its ID number (GB 11643) and credit code (GB 32100) carry valid check characters.
 /// The graduate's name contains 𠮷 (U+20BB7, outside the BMP) on purpose.
 pub fn sample_agreement() -> AgreementDocument {
     AgreementDocument {
@@ -127,7 +128,7 @@ pub fn sample_agreement() -> AgreementDocument {
         graduate: Graduate {
             name: "王𠮷".to_owned(),
             gender: "男".to_owned(),
-            id_number: "110105200301154518".to_owned(),
+            id_number: "110105200301154513".to_owned(),
             education_level: "本科".to_owned(),
             major: "计算机科学与技术".to_owned(),
             department: "计算机学院".to_owned(),
@@ -137,7 +138,7 @@ pub fn sample_agreement() -> AgreementDocument {
         },
         employer: Employer {
             name: "杭州云栖软件科技有限公司".to_owned(),
-            credit_code: "91330106MA2KXXXX7L".to_owned(),
+            credit_code: "91330106MA2KX7Q38P".to_owned(),
             nature: "其他企业".to_owned(),
             industry: "信息传输、软件和信息技术服务业".to_owned(),
             address: "浙江省杭州市西湖区文三路 90 号东部软件园 3 号楼 501 室".to_owned(),

@@ -1987,11 +1987,7 @@ async fn r_import_01_all_or_nothing_with_row_numbers(w: World) {
             cells: import_cells(n, "计算机学院", "非定向"),
         })
         .collect();
-    rows[1].cells[3] = rows[1].cells[3]
-        .replace('X', "1")
-        .chars()
-        .rev()
-        .collect(); // garbled ID
+    rows[1].cells[3] = rows[1].cells[3].replace('X', "1").chars().rev().collect(); // garbled ID
     rows[2].cells[3] = "4.10101200301E+17".into();
     rows[3].cells[6] = "不存在学院".into();
     rows[4].cells[0] = rows[0].cells[0].clone();
