@@ -54,6 +54,19 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Creates or updates a cohort (review chain, invitation limit) and opens or closes its module.
+    Cohort {
+        #[arg(long)]
+        year: i64,
+        /// department, school or both.
+        #[arg(long, default_value = "both")]
+        chain: String,
+        #[arg(long, default_value_t = 15)]
+        invite_limit_days: i64,
+        /// Open the module (毕业去向登记与网签) for graduates.
+        #[arg(long)]
+        open: bool,
+    },
     /// Verifies the history chain and the invariants; prints the head hash last.
     Check {
         /// A head hash printed by an earlier run: detects a cut-off or rewritten tail.
@@ -218,6 +231,42 @@ async fn run(cli: Cli) -> Result<(), String> {
                     return Err(e.to_string());
                 }
             }
+        }
+        Command::Cohort {
+            year,
+            chain,
+            invite_limit_days,
+            open: open_module,
+        } => {
+            let engine = open(&cli.db, cli.files).await?;
+            let actor = admin(&engine, None).await?;
+            let chain = gradsign_engine::ReviewChain::parse(&chain).map_err(|e| e.to_string())?;
+            let settings = gradsign_engine::CohortSettings {
+                year,
+                chain,
+                invite_limit_days,
+                changes_until: None,
+                agreement_title: None,
+            };
+            let c = engine
+                .configure_cohort(&actor, &settings, now())
+                .await
+                .map_err(|e| e.to_string())?;
+            let c = if open_module && !c.module_open {
+                engine
+                    .set_module(&actor, year, true, now())
+                    .await
+                    .map_err(|e| e.to_string())?
+            } else {
+                c
+            };
+            println!(
+                "cohort {}: chain {}, invitations up to {} days, module {}",
+                c.year,
+                c.chain.as_str(),
+                c.invite_limit_days,
+                if c.module_open { "open" } else { "closed" }
+            );
         }
         Command::Check { expect_head } => {
             let engine = open(&cli.db, cli.files).await?;

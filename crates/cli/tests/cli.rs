@@ -1,0 +1,320 @@
+//! The `gradsign` binary as school IT runs it, on real files.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn gradsign(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gradsign"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.unwrap_or("").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn id_for(n: u32, male: bool) -> String {
+    let first = format!(
+        "3101042003{:02}15{:02}{}",
+        1 + n % 12,
+        n % 100,
+        if male { 1 } else { 2 }
+    );
+    format!(
+        "{first}{}",
+        gradsign_engine::types::IdNumber::check_char(&first).unwrap()
+    )
+}
+
+fn school(dir: &std::path::Path) -> String {
+    let db = dir.join("school.db").display().to_string();
+    let o = gradsign(
+        &db,
+        &[
+            "init",
+            "--school-name",
+            "测试大学",
+            "--school-code",
+            "10002",
+            "--department",
+            "计算机学院",
+            "--department",
+            "外国语学院",
+            "--admin",
+            "office",
+        ],
+        Some("office2026\n"),
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    let o = gradsign(
+        &db,
+        &["cohort", "--year", "2026", "--chain", "both", "--open"],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.contains("module open"));
+    db
+}
+
+const HEADER: &str =
+    "学号,姓名,性别,身份证号,学历,专业,院系,培养方式,定向委培单位,生源地,手机,邮箱";
+
+fn row(n: u32) -> String {
+    let male = n % 2 == 1;
+    format!(
+        "2026{n:05},学生{n},{},{},本科,英语,外国语学院,非定向,,上海,1380000{n:04},s{n}@example.cn",
+        if male { "男" } else { "女" },
+        id_for(n, male)
+    )
+}
+
+#[test]
+fn init_reads_the_password_from_stdin_and_refuses_a_weak_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db").display().to_string();
+    let o = gradsign(
+        &db,
+        &[
+            "init",
+            "--school-name",
+            "测试大学",
+            "--school-code",
+            "10002",
+            "--department",
+            "计算机学院",
+            "--admin",
+            "office",
+        ],
+        Some("short\n"),
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).1.contains("密码"), "{:?}", text(&o));
+    let o = gradsign(
+        &db,
+        &[
+            "init",
+            "--school-name",
+            "测试大学",
+            "--school-code",
+            "1002",
+            "--department",
+            "计算机学院",
+            "--admin",
+            "office",
+        ],
+        Some("office2026\n"),
+    );
+    assert!(text(&o).1.contains("学校代码"), "{:?}", text(&o));
+    school(dir.path());
+    let again = gradsign(
+        &dir.path().join("school.db").display().to_string(),
+        &[
+            "init",
+            "--school-name",
+            "x",
+            "--school-code",
+            "10003",
+            "--department",
+            "d",
+            "--admin",
+            "a2a",
+        ],
+        Some("office2026\n"),
+    );
+    assert!(!again.status.success(), "a school is set up only once");
+}
+
+#[test]
+fn r_import_01_csv_utf8_bom_and_gb18030_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = school(dir.path());
+    // UTF-8 with BOM.
+    let f = dir.path().join("a.csv");
+    std::fs::write(&f, format!("\u{feff}{HEADER}\n{}\n{}\n", row(1), row(2))).unwrap();
+    let o = gradsign(
+        &db,
+        &[
+            "import",
+            "graduates",
+            f.to_str().unwrap(),
+            "--cohort",
+            "2026",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.contains("2 created"));
+    // GB18030, as Excel writes it on Chinese Windows; row 1 again updates it.
+    let body = format!(
+        "{HEADER}\r\n{}\r\n{}\r\n",
+        row(3),
+        row(1).replace("英语", "商务英语")
+    );
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&body);
+    let f = dir.path().join("b.csv");
+    std::fs::write(&f, &bytes).unwrap();
+    let o = gradsign(
+        &db,
+        &[
+            "import",
+            "graduates",
+            f.to_str().unwrap(),
+            "--cohort",
+            "2026",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(
+        text(&o).0.contains("1 created, 1 updated"),
+        "{:?}",
+        text(&o)
+    );
+    // .xlsx with an ID number stored as a number (rounded by Excel) and a bad e-mail: refused whole.
+    let f = dir.path().join("c.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in HEADER.split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    for (r, n) in [4u32, 5].iter().enumerate() {
+        for (c, v) in row(*n).split(',').enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, v).unwrap();
+        }
+    }
+    ws.write_number(1, 3, id_for(4, false).parse::<f64>().unwrap())
+        .unwrap();
+    ws.write_string(2, 11, "not-an-email").unwrap();
+    wb.save(&f).unwrap();
+    let o = gradsign(
+        &db,
+        &[
+            "import",
+            "graduates",
+            f.to_str().unwrap(),
+            "--cohort",
+            "2026",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = text(&o).1;
+    assert!(
+        err.contains("row 2: 身份证号: 身份证号被表格存成了数字并被舍入"),
+        "{err}"
+    );
+    assert!(err.contains("row 3: 邮箱:"), "{err}");
+    // A clean .xlsx goes in.
+    let f = dir.path().join("d.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, line) in [HEADER.to_string(), row(6)].iter().enumerate() {
+        for (c, v) in line.split(',').enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    wb.save(&f).unwrap();
+    let o = gradsign(
+        &db,
+        &[
+            "import",
+            "graduates",
+            f.to_str().unwrap(),
+            "--cohort",
+            "2026",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    let o = gradsign(
+        &db,
+        &[
+            "import",
+            "graduates",
+            dir.path().join("none.txt").to_str().unwrap(),
+            "--cohort",
+            "2026",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+}
+
+#[test]
+fn r_audit_01_check_prints_head_last_and_catches_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db").display().to_string();
+    let o = gradsign(&db, &["demo"], None);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.contains("school-reviewer"));
+    let o = gradsign(&db, &["check"], None);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let out = text(&o).0;
+    let head = out
+        .lines()
+        .last()
+        .unwrap()
+        .strip_prefix("head: ")
+        .unwrap()
+        .to_string();
+    assert_eq!(head.len(), 64);
+    let o = gradsign(&db, &["sweep"], None);
+    assert!(text(&o).0.starts_with("expired "), "{:?}", text(&o));
+    let o = gradsign(&db, &["outbox", "send"], None);
+    assert!(
+        text(&o).0.contains("not sent (no gateway)"),
+        "{:?}",
+        text(&o)
+    );
+    let o = gradsign(&db, &["check", "--expect-head", &head], None);
+    assert!(
+        o.status.success(),
+        "the chain grew but still contains the noted head: {:?}",
+        text(&o)
+    );
+    // Rewrite one entry behind the engine's back.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = gradsign_engine::store::Store::connect(&db, 1)
+            .await
+            .unwrap();
+        let mut c = store.read().await.unwrap();
+        sqlx::query("UPDATE history SET reason = 'forged' WHERE seq = 10")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+    });
+    let o = gradsign(&db, &["check", "--expect-head", &head], None);
+    assert!(!o.status.success());
+    let out = text(&o).0;
+    assert!(out.contains("BROKEN: entry 10:"), "{out}");
+    assert!(out.lines().last().unwrap().starts_with("head: "));
+}
+
+#[test]
+fn a_database_is_required() {
+    let o = Command::new(env!("CARGO_BIN_EXE_gradsign"))
+        .arg("check")
+        .env_remove("GRADSIGN_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--db"));
+}
