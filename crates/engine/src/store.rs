@@ -17,14 +17,21 @@ pub enum Backend {
 }
 
 /// Schema migrations, same numbers and meaning on both backends.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        include_str!("../../../migrations/sqlite/0001_init.sql"),
+        include_str!("../../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../migrations/sqlite/0002_queue_indexes.sql"),
+        include_str!("../../../migrations/postgres/0002_queue_indexes.sql"),
+    ),
+];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// A pool plus its backend.
 #[derive(Debug, Clone)]
