@@ -11,6 +11,7 @@ pub mod error;
 pub mod files;
 pub mod model;
 pub mod outbox;
+pub mod print;
 pub mod queries;
 pub mod reference;
 pub mod snapshot;

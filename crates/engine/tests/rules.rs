@@ -2130,6 +2130,105 @@ async fn r_verify_01_code_and_hash_checked_and_throttled(w: World) {
     );
 }
 
+// ---------------------------------------------------------------- R-PDF (engine side)
+
+async fn r_pdf_02_snapshot_is_frozen_at_signing(w: World) {
+    w.confirm(1).await;
+    let a = w.signed(1).await;
+    let before = w.engine.printable_agreement(w.g(1), a, w.t0).await.unwrap();
+    assert_eq!(before.snapshot.number, "2026100012000001");
+    assert_eq!(
+        before.snapshot.graduate.id_number,
+        id_for(1, false),
+        "the agreement prints the full ID number"
+    );
+    assert_eq!(
+        gradsign_engine::snapshot::sha256_hex(before.snapshot.canonical_json().unwrap().as_bytes()),
+        before.content_hash
+    );
+    let actions: Vec<&str> = before.timeline.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec![
+            "发出签约邀请",
+            "接受签约邀请",
+            "院系审核通过",
+            "学校审核通过"
+        ]
+    );
+    // A later fix of basic info does not change the signed snapshot.
+    let g = w.engine.graduate(&w.admin, w.gid(1)).await.unwrap();
+    w.engine
+        .fix_graduate(
+            &w.admin,
+            w.gid(1),
+            g.version,
+            &GraduateFix {
+                name: Some("学生一".into()),
+                ..Default::default()
+            },
+            w.t0,
+        )
+        .await
+        .unwrap();
+    let after = w
+        .engine
+        .printable_agreement(&w.employers[0], a, w.t0)
+        .await
+        .unwrap();
+    assert_eq!(after.snapshot, before.snapshot);
+    assert_eq!(after.content_hash, before.content_hash);
+    assert!(!after.terminated);
+    assert_eq!(
+        code(w.engine.printable_agreement(&w.employers[1], a, w.t0).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        code(w.engine.printable_agreement(w.g(2), a, w.t0).await),
+        ErrorCode::NotFound
+    );
+    let pending = w.invite(1, 2, w.t0).await.unwrap();
+    assert_eq!(
+        code(
+            w.engine
+                .printable_agreement(&w.employers[1], pending, w.t0)
+                .await
+        ),
+        ErrorCode::InvalidState
+    );
+}
+
+async fn r_pdf_03_terminated_agreement_is_marked(w: World) {
+    w.confirm(1).await;
+    let a = w.signed(1).await;
+    let t = w
+        .engine
+        .request_termination(w.g(1), a, "双方协商一致解除", "", w.t0)
+        .await
+        .unwrap();
+    w.engine
+        .answer_termination(&w.employers[0], t, true, w.t0)
+        .await
+        .unwrap();
+    w.approve_all(1, t, w.t0).await;
+    let p = w
+        .engine
+        .printable_agreement(&w.school_rev, a, w.t0)
+        .await
+        .unwrap();
+    assert!(p.terminated);
+    assert!(p.timeline.iter().any(|e| e.action == "解约学校审核通过"));
+    let v = w
+        .engine
+        .verify_agreement("x", &p.verification_code, &p.content_hash, w.t0)
+        .await
+        .unwrap();
+    assert_eq!(
+        (v.state.as_deref(), v.hash_matches),
+        (Some("terminated"), true)
+    );
+}
+
 // ---------------------------------------------------------------- accounts (R-AUTH in docs/rules.md)
 
 async fn r_auth_01_wrong_passwords_throttle_then_unlock(w: World) {
@@ -2207,4 +2306,6 @@ on_both_backends!(
     r_import_01_all_or_nothing_with_row_numbers,
     r_verify_01_code_and_hash_checked_and_throttled,
     r_auth_01_wrong_passwords_throttle_then_unlock,
+    r_pdf_02_snapshot_is_frozen_at_signing,
+    r_pdf_03_terminated_agreement_is_marked,
 );

@@ -1,0 +1,148 @@
+//! What the printed agreement shows (R-PDF-01..03): the frozen snapshot (R-PDF-02), the current
+//! state and the signing and review timeline, for the actors who may see the agreement. The
+//! documents crate turns this into the PDF; the engine decides every word of it.
+
+use crate::engine::{load_item, Engine};
+use crate::error::{DomainError, Result};
+use crate::model::ItemKind;
+use crate::snapshot::AgreementSnapshot;
+use crate::time::{format_shanghai, Timestamp};
+use crate::workflow::Actor;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+/// One timeline line, already worded and in Asia/Shanghai.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintedEvent {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+}
+
+/// Everything the agreement PDF prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintableAgreement {
+    pub snapshot: AgreementSnapshot,
+    pub verification_code: String,
+    pub content_hash: String,
+    pub terminated: bool,
+    pub timeline: Vec<PrintedEvent>,
+}
+
+fn role_label(role: &str) -> &'static str {
+    match role {
+        "graduate" => "毕业生",
+        "employer" => "用人单位",
+        "department_reviewer" => "院系审核",
+        "school_reviewer" => "学校审核",
+        "school_admin" => "学校管理员",
+        _ => "系统",
+    }
+}
+
+fn action_label(kind: &str, action: &str, level: &str) -> String {
+    let lvl = match level {
+        "department" => "院系",
+        "school" => "学校",
+        _ => "",
+    };
+    match (kind, action) {
+        ("signing", "invite") => "发出签约邀请".into(),
+        ("signing", "accept") => "接受签约邀请".into(),
+        ("signing", "approve") => format!("{lvl}审核通过"),
+        ("termination", "request") => "申请解约".into(),
+        ("termination", "accept") => "同意解约".into(),
+        ("termination", "approve") => format!("解约{lvl}审核通过"),
+        (_, a) => a.to_string(),
+    }
+}
+
+impl Engine {
+    /// The printable agreement of a signed (or terminated) online agreement, for its parties and
+    /// the school (department reviewers: their department). The full ID number is printed: the
+    /// agreement is the parties' legal document (R-PDF-04 in docs/rules.md).
+    pub async fn printable_agreement(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        _now: Timestamp,
+    ) -> Result<PrintableAgreement> {
+        let mut c = self.store.read().await?;
+        let it = load_item(&mut c, item_id).await?;
+        let visible = it.kind == ItemKind::Signing
+            && match actor.role {
+                crate::workflow::Role::Graduate => actor.graduate_id == Some(it.graduate_id),
+                crate::workflow::Role::Employer => actor.is_employer(it.employer_id),
+                crate::workflow::Role::DepartmentReviewer => {
+                    actor.department_id == Some(it.department_id)
+                }
+                crate::workflow::Role::SchoolReviewer | crate::workflow::Role::SchoolAdmin => true,
+                crate::workflow::Role::System => false,
+            };
+        if !visible {
+            return Err(DomainError::not_found("协议", "Agreement"));
+        }
+        let (Some(snapshot), Some(hash), Some(code)) =
+            (&it.snapshot, &it.snapshot_hash, &it.verification_code)
+        else {
+            return Err(DomainError::new(
+                crate::error::ErrorCode::InvalidState,
+                "协议尚未签约生效，没有电子协议书",
+                "The agreement is not signed yet; there is no electronic agreement",
+            ));
+        };
+        let snapshot: AgreementSnapshot = serde_json::from_str(snapshot)?;
+        let rows = sqlx::query(
+            "SELECT h.at, h.action, h.level, h.actor_role, i.kind, COALESCE(a.display_name, '') AS name FROM history h JOIN items i ON i.id = h.item_id \
+             LEFT JOIN accounts a ON a.id = h.actor_account_id WHERE (h.item_id = $1 OR i.parent_id = $1) \
+             AND h.action IN ('invite', 'accept', 'approve', 'request') ORDER BY h.seq",
+        )
+        .bind(item_id)
+        .fetch_all(&mut *c)
+        .await?;
+        let mut timeline = Vec::new();
+        for r in rows {
+            let (kind, action, level, role, name): (String, String, String, String, String) = (
+                r.try_get("kind")?,
+                r.try_get("action")?,
+                r.try_get("level")?,
+                r.try_get("actor_role")?,
+                r.try_get("name")?,
+            );
+            let who = match role.as_str() {
+                "graduate" => format!("{}（毕业生）", snapshot.graduate.name),
+                "employer" => format!("{} {}", snapshot.employer.name, name)
+                    .trim()
+                    .to_string(),
+                _ if name.is_empty() => role_label(&role).to_string(),
+                _ => format!("{}（{}）", name, role_label(&role)),
+            };
+            timeline.push(PrintedEvent {
+                at: format_shanghai(r.try_get("at")?),
+                actor: who,
+                action: action_label(&kind, &action, &level),
+            });
+        }
+        Ok(PrintableAgreement {
+            snapshot,
+            verification_code: code.clone(),
+            content_hash: hash.clone(),
+            terminated: it.state == "terminated",
+            timeline,
+        })
+    }
+
+    /// The online agreement item with this agreement number (for `gradsign agreement render`).
+    pub async fn agreement_by_number(&self, number: &str) -> Result<i64> {
+        let mut c = self.store.read().await?;
+        let row =
+            sqlx::query("SELECT id FROM items WHERE agreement_number = $1 AND kind = 'signing'")
+                .bind(number.trim())
+                .fetch_optional(&mut *c)
+                .await?;
+        match row {
+            Some(r) => Ok(r.try_get("id")?),
+            None => Err(DomainError::not_found("协议", "Agreement")),
+        }
+    }
+}
