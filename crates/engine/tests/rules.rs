@@ -2261,7 +2261,111 @@ async fn r_auth_01_wrong_passwords_throttle_then_unlock(w: World) {
     assert!(format!("{:?}", s.token).contains("redacted"));
 }
 
+async fn r_sign_01_id_numbers_masked_in_lists_but_for_graduate_and_admin(w: World) {
+    w.confirm(1).await;
+    let id = w.invite(0, 1, w.t0).await.unwrap();
+    w.engine.accept_invitation(w.g(1), id, w.t0).await.unwrap();
+    let full = id_for(1, false);
+    let masked = format!("{}********{}", &full[..6], &full[14..]);
+    let by = |a: &Actor| {
+        let a = a.clone();
+        let e = &w.engine;
+        async move {
+            e.list_items(&a, Some(ItemKind::Signing), None)
+                .await
+                .unwrap()[0]
+                .id_number
+                .clone()
+        }
+    };
+    assert_eq!(by(w.g(1)).await, full);
+    assert_eq!(by(&w.admin).await, full);
+    assert_eq!(by(&w.employers[0]).await, masked);
+    assert_eq!(by(&w.school_rev).await, masked);
+    assert_eq!(by(&w.dep_rev_a).await, masked);
+    assert!(
+        w.engine
+            .list_items(&w.dep_rev_b, Some(ItemKind::Signing), None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "another department sees nothing"
+    );
+    assert!(
+        w.engine
+            .list_items(&w.employers[1], None, None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "another employer sees nothing"
+    );
+    let q = w
+        .engine
+        .review_queue(
+            &w.dep_rev_a,
+            &QueueQuery {
+                awaiting_me: true,
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(q.rows.len(), 1);
+    assert_eq!(q.rows[0].id_number, masked);
+    assert_eq!(
+        w.engine
+            .graduate(&w.school_rev, w.gid(1))
+            .await
+            .unwrap()
+            .id_number,
+        masked
+    );
+    assert_eq!(
+        code(w.engine.graduate(&w.dep_rev_b, w.gid(1)).await),
+        ErrorCode::NotFound
+    );
+}
+
+async fn r_auth_03_employer_staff_accounts_share_the_employer(w: World) {
+    let staff = w
+        .engine
+        .add_employer_staff(&w.employers[0], "hr-second", "second123", "第二位HR", w.t0)
+        .await
+        .unwrap();
+    let s = w
+        .engine
+        .sign_in("hr-second", "second123", w.t0)
+        .await
+        .unwrap();
+    assert_eq!(s.account.employer_id, w.employers[0].employer_id);
+    w.confirm(1).await;
+    let id = w.invite(0, 1, w.t0).await.unwrap();
+    w.engine
+        .withdraw_invitation(&staff.actor(), id, w.t0)
+        .await
+        .unwrap();
+    assert_eq!(
+        code(
+            w.engine
+                .add_employer_staff(w.g(1), "xx-staff", "second123", "x", w.t0)
+                .await
+        ),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        code(
+            w.engine
+                .add_employer_staff(&w.employers[1], "hr-second", "second123", "x", w.t0)
+                .await
+        ),
+        ErrorCode::Duplicate
+    );
+}
+
 on_both_backends!(
+    r_sign_01_id_numbers_masked_in_lists_but_for_graduate_and_admin,
+    r_auth_03_employer_staff_accounts_share_the_employer,
     r_info_01_unconfirmed_graduate_can_do_nothing_else,
     r_info_02_graduate_edits_only_contact_school_fixes_the_rest,
     r_info_03_not_imported_graduate_cannot_activate,
