@@ -943,8 +943,6 @@ async fn r_one_01_model_based_random_actions_by_every_role() {
         one_run(seed, 500, backend, &mut tally).await;
     }
     println!("model-based test: {} steps in {runs} runs on {backend:?}; (succeeded, refused) per action: {tally:?}", runs * 500);
-    let signed: i64 = 0;
-    let _ = signed;
     // The sequences must reach deep states, not only refusals (checked on full-length runs).
     for action in [
         "Accept",
@@ -954,7 +952,10 @@ async fn r_one_01_model_based_random_actions_by_every_role() {
         "Answer",
         "RequestOffline",
         "Withdraw",
-    ] {
+    ]
+    .into_iter()
+    .filter(|_| total >= 10_000)
+    {
         assert!(
             tally.get(action).is_some_and(|t| t.0 > 0),
             "no successful {action} in the whole run: {tally:?}"
