@@ -111,6 +111,14 @@ pub fn render_agreement(doc: &AgreementDocument, fonts: &Fonts) -> Result<Vec<u8
     };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    // printpdf reports problems (e.g. a font it could not subset and embedded whole) as
+    // error-level warnings instead of failing: a PDF made despite them is not one we hand out.
+    if let Some(w) = warnings
+        .iter()
+        .find(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
+    {
+        return Err(RenderError::Pdf(w.msg.clone()));
+    }
     // printpdf draws the trailer /ID from a process-wide counter; derive it from the content.
     let id = ids.document_id.clone();
     lo.trailer.set(
