@@ -231,9 +231,7 @@ pub fn compress_scan_named(
         ScanFormat::Webp => ImageFormat::WebP,
     };
     // Header only: no pixel is decoded before the limits are checked.
-    let mut reader = ImageReader::with_format(Cursor::new(input), image_format);
-    reader.no_limits();
-    let mut decoder = reader.into_decoder().map_err(|e| classify(&name, e))?;
+    let mut decoder = header_decoder(&name, input, image_format)?;
     let (width, height) = decoder.dimensions();
     let pixels = u64::from(width) * u64::from(height);
     if width > policy.max_dimension || height > policy.max_dimension || pixels > policy.max_pixels {
@@ -252,18 +250,27 @@ pub fn compress_scan_named(
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let target = target_size(width, height, policy.max_long_side);
 
-    let decoded = match format {
-        ScanFormat::Jpeg => match decode_jpeg_scaled(input, target) {
-            Some(rgb) => rgb,
-            // CMYK/YCCK or anything libjpeg-turbo refuses: the image crate decodes it.
-            None => decode_generic(decoder, policy, &name)?,
-        },
-        _ => decode_generic(decoder, policy, &name)?,
-    };
-    let resized = if decoded.dimensions() == target {
-        decoded
-    } else {
-        resize(&decoded, target.0, target.1).map_err(|e| damaged(&e))?
+    // Scoped so that the full-size pixels are freed before orientation and encoding.
+    let resized = {
+        let decoded = match format {
+            ScanFormat::Jpeg => {
+                // The header decoder keeps a copy of the file: free it before decoding.
+                drop(decoder);
+                match decode_jpeg_scaled(input, target) {
+                    Some(rgb) => rgb,
+                    // CMYK/YCCK or anything libjpeg-turbo refuses: the image crate decodes it.
+                    None => {
+                        decode_generic(header_decoder(&name, input, image_format)?, policy, &name)?
+                    }
+                }
+            }
+            _ => decode_generic(decoder, policy, &name)?,
+        };
+        if decoded.dimensions() == target {
+            decoded
+        } else {
+            resize(&decoded, target.0, target.1).map_err(|e| damaged(&e))?
+        }
     };
     let upright = orient(resized, orientation);
     let (w, h) = upright.dimensions();
@@ -283,6 +290,18 @@ pub fn compress_scan_named(
         original_width: width,
         original_height: height,
     })
+}
+
+/// A decoder that has read the header only. Limits are off here because the caller checks
+/// dimensions itself (to name them in the refusal) and sets limits before any pixel is decoded.
+fn header_decoder<'a>(
+    name: &str,
+    input: &'a [u8],
+    format: ImageFormat,
+) -> Result<impl ImageDecoder + 'a, ScanError> {
+    let mut reader = ImageReader::with_format(Cursor::new(input), format);
+    reader.no_limits();
+    reader.into_decoder().map_err(|e| classify(name, e))
 }
 
 /// Decides the format from the magic bytes, never from the file name.

@@ -113,7 +113,7 @@ fn r_scan_02_mutated_inputs_never_panic() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    let mut rng = Rng(0x5EED_0F_6AD5_1C4);
+    let mut rng = Rng(0x0005_EED0_F6AD_51C4);
     let (mut ok, mut refused) = (0usize, [0usize; 6]);
     for i in 0..iterations {
         let (name, seed) = &seeds[i % seeds.len()];
