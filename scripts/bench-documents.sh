@@ -54,11 +54,22 @@ ours=("$ex/compress" photo.jpg ours.jpg)
 vips=(vipsthumbnail photo.jpg -s 2339 -o "$work/vips.jpg[Q=75,strip]")
 im=("$magick" photo.jpg -auto-orient -resize 2339x2339 -sampling-factor 4:2:0 -quality 75 -strip im.jpg)
 
-declare -A t m b s
+# Runs are interleaved (ours, vips, im, ours, …) so that load from other processes on the
+# machine falls on every tool alike.
+declare -A t m b s all
+for _ in $(seq "$runs"); do
+  for name in ours vips im; do
+    declare -n cmd=$name
+    t0=$(now_ms); "${cmd[@]}" >/dev/null 2>&1; t1=$(now_ms)
+    all[$name]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') "
+    unset -n cmd
+  done
+done
 for name in ours vips im; do
   declare -n cmd=$name
-  t[$name]=$(median_ms "${cmd[@]}")
+  t[$name]=$(printf '%s\n' ${all[$name]} | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
   m[$name]=$(peak_kb "${cmd[@]}")
+  unset -n cmd
 done
 b[ours]=$(stat -c %s ours.jpg); b[vips]=$(stat -c %s vips.jpg); b[im]=$(stat -c %s im.jpg)
 while read -r file value; do s[${file%.jpg}]=$value; done < <("$ex/ssim" photo.jpg ours.jpg vips.jpg im.jpg)
