@@ -420,6 +420,59 @@ fn r_scan_02_decompression_bomb_header_refused_at_once() {
     );
 }
 
+/// Child-process helper for the next test: compresses the file named by
+/// `GRADSIGN_SCAN_BOMB` and writes `code peak_kb` (VmHWM) to `GRADSIGN_SCAN_BOMB_OUT`.
+#[test]
+fn bomb_child_helper() {
+    let (Some(input), Some(out)) = (
+        std::env::var_os("GRADSIGN_SCAN_BOMB"),
+        std::env::var_os("GRADSIGN_SCAN_BOMB_OUT"),
+    ) else {
+        return;
+    };
+    let file = std::fs::read(input).expect("bomb");
+    let tight = ScanPolicy {
+        max_pixels: 50_000_000,
+        ..policy()
+    };
+    let code = compress_scan(&file, &tight).err().map_or("accepted", |e| e.code());
+    let status = std::fs::read_to_string("/proc/self/status").expect("status");
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    std::fs::write(out, format!("{code} {peak_kb}")).expect("write");
+}
+
+#[test]
+fn r_scan_02_real_decompression_bomb_refused_within_a_memory_cap() {
+    // 10000×10000 grey PNG: ~100 KB on disk, 300 MB as RGB. Refused in a fresh process whose
+    // peak memory stays far below what decoding would take.
+    let img = ImageBuffer::<Luma<u8>, Vec<u8>>::from_pixel(10_000, 10_000, Luma([255]));
+    let mut file = Vec::new();
+    PngEncoder::new(&mut file)
+        .write_image(img.as_raw(), 10_000, 10_000, image::ExtendedColorType::L8)
+        .expect("encode");
+    drop(img);
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("bomb.png");
+    let out = dir.path().join("result");
+    std::fs::write(&input, &file).expect("write");
+    let status = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "bomb_child_helper", "--test-threads", "1"])
+        .env("GRADSIGN_SCAN_BOMB", &input)
+        .env("GRADSIGN_SCAN_BOMB_OUT", &out)
+        .status()
+        .expect("child");
+    assert!(status.success());
+    let result = std::fs::read_to_string(&out).expect("child result");
+    let (code, peak_kb) = result.split_once(' ').expect("code peak");
+    assert_eq!(code, "scan.too_many_pixels");
+    let peak_kb: u64 = peak_kb.parse().expect("kB");
+    assert!(peak_kb < 64 * 1024, "child peaked at {peak_kb} kB");
+}
+
 #[test]
 fn r_scan_02_real_decompression_bomb_refused_before_decoding() {
     // 10000×10000 white RGB compresses to a few hundred KB and would need 300 MB decoded.
