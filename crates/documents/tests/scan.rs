@@ -435,7 +435,9 @@ fn bomb_child_helper() {
         max_pixels: 50_000_000,
         ..policy()
     };
-    let code = compress_scan(&file, &tight).err().map_or("accepted", |e| e.code());
+    let code = compress_scan(&file, &tight)
+        .err()
+        .map_or("accepted", |e| e.code());
     let status = std::fs::read_to_string("/proc/self/status").expect("status");
     let peak_kb: u64 = status
         .lines()
