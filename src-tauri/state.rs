@@ -122,3 +122,47 @@ pub fn now() -> Timestamp {
         .unwrap_or_default();
     Timestamp::try_from(since_epoch.as_secs()).unwrap_or(Timestamp::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gradsign_engine::SchoolSetup;
+
+    fn school() -> SchoolSetup {
+        SchoolSetup {
+            name: "示范大学".into(),
+            code: "10001".into(),
+            contact: "就业指导中心".into(),
+            departments: vec!["计算机学院".into()],
+            admin_login: "admin".into(),
+            admin_password: "Admin2026pass".into(),
+            admin_name: "王老师".into(),
+        }
+    }
+
+    /// The desktop's own path through the engine, without a window: first start, set-up, a wrong
+    /// password, the right one, and the session kept (not remembered).
+    #[test]
+    fn set_up_then_sign_in_after_a_wrong_password() {
+        let dir = tempfile::tempdir().unwrap();
+        tauri::async_runtime::block_on(async {
+            let state = AppState::open(dir.path()).await.unwrap();
+            let engine = state.engine().unwrap();
+            assert!(engine.is_empty().await.unwrap());
+            engine.init_school(&school(), now()).await.unwrap();
+            assert!(!engine.is_empty().await.unwrap());
+            let wrong = engine
+                .sign_in("admin", "nope-2026", now())
+                .await
+                .unwrap_err();
+            assert_eq!(wrong.code, gradsign_engine::ErrorCode::WrongCredentials);
+            let session = engine
+                .sign_in("admin", "Admin2026pass", now())
+                .await
+                .unwrap();
+            let outcome = state.start_session(session.token, false).await;
+            assert_eq!(outcome, RememberOutcome::NotAsked);
+            assert!(state.token().is_ok());
+        });
+    }
+}

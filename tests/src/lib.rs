@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 /// The port tauri-driver listens on (127.0.0.1 only).
@@ -18,6 +19,18 @@ pub const DRIVER_PORT: u16 = 4444;
 
 /// How long to wait for a screen to appear.
 pub const SCREEN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest one WebDriver call may take before the test fails (a hung WebKit must not hang
+/// the whole run).
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Runs one WebDriver step, failing the test when it takes longer than [`STEP_TIMEOUT`].
+pub async fn within<T>(what: &str, step: impl std::future::Future<Output = T>) -> T {
+    eprintln!("e2e: {what}");
+    tokio::time::timeout(STEP_TIMEOUT, step)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: no answer within {STEP_TIMEOUT:?}"))
+}
 
 /// One running app under WebDriver, with its own data folder.
 #[derive(Debug)]
@@ -48,10 +61,14 @@ impl App {
             serde_json::Value::Object(map) => map,
             _ => unreachable!("a JSON object"),
         };
-        let client = ClientBuilder::native()
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{DRIVER_PORT}"))
-            .await;
+        let client = tokio::time::timeout(
+            SCREEN_TIMEOUT,
+            ClientBuilder::native()
+                .capabilities(capabilities)
+                .connect(&format!("http://127.0.0.1:{DRIVER_PORT}")),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("no WebDriver session within {SCREEN_TIMEOUT:?}"));
         let client = match client {
             Ok(client) => client,
             Err(e) => {
@@ -66,51 +83,99 @@ impl App {
         }
     }
 
+    /// Waits for the element matching `css`; when it does not come, saves what the window shows
+    /// (screenshot and page source, in the system temp folder) and fails the test.
+    pub async fn element(&self, css: &str) -> Element {
+        let found = tokio::time::timeout(
+            SCREEN_TIMEOUT + STEP_TIMEOUT,
+            self.client
+                .wait()
+                .at_most(SCREEN_TIMEOUT)
+                .for_element(Locator::Css(css)),
+        )
+        .await;
+        eprintln!(
+            "e2e: element {css}: {}",
+            if matches!(found, Ok(Ok(_))) {
+                "found"
+            } else {
+                "missing"
+            }
+        );
+        match found.unwrap_or_else(|_| panic!("finding {css}: no answer")) {
+            Ok(element) => element,
+            Err(e) => {
+                let dir = std::env::temp_dir().join("gradsign-e2e-failures");
+                let _ = std::fs::create_dir_all(&dir);
+                if let Ok(Ok(png)) =
+                    tokio::time::timeout(STEP_TIMEOUT, self.client.screenshot()).await
+                {
+                    let _ = std::fs::write(dir.join("window.png"), png);
+                }
+                let source = tokio::time::timeout(STEP_TIMEOUT, self.client.source())
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .unwrap_or_default();
+                let _ = std::fs::write(dir.join("window.html"), &source);
+                panic!(
+                    "no element {css}: {e}; the window is saved in {}",
+                    dir.display()
+                );
+            }
+        }
+    }
+
     /// Waits for the element matching `css` and returns its text.
     pub async fn text_of(&self, css: &str) -> String {
-        self.client
-            .wait()
-            .at_most(SCREEN_TIMEOUT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-            .text()
+        let element = self.element(css).await;
+        within(&format!("text of {css}"), element.text())
             .await
             .expect("element text")
     }
 
     /// Waits for `css`, then clicks it.
     pub async fn click(&self, css: &str) {
-        self.client
-            .wait()
-            .at_most(SCREEN_TIMEOUT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-            .click()
+        let element = self.element(css).await;
+        within(&format!("click {css}"), element.click())
             .await
             .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
     }
 
-    /// Waits for `css`, then types `text` into it.
+    /// Waits for the field `css`, empties it, then types `text` into it. WebDriver's clear fires
+    /// no `input` event, so a Vue model keeps its old value: use it on fields the app has
+    /// emptied itself (or never filled).
     pub async fn type_into(&self, css: &str, text: &str) {
-        self.client
-            .wait()
-            .at_most(SCREEN_TIMEOUT)
-            .for_element(Locator::Css(css))
+        let field = self.element(css).await;
+        within(&format!("clear {css}"), field.clear())
             .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-            .send_keys(text)
+            .unwrap_or_else(|e| panic!("cannot clear {css}: {e}"));
+        within(&format!("type into {css}"), field.send_keys(text))
             .await
             .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
     }
 
     /// Saves a PNG of the window to docs/screenshots/NAME.png.
+    ///
+    /// Taken from the X display (ImageMagick's `import`, cropped to the window's rectangle as
+    /// WebDriver reports it): WebKitWebDriver's own Take Screenshot never answers under Xvfb here.
     pub async fn screenshot(&self, name: &str) {
-        let png = self.client.screenshot().await.expect("screenshot");
+        let (x, y, w, h) = within("window rect", self.client.get_window_rect())
+            .await
+            .expect("window rect");
+        // Let a just-clicked screen finish painting.
+        tokio::time::sleep(Duration::from_millis(500)).await;
         let dir = screenshots_dir();
         std::fs::create_dir_all(&dir).expect("screenshots dir");
-        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+        let out = dir.join(format!("{name}.png"));
+        let status = Command::new("import")
+            .args(["-window", "root", "-crop"])
+            .arg(format!("{w}x{h}+{x}+{y}"))
+            .arg("+repage")
+            .arg(format!("PNG32:{}", out.display()))
+            .status()
+            .expect("run ImageMagick's import");
+        assert!(status.success(), "import failed for {}", out.display());
     }
 
     /// Closes the session and ends the processes; returns the data folder for a restart.
@@ -120,7 +185,7 @@ impl App {
             data_dir,
             driver,
         } = self;
-        let _ = client.close().await;
+        let _ = tokio::time::timeout(STEP_TIMEOUT, client.close()).await;
         drop(driver);
         data_dir
     }
@@ -180,7 +245,10 @@ fn stop_tree(child: &mut Child) {
         return;
     }
     for pid in descendants(child.id()).into_iter().rev() {
-        let _ = Command::new("kill").arg(pid.to_string()).status();
+        let _ = Command::new("kill")
+            .arg(pid.to_string())
+            .stderr(Stdio::null())
+            .status();
     }
     let _ = child.kill();
     let _ = child.wait();
