@@ -9,9 +9,9 @@ bash scripts/setup.sh all
 export CARGO_TERM_COLOR=never
 
 echo "== cargo fmt --check"
-cargo fmt -p gradsign-engine -p gradsign-cli -- --check
+cargo fmt -p gradsign-engine -p gradsign-documents -p gradsign-cli -- --check
 echo "== cargo clippy -D warnings"
-cargo clippy -p gradsign-engine -p gradsign-cli --all-targets -- -D warnings
+cargo clippy -p gradsign-engine -p gradsign-documents -p gradsign-cli --all-targets -- -D warnings
 
 pgdir=$(mktemp -d /tmp/gradsign-pg.XXXXXX)
 port=$(( 20000 + RANDOM % 20000 ))
@@ -22,7 +22,7 @@ eval "$(bash scripts/pg.sh start "$pgdir" "$port")"
 echo "== cargo test (SQLite and PostgreSQL on 127.0.0.1:$port)"
 log=$(mktemp)
 set +e
-cargo test -p gradsign-engine -p gradsign-cli 2>&1 | tee "$log"
+cargo test -p gradsign-engine -p gradsign-documents -p gradsign-cli 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 sqlite=$(grep -cE '^test sqlite::.* ok$' "$log" || true)
