@@ -19,7 +19,9 @@ pub use qr::{parse_verification_payload, verification_payload, VERIFICATION_PAYL
 pub use render::{render_agreement, RenderError, CLAUSES};
 
 mod scan;
+mod verify;
 pub use scan::{
     compress_scan, compress_scan_named, Scan, ScanError, ScanFormat, ScanPolicy,
     A4_200DPI_LONG_SIDE,
 };
+pub use verify::{read_verification_qr, QR_IMAGE_MAX_PIXELS};

@@ -483,3 +483,63 @@ fn fonts_load_reports_missing_and_invalid_fonts() {
         other => panic!("expected Parse error, got {other:?}"),
     }
 }
+
+#[test]
+fn r_verify_01_qr_read_back_from_a_page_image_in_rust() {
+    use gradsign_documents::read_verification_qr;
+    let doc = sample_agreement();
+    let dir = tempdir();
+    let pdf = write(dir.path(), "s.pdf", &render(&doc));
+    let prefix = dir.path().join("scan");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = std::fs::read(dir.path().join("scan.png")).expect("png");
+    assert_eq!(
+        read_verification_qr(&png),
+        Some((doc.verification_code.clone(), doc.content_hash.clone()))
+    );
+    // The same page photographed (JPEG, rotated 90° by EXIF) still reads.
+    let page = image::load_from_memory(&png).expect("decode");
+    let rotated = image::DynamicImage::ImageRgba8(image::imageops::rotate270(&page));
+    let mut jpeg = Vec::new();
+    rotated
+        .to_rgb8()
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .expect("jpeg");
+    let exif: &[u8] = b"\xFF\xE1\x00\x22Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00";
+    let mut photo = jpeg[..2].to_vec();
+    photo.extend_from_slice(exif);
+    photo.extend_from_slice(&jpeg[2..]);
+    assert_eq!(
+        read_verification_qr(&photo),
+        Some((doc.verification_code.clone(), doc.content_hash.clone()))
+    );
+    // An image without our code, and bytes that are no image, give None.
+    let blank =
+        image::DynamicImage::ImageLuma8(image::GrayImage::from_pixel(300, 300, image::Luma([255])));
+    let mut blank_png = Vec::new();
+    blank
+        .write_to(
+            &mut std::io::Cursor::new(&mut blank_png),
+            image::ImageFormat::Png,
+        )
+        .expect("png");
+    assert_eq!(read_verification_qr(&blank_png), None);
+    assert_eq!(read_verification_qr(b"not an image"), None);
+}
