@@ -16,7 +16,7 @@ pub use fonts::{
     FontError, Fonts, SANS_FALLBACK_FILE, SANS_FILE, SC_FACE_INDEX, SERIF_FILE, SYSTEM_FONT_DIR,
 };
 pub use qr::{parse_verification_payload, verification_payload, VERIFICATION_PAYLOAD_PREFIX};
-pub use render::{render_agreement, RenderError, CLAUSES};
+pub use render::{render_agreement, render_agreements, RenderError, CLAUSES};
 
 mod scan;
 mod verify;

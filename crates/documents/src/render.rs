@@ -54,25 +54,29 @@ const SANS: &str = "sans";
 
 /// Renders the agreement as an A4 PDF: deterministic bytes for the same document and fonts.
 pub fn render_agreement(doc: &AgreementDocument, fonts: &Fonts) -> Result<Vec<u8>, RenderError> {
-    let ids = FontIds::for_document(doc);
-    let mut layout = Layout::new(fonts, &ids);
-    layout.body(doc);
-    let pages = layout.finish();
+    render_agreements(std::slice::from_ref(doc), fonts)
+}
 
-    let qr_ops = qr::qr_ops(
-        &qr::verification_payload(&doc.verification_code, &doc.content_hash),
-        PAGE_W - MARGIN_X - QR_SIZE,
-        FOOTER_RULE_Y - 8.0 - QR_SIZE,
-        QR_SIZE,
-    )
-    .map_err(RenderError::Qr)?;
-
-    let total = pages.len();
-    let mut pdf = PdfDocument::new(&doc.title);
-    pdf.metadata.info.document_title = format!("{} {}", doc.title, doc.number);
+/// Renders several agreements into one PDF (the reviewers' printout of a filtered list): each
+/// agreement starts on a new page and keeps its own footer, QR code, mark and page numbers
+/// (第 N 页 共 M 页 count that agreement's pages). An empty list gives an error.
+pub fn render_agreements(
+    docs: &[AgreementDocument],
+    fonts: &Fonts,
+) -> Result<Vec<u8>, RenderError> {
+    let first = docs
+        .first()
+        .ok_or_else(|| RenderError::Pdf("没有要打印的协议 / no agreement to print".to_owned()))?;
+    let ids = FontIds::for_documents(docs);
+    let mut pdf = PdfDocument::new(&first.title);
+    pdf.metadata.info.document_title = if docs.len() == 1 {
+        format!("{} {}", first.title, first.number)
+    } else {
+        format!("{}（{} 份）", first.title, docs.len())
+    };
     pdf.metadata.info.creator = "GradSign".to_owned();
     pdf.metadata.info.producer = "GradSign documents".to_owned();
-    pdf.metadata.info.identifier = doc.number.clone();
+    pdf.metadata.info.identifier = first.number.clone();
     // Dates stay printpdf's fixed epoch (1970-01-01): the clock never enters the bytes.
     pdf.resources.fonts.map.insert(
         FontId(ids.serif.clone()),
@@ -82,11 +86,34 @@ pub fn render_agreement(doc: &AgreementDocument, fonts: &Fonts) -> Result<Vec<u8
         FontId(ids.sans.clone()),
         printpdf::PdfFont::new(fonts.sans.clone()),
     );
+    for doc in docs {
+        pdf.pages.extend(agreement_pages(doc, fonts, &ids)?);
+    }
+    save(&pdf, &ids)
+}
 
+/// The pages of one agreement: body laid out, then mark, footer and QR code on each page.
+fn agreement_pages(
+    doc: &AgreementDocument,
+    fonts: &Fonts,
+    ids: &FontIds,
+) -> Result<Vec<PdfPage>, RenderError> {
+    let mut layout = Layout::new(fonts, ids);
+    layout.body(doc);
+    let pages = layout.finish();
+    let qr_ops = qr::qr_ops(
+        &qr::verification_payload(&doc.verification_code, &doc.content_hash),
+        PAGE_W - MARGIN_X - QR_SIZE,
+        FOOTER_RULE_Y - 8.0 - QR_SIZE,
+        QR_SIZE,
+    )
+    .map_err(RenderError::Qr)?;
+    let total = pages.len();
+    let mut out = Vec::with_capacity(total);
     for (index, body) in pages.into_iter().enumerate() {
         let mut ops = Vec::new();
         if doc.state == AgreementState::Terminated {
-            terminated_mark(&mut ops, fonts, &ids);
+            terminated_mark(&mut ops, fonts, ids);
         }
         // Every page's content stream starts from the default graphics state.
         ops.push(Op::SetFillColor {
@@ -97,12 +124,15 @@ pub fn render_agreement(doc: &AgreementDocument, fonts: &Fonts) -> Result<Vec<u8
         });
         ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
         ops.extend(body);
-        footer(&mut ops, doc, fonts, &ids, index + 1, total);
+        footer(&mut ops, doc, fonts, ids, index + 1, total);
         ops.extend(qr_ops.iter().cloned());
-        pdf.pages
-            .push(PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops));
+        out.push(PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops));
     }
+    Ok(out)
+}
 
+/// Serialises with subset fonts, a content-derived trailer /ID and compressed streams.
+fn save(pdf: &PdfDocument, ids: &FontIds) -> Result<Vec<u8>, RenderError> {
     let opts = PdfSaveOptions {
         optimize: true,
         subset_fonts: true,
@@ -145,8 +175,8 @@ struct FontIds {
 }
 
 impl FontIds {
-    fn for_document(doc: &AgreementDocument) -> Self {
-        let digest = Sha256::digest(format!("{doc:?}").as_bytes());
+    fn for_documents(docs: &[AgreementDocument]) -> Self {
+        let digest = Sha256::digest(format!("{docs:?}").as_bytes());
         let letters = |salt: u8| -> String {
             digest
                 .iter()

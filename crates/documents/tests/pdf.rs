@@ -543,3 +543,39 @@ fn r_verify_01_qr_read_back_from_a_page_image_in_rust() {
     assert_eq!(read_verification_qr(&blank_png), None);
     assert_eq!(read_verification_qr(b"not an image"), None);
 }
+
+#[test]
+fn r_pdf_01_list_of_agreements_prints_as_one_pdf_each_with_its_own_pages() {
+    use gradsign_documents::render_agreements;
+    let first = sample_agreement();
+    let mut second = long_doc(AgreementState::Terminated);
+    second.number = "2026100012000124".to_owned();
+    second.verification_code = "Q3HX8M2K9D7T".to_owned();
+    second.graduate.name = "李四".to_owned();
+    let bytes = render_agreements(&[first.clone(), second.clone()], fonts()).expect("render");
+    assert!(bytes == render_agreements(&[first.clone(), second.clone()], fonts()).expect("again"));
+    let dir = tempdir();
+    let pdf = write(dir.path(), "list.pdf", &bytes);
+    let n1 = page_count(&write(dir.path(), "1.pdf", &render(&first)));
+    let n2 = page_count(&write(dir.path(), "2.pdf", &render(&second)));
+    assert_eq!(page_count(&pdf), n1 + n2);
+    for p in 1..=n1 + n2 {
+        let text = squash(&page_text(&pdf, p));
+        let (doc, n, total) = if p <= n1 {
+            (&first, p, n1)
+        } else {
+            (&second, p - n1, n2)
+        };
+        assert!(text.contains(&format!("第{n}页共{total}页")), "page {p}");
+        assert!(
+            text.contains(&doc.number) && text.contains(&doc.verification_code),
+            "page {p}"
+        );
+        assert_eq!(
+            text.contains("已解约TERMINATED"),
+            p > n1,
+            "mark on page {p}"
+        );
+    }
+    assert!(render_agreements(&[], fonts()).is_err());
+}
