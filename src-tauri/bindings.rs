@@ -18,6 +18,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     error::Text::export_all(&cfg)?;
     app::AppStatus::export_all(&cfg)?;
     school::SchoolSetupInput::export_all(&cfg)?;
+    school::DemoAccountView::export_all(&cfg)?;
     session::SignInInput::export_all(&cfg)?;
     session::SignInOutcome::export_all(&cfg)?;
     Ok(())

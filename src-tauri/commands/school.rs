@@ -1,11 +1,12 @@
 //! Creating the school on first start: the engine's demo school, or a real one.
 
+use gradsign_engine::demo::DemoAccount;
 use gradsign_engine::SchoolSetup;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use crate::error::{CommandError, CommandResult, ErrorCode};
+use crate::error::CommandResult;
 use crate::state::{now, AppState};
 
 /// A new school with its first admin account (the engine's `SchoolSetup`).
@@ -23,15 +24,32 @@ pub struct SchoolSetupInput {
     pub admin_name: String,
 }
 
-/// Fills the empty database with the engine's demo school.
+/// A demo account, shown on the sign-in screen after the demo school is made.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoAccountView {
+    pub role: String,
+    pub login: String,
+    pub password: String,
+    pub note: String,
+}
+
+/// Fills the empty database with the engine's demo school; returns its accounts.
 #[tauri::command]
-pub async fn school_demo_create(state: State<'_, AppState>) -> CommandResult<()> {
-    let _ = state.engine()?;
-    Err(CommandError::new(
-        ErrorCode::Internal,
-        "此版本的业务引擎尚无示范学校",
-        "The engine in this build has no demo school yet",
-    ))
+pub async fn school_demo_create(state: State<'_, AppState>) -> CommandResult<Vec<DemoAccountView>> {
+    let accounts = state.engine()?.create_demo(now()).await?;
+    Ok(accounts.into_iter().map(DemoAccountView::from).collect())
+}
+
+impl From<DemoAccount> for DemoAccountView {
+    fn from(a: DemoAccount) -> Self {
+        DemoAccountView {
+            role: a.role,
+            login: a.login,
+            password: a.password,
+            note: a.note,
+        }
+    }
 }
 
 /// Creates a school and its admin account in the empty database.

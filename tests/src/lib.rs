@@ -86,11 +86,16 @@ impl App {
     /// Waits for the element matching `css`; when it does not come, saves what the window shows
     /// (screenshot and page source, in the system temp folder) and fails the test.
     pub async fn element(&self, css: &str) -> Element {
+        self.element_within(css, SCREEN_TIMEOUT).await
+    }
+
+    /// [`App::element`] for a screen that takes up to `wait` to come (e.g. making the demo school).
+    pub async fn element_within(&self, css: &str, wait: Duration) -> Element {
         let found = tokio::time::timeout(
-            SCREEN_TIMEOUT + STEP_TIMEOUT,
+            wait + STEP_TIMEOUT,
             self.client
                 .wait()
-                .at_most(SCREEN_TIMEOUT)
+                .at_most(wait)
                 .for_element(Locator::Css(css)),
         )
         .await;
@@ -132,6 +137,36 @@ impl App {
         within(&format!("text of {css}"), element.text())
             .await
             .expect("element text")
+    }
+
+    /// Clicks the first element matching `css` whose text contains `text`.
+    pub async fn click_containing(&self, css: &str, text: &str) {
+        self.element(css).await;
+        let all = within(
+            &format!("find all {css}"),
+            self.client.find_all(Locator::Css(css)),
+        )
+        .await
+        .expect("find all");
+        for element in all {
+            // WebKit reports no text for rows scrolled out of view.
+            let arg = serde_json::to_value(&element).expect("element as JSON");
+            within(
+                "scroll into view",
+                self.client
+                    .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]),
+            )
+            .await
+            .expect("scroll");
+            let shown = within("text", element.text()).await.unwrap_or_default();
+            if shown.contains(text) {
+                within(&format!("click {css} with {text}"), element.click())
+                    .await
+                    .expect("click");
+                return;
+            }
+        }
+        panic!("no {css} contains {text}");
     }
 
     /// Waits for `css`, then clicks it.

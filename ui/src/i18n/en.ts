@@ -36,6 +36,17 @@ const en: typeof zhCN = {
     remember: 'Remember me (kept in the system keychain)',
     submit: 'Sign in',
     keychainUnavailable: 'This computer has no system keychain available; this sign-in will not be remembered.',
+    demoAccounts: 'Demo school accounts',
+    demoHint: 'Click a row to fill in that account; every demo account has the same password.',
+    demoRole: 'Role',
+    demoNote: 'Note',
+  },
+  roles: {
+    graduate: 'Graduate',
+    employer: 'Employer',
+    department_reviewer: 'Department reviewer',
+    school_reviewer: 'School reviewer',
+    school_admin: 'School admin',
   },
   home: { signedInAs: 'Signed in as {name}', signOut: 'Sign out' },
 }

@@ -34,6 +34,17 @@ export default {
     remember: '记住我（保存在系统钥匙串中）',
     submit: '登录',
     keychainUnavailable: '此电脑没有可用的系统钥匙串，本次登录不会被记住。',
+    demoAccounts: '示范学校账号',
+    demoHint: '点击一行即可填入该账号；所有示范账号的密码相同。',
+    demoRole: '角色',
+    demoNote: '说明',
+  },
+  roles: {
+    graduate: '毕业生',
+    employer: '用人单位',
+    department_reviewer: '院系审核员',
+    school_reviewer: '学校审核员',
+    school_admin: '学校管理员',
   },
   home: { signedInAs: '已登录：{name}', signOut: '退出登录' },
 }

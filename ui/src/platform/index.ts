@@ -3,6 +3,7 @@
 import { invoke } from '@tauri-apps/api/core'
 import type { AppStatus } from '@/bindings/AppStatus'
 import type { CommandError } from '@/bindings/CommandError'
+import type { DemoAccountView } from '@/bindings/DemoAccountView'
 import type { SchoolSetupInput } from '@/bindings/SchoolSetupInput'
 import type { SessionUser } from '@/bindings/SessionUser'
 import type { SignInInput } from '@/bindings/SignInInput'
@@ -31,7 +32,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const appStatus = () => call<AppStatus>('app_status')
-export const schoolDemoCreate = () => call<null>('school_demo_create')
+export const schoolDemoCreate = () => call<DemoAccountView[]>('school_demo_create')
 export const schoolSetup = (input: SchoolSetupInput) => call<null>('school_setup', { input })
 export const sessionSignIn = (input: SignInInput) => call<SignInOutcome>('session_sign_in', { input })
 export const sessionResume = () => call<SessionUser | null>('session_resume')

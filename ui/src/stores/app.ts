@@ -1,11 +1,14 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import type { DemoAccountView } from '@/bindings/DemoAccountView'
 import type { SchoolSetupInput } from '@/bindings/SchoolSetupInput'
 import * as platform from '@/platform'
 
 /** The app's own state: is there a school yet. */
 export const useAppStore = defineStore('app', () => {
   const firstStart = ref<boolean | null>(null)
+  /** The demo school's accounts, shown on the sign-in screen right after it is made. */
+  const demoAccounts = ref<DemoAccountView[]>([])
 
   async function load() {
     firstStart.value = (await platform.appStatus()).firstStart
@@ -13,7 +16,7 @@ export const useAppStore = defineStore('app', () => {
   }
 
   async function createDemo() {
-    await platform.schoolDemoCreate()
+    demoAccounts.value = await platform.schoolDemoCreate()
     firstStart.value = false
   }
 
@@ -22,5 +25,5 @@ export const useAppStore = defineStore('app', () => {
     firstStart.value = false
   }
 
-  return { firstStart, load, createDemo, setUpSchool }
+  return { firstStart, demoAccounts, load, createDemo, setUpSchool }
 })
