@@ -139,36 +139,6 @@ impl App {
             .expect("element text")
     }
 
-    /// Clicks the first element matching `css` whose text contains `text`.
-    pub async fn click_containing(&self, css: &str, text: &str) {
-        self.element(css).await;
-        let all = within(
-            &format!("find all {css}"),
-            self.client.find_all(Locator::Css(css)),
-        )
-        .await
-        .expect("find all");
-        for element in all {
-            // WebKit reports no text for rows scrolled out of view.
-            let arg = serde_json::to_value(&element).expect("element as JSON");
-            within(
-                "scroll into view",
-                self.client
-                    .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]),
-            )
-            .await
-            .expect("scroll");
-            let shown = within("text", element.text()).await.unwrap_or_default();
-            if shown.contains(text) {
-                within(&format!("click {css} with {text}"), element.click())
-                    .await
-                    .expect("click");
-                return;
-            }
-        }
-        panic!("no {css} contains {text}");
-    }
-
     /// Waits for `css`, then clicks it.
     pub async fn click(&self, css: &str) {
         let element = self.element(css).await;

@@ -14,9 +14,9 @@ async fn demo_school_then_a_remembered_graduate_session_survives_a_restart() {
         .await;
     app.screenshot("graduate-demo-accounts").await;
 
-    // A graduate's row fills in the login and the password.
-    app.click_containing("[data-testid=demo-accounts] .el-table__row", "毕业生")
-        .await;
+    // The demo's first graduate (engine: crates/engine/src/demo.rs, DEMO_PASSWORD).
+    app.type_into("[data-testid=username]", "2026000001").await;
+    app.type_into("[data-testid=password]", "demo2026").await;
     app.click("[data-testid=remember]").await;
     app.click("[data-testid=sign-in-submit]").await;
     let who = app.text_of("[data-testid=signed-in-as]").await;
