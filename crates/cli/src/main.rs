@@ -75,6 +75,16 @@ enum Command {
     },
     /// Expires invitations past their deadline and sends the 24-hour reminders.
     Sweep,
+    /// The electronic agreement PDF.
+    Agreement {
+        #[command(subcommand)]
+        what: AgreementWhat,
+    },
+    /// Uploaded scans.
+    Scan {
+        #[command(subcommand)]
+        what: ScanWhat,
+    },
     /// The SMS/WeChat outbox.
     Outbox {
         #[command(subcommand)]
@@ -93,6 +103,25 @@ enum ImportWhat {
         #[arg(long)]
         admin: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum AgreementWhat {
+    /// Renders an agreement: the built-in sample (--sample) or a signed one by number (--number).
+    Render {
+        #[arg(long, conflicts_with = "number")]
+        sample: bool,
+        #[arg(long, required_unless_present = "sample")]
+        number: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ScanWhat {
+    /// Compresses a photo or scan as uploads are (R-SCAN); prints sizes and dimensions.
+    Compress { input: PathBuf, output: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -300,6 +329,62 @@ async fn run(cli: Cli) -> Result<(), String> {
                 r.expired, r.reminded
             );
         }
+        Command::Agreement {
+            what:
+                AgreementWhat::Render {
+                    sample,
+                    number,
+                    out,
+                },
+        } => {
+            let fonts = gradsign_documents::Fonts::system_shared()?;
+            let pdf = if sample {
+                gradsign_documents::render_agreement(&gradsign_documents::sample_agreement(), fonts)
+                    .map_err(|e| e.to_string())?
+            } else {
+                let engine = open(&cli.db, cli.files).await?;
+                let actor = admin(&engine, None).await?;
+                let id = engine
+                    .agreement_by_number(number.as_deref().unwrap_or_default())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                engine
+                    .agreement_pdf(&actor, id, fonts, now())
+                    .await
+                    .map_err(|e| e.to_string())?
+            };
+            write_atomically(&out, &pdf)?;
+            println!("wrote {} ({} bytes)", out.display(), pdf.len());
+        }
+        Command::Scan {
+            what: ScanWhat::Compress { input, output },
+        } => {
+            let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+            let name = input
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let scan = gradsign_documents::compress_scan_named(
+                &name,
+                &bytes,
+                &gradsign_documents::ScanPolicy::default(),
+            )
+            .map_err(|e| format!("{} [{}]", e, e.code()))?;
+            write_atomically(&output, &scan.jpeg)?;
+            println!(
+                "{}: {} bytes, {}×{} {} → {}: {} bytes, {}×{} JPEG ({:.1}% of the input)",
+                input.display(),
+                bytes.len(),
+                scan.original_width,
+                scan.original_height,
+                scan.original_format.name(),
+                output.display(),
+                scan.jpeg.len(),
+                scan.width,
+                scan.height,
+                100.0 * scan.jpeg.len() as f64 / bytes.len().max(1) as f64
+            );
+        }
         Command::Outbox {
             what: OutboxWhat::Send,
         } => {
@@ -315,6 +400,17 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Writes beside the target and renames, so a failed run leaves no half-written file.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("{}: {e}", path.display())
+        })
 }
 
 #[tokio::main]

@@ -318,3 +318,97 @@ fn a_database_is_required() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--db"));
 }
+
+#[test]
+fn r_pdf_01_agreement_render_sample_and_by_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db").display().to_string();
+    assert!(gradsign(&db, &["demo"], None).status.success());
+    let sample = dir.path().join("sample.pdf");
+    let o = gradsign(
+        &db,
+        &[
+            "agreement",
+            "render",
+            "--sample",
+            "--out",
+            sample.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    let out = dir.path().join("a.pdf");
+    let o = gradsign(
+        &db,
+        &[
+            "agreement",
+            "render",
+            "--number",
+            "2026100012000001",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    let t = Command::new("pdftotext")
+        .arg(&out)
+        .arg("-")
+        .output()
+        .unwrap();
+    let t = String::from_utf8_lossy(&t.stdout);
+    assert!(
+        t.contains("2026100012000001") && t.contains("北京星河科技有限公司"),
+        "{t}"
+    );
+    let o = gradsign(
+        &db,
+        &[
+            "agreement",
+            "render",
+            "--number",
+            "2026100019999999",
+            "--out",
+            dir.path().join("none.pdf").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(!dir.path().join("none.pdf").exists(), "no file on refusal");
+}
+
+#[test]
+fn r_scan_01_scan_compress_prints_sizes_and_refuses_non_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.png");
+    std::fs::write(&input, gradsign_engine::demo::BLANK_PNG).unwrap();
+    let out = dir.path().join("page.jpg");
+    let o = gradsign(
+        "unused.db",
+        &[
+            "scan",
+            "compress",
+            input.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.contains("69 bytes, 1×1 png"), "{:?}", text(&o));
+    assert!(std::fs::read(&out).unwrap().starts_with(&[0xFF, 0xD8]));
+    let fake = dir.path().join("合同.jpg");
+    std::fs::write(&fake, "not an image").unwrap();
+    let o = gradsign(
+        "unused.db",
+        &[
+            "scan",
+            "compress",
+            fake.to_str().unwrap(),
+            dir.path().join("o.jpg").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).1.contains("scan.not_an_image"), "{:?}", text(&o));
+    assert!(!dir.path().join("o.jpg").exists());
+}

@@ -146,3 +146,96 @@ impl Engine {
         }
     }
 }
+
+impl PrintableAgreement {
+    /// The documents crate's view of this agreement (R-PDF-01).
+    pub fn document(&self) -> gradsign_documents::AgreementDocument {
+        use gradsign_documents as d;
+        let s = &self.snapshot;
+        d::AgreementDocument {
+            title: s.title.clone(),
+            number: s.number.clone(),
+            verification_code: self.verification_code.clone(),
+            content_hash: self.content_hash.clone(),
+            state: if self.terminated {
+                d::AgreementState::Terminated
+            } else {
+                d::AgreementState::Effective
+            },
+            graduate: d::Graduate {
+                name: s.graduate.name.clone(),
+                gender: s.graduate.gender.clone(),
+                id_number: s.graduate.id_number.clone(),
+                education_level: s.graduate.education_level.clone(),
+                major: s.graduate.major.clone(),
+                department: s.graduate.department.clone(),
+                student_number: s.graduate.student_number.clone(),
+                phone: s.graduate.phone.clone(),
+                email: s.graduate.email.clone(),
+            },
+            employer: d::Employer {
+                name: s.employer.name.clone(),
+                credit_code: s.employer.credit_code.clone(),
+                nature: s.employer.nature.clone(),
+                industry: s.employer.industry.clone(),
+                address: s.employer.address.clone(),
+                contact_person: s.employer.contact_person.clone(),
+                contact_phone: s.employer.contact_phone.clone(),
+            },
+            school: d::School {
+                name: s.school_name.clone(),
+                code: s.school_code.clone(),
+            },
+            terms: d::Terms {
+                position: s.terms.position.clone(),
+                work_location: s.terms.work_location.clone(),
+                salary: s.terms.salary.clone(),
+                probation: s.terms.probation.clone(),
+                agreement_term: s.terms.agreement_term.clone(),
+                liquidated_damages: s.terms.liquidated_damages.clone(),
+                archive_handling: s.terms.archive_handling.clone(),
+                archive_receiving_unit: s.terms.archive_receiving_unit.clone(),
+                archive_address: s.terms.archive_address.clone(),
+                archive_postcode: s.terms.archive_postcode.clone(),
+                hukou_address: s.terms.hukou_address.clone(),
+                other_terms: s.terms.other_terms.clone(),
+            },
+            timeline: self
+                .timeline
+                .iter()
+                .map(|e| d::TimelineEntry {
+                    at: e.at.clone(),
+                    actor: e.actor.clone(),
+                    action: e.action.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Engine {
+    /// R-PDF-01: the electronic agreement as PDF bytes, for those who may see it.
+    pub async fn agreement_pdf(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        fonts: &gradsign_documents::Fonts,
+        now: Timestamp,
+    ) -> Result<Vec<u8>> {
+        let doc = self
+            .printable_agreement(actor, item_id, now)
+            .await?
+            .document();
+        let fonts = fonts.clone();
+        tokio::task::spawn_blocking(move || gradsign_documents::render_agreement(&doc, &fonts))
+            .await
+            .map_err(|_| DomainError::internal("render"))?
+            .map_err(|_| {
+                DomainError::new(
+                    crate::error::ErrorCode::Internal,
+                    "电子协议书生成失败",
+                    "The agreement PDF could not be made",
+                )
+            })
+    }
+}

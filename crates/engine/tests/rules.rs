@@ -966,7 +966,26 @@ async fn r_paper_01_paper_registration_with_scans(w: World) {
         w.engine.file_path(&hash).unwrap().exists(),
         "stored by content hash"
     );
-    assert_eq!(w.engine.read_file(&hash).await.unwrap(), upload("x").bytes);
+    let stored = w.engine.read_file(&hash).await.unwrap();
+    assert!(
+        stored.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "R-SCAN-01: re-encoded as JPEG"
+    );
+    assert_eq!(gradsign_engine::snapshot::sha256_hex(&stored), hash);
+    assert_eq!(
+        d.item.payload["scans"][0]["original_size"],
+        upload("x").bytes.len()
+    );
+    let thumb = d.item.payload["scans"][0]["thumbnail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(w
+        .engine
+        .read_file(&thumb)
+        .await
+        .unwrap()
+        .starts_with(&[0xFF, 0xD8]));
     assert_eq!(
         code(
             w.engine
@@ -2356,7 +2375,70 @@ async fn r_auth_03_employer_staff_accounts_share_the_employer(w: World) {
     );
 }
 
+async fn r_scan_02_refused_upload_or_action_leaves_no_file(w: World) {
+    w.confirm(1).await;
+    let files = w.engine.files_dir().to_path_buf();
+    let count = || walk(&files);
+    let before = count();
+    let mut truncated = upload("x").bytes;
+    truncated.truncate(30);
+    let e = w
+        .engine
+        .create_paper(
+            w.g(1),
+            &paper(),
+            &[
+                upload("ok.png"),
+                Upload {
+                    name: "合同第2页.png".into(),
+                    bytes: truncated,
+                },
+            ],
+            w.t0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.details["scan_error"], "scan.truncated");
+    assert!(
+        e.message.zh.contains("合同第2页.png"),
+        "names the file: {}",
+        e.message.zh
+    );
+    assert_eq!(count(), before, "the first, good file was not kept");
+    // A good scan on an action the engine then refuses: the stored file is removed again.
+    w.engine
+        .set_module(&w.admin, 2026, false, w.t0)
+        .await
+        .unwrap();
+    assert_eq!(
+        code(
+            w.engine
+                .create_paper(w.g(1), &paper(), &[upload("ok.png")], w.t0)
+                .await
+        ),
+        ErrorCode::ModuleClosed
+    );
+    assert_eq!(count(), before);
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 on_both_backends!(
+    r_scan_02_refused_upload_or_action_leaves_no_file,
     r_sign_01_id_numbers_masked_in_lists_but_for_graduate_and_admin,
     r_auth_03_employer_staff_accounts_share_the_employer,
     r_info_01_unconfirmed_graduate_can_do_nothing_else,

@@ -97,7 +97,7 @@ impl Engine {
     ) -> Result<i64> {
         let employer = input.employer.validate()?;
         let terms = input.terms.validate()?;
-        let (refs, written) = self.write_uploads(scans, true)?;
+        let (refs, written) = self.write_uploads(scans, true).await?;
         let payload = serde_json::to_string(&PaperPayload {
             employer,
             terms,
@@ -132,7 +132,7 @@ impl Engine {
         };
         let (code, fields) = checked_destination(&g, input)?;
         let t = destination_type(&input.type_id)?;
-        let (refs, written) = self.write_uploads(proofs, t.proof_required)?;
+        let (refs, written) = self.write_uploads(proofs, t.proof_required).await?;
         let payload = serde_json::to_string(&DestinationPayload {
             type_id: t.id.clone(),
             fields,
@@ -464,7 +464,7 @@ impl Engine {
             serde_json::from_str(&it.payload)?
         };
         let (refs, written) = match scans {
-            Some(s) => self.write_uploads(s, true)?,
+            Some(s) => self.write_uploads(s, true).await?,
             None => (current.scans.clone(), Default::default()),
         };
         let payload = serde_json::to_string(&PaperPayload {
@@ -544,7 +544,7 @@ impl Engine {
         let (code, fields) = checked_destination(&g, input)?;
         let t = destination_type(&input.type_id)?;
         let (refs, written) = match proofs {
-            Some(p) => self.write_uploads(p, t.proof_required)?,
+            Some(p) => self.write_uploads(p, t.proof_required).await?,
             None => (current.proofs.clone(), Default::default()),
         };
         let payload = serde_json::to_string(&DestinationPayload {
@@ -625,7 +625,7 @@ impl Engine {
         now: Timestamp,
     ) -> Result<i64> {
         let (reason, explanation) = validate_reason(reason, explanation, true)?;
-        let (refs, written) = self.write_uploads(scans, true)?;
+        let (refs, written) = self.write_uploads(scans, true).await?;
         {
             let mut c = self.store.read().await?;
             let parent = load_item(&mut c, paper_id).await?;
@@ -710,7 +710,7 @@ impl Engine {
             serde_json::from_str(&it.payload)?
         };
         let (refs, written) = match scans {
-            Some(s) => self.write_uploads(s, true)?,
+            Some(s) => self.write_uploads(s, true).await?,
             None => (current.scans.clone(), Default::default()),
         };
         let payload = serde_json::to_string(&OfflineTerminationPayload {
