@@ -29,4 +29,19 @@ sqlite=$(grep -cE '^test sqlite::.* ok$' "$log" || true)
 pg=$(grep -cE '^test postgres::.* ok$' "$log" || true)
 echo "== rule tests passed: $sqlite on SQLite, $pg on PostgreSQL"
 rm -f "$log"
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+
+echo "== UI: type check (vue-tsc), lint (ESLint), unit tests (Vitest)"
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  npm --prefix ui ci --no-audit --no-fund --loglevel=error
+fi
+npm --prefix ui run check
+npm --prefix ui run build --silent >/dev/null
+
+echo "== desktop: fmt, clippy, unit tests and the bindings' freshness"
+cargo fmt -p gradsign-desktop -p gradsign-e2e -- --check
+cargo clippy -p gradsign-desktop -p gradsign-e2e --all-targets -- -D warnings
+cargo test -p gradsign-desktop --lib
+
+echo "== desktop: end-to-end in the real window (Xvfb, WebDriver, gnome-keyring)"
+bash scripts/e2e.sh
