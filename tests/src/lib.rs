@@ -14,8 +14,15 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-/// The port tauri-driver listens on (127.0.0.1 only).
-pub const DRIVER_PORT: u16 = 4444;
+/// The port tauri-driver listens on (127.0.0.1 only): `GRADSIGN_E2E_PORT`, 4444 by default.
+/// WebKitWebDriver gets the next port. Two runs at once (two developers on one machine) need
+/// two ports.
+pub fn driver_port() -> u16 {
+    std::env::var("GRADSIGN_E2E_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(4444)
+}
 
 /// How long to wait for a screen to appear.
 pub const SCREEN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -65,7 +72,7 @@ impl App {
             SCREEN_TIMEOUT,
             ClientBuilder::native()
                 .capabilities(capabilities)
-                .connect(&format!("http://127.0.0.1:{DRIVER_PORT}")),
+                .connect(&format!("http://127.0.0.1:{}", driver_port())),
         )
         .await
         .unwrap_or_else(|_| panic!("no WebDriver session within {SCREEN_TIMEOUT:?}"));
@@ -220,23 +227,25 @@ fn app_binary() -> PathBuf {
 }
 
 fn start_driver() -> Child {
+    let port = driver_port();
     assert!(
-        TcpStream::connect(("127.0.0.1", DRIVER_PORT)).is_err(),
-        "port {DRIVER_PORT} is taken: a tauri-driver from an earlier run is still running"
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "port {port} is taken: a tauri-driver from an earlier run is still running"
     );
     let driver = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
     let mut child = Command::new(driver)
-        .args(["--port", &DRIVER_PORT.to_string()])
+        .args(["--port", &port.to_string()])
+        .args(["--native-port", &(port + 1).to_string()])
         .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start tauri-driver (cargo install tauri-driver --locked)");
     let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", DRIVER_PORT)).is_err() {
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
         if started.elapsed() > Duration::from_secs(20) {
             stop_tree(&mut child);
-            panic!("tauri-driver did not listen on {DRIVER_PORT}");
+            panic!("tauri-driver did not listen on {port}");
         }
         std::thread::sleep(Duration::from_millis(100));
     }
