@@ -1,5 +1,9 @@
 import { createI18n } from 'vue-i18n'
+import * as admin from './admin'
 import en from './en'
+import * as employer from './employer'
+import * as graduate from './graduate'
+import * as reviewer from './reviewer'
 import zhCN from './zh-CN'
 
 export type Locale = 'zh-CN' | 'en'
@@ -21,6 +25,9 @@ export function createAppI18n(locale: Locale = savedLocale()) {
     legacy: false,
     locale,
     fallbackLocale: 'zh-CN',
-    messages: { 'zh-CN': zhCN, en },
+    messages: {
+      'zh-CN': { ...zhCN, graduate: graduate.zh, employer: employer.zh, reviewer: reviewer.zh, admin: admin.zh },
+      en: { ...en, graduate: graduate.en, employer: employer.en, reviewer: reviewer.en, admin: admin.en },
+    },
   })
 }

@@ -20,7 +20,7 @@ export function isCommandError(value: unknown): value is CommandError {
 }
 
 /** Calls a command; anything that is not the error shape becomes an `internal` CommandError. */
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args)
   } catch (e) {
