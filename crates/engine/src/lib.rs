@@ -26,6 +26,7 @@ pub use actions::graduates::{GraduateFix, ImportProblem, ImportReport, ImportRow
 pub use actions::registrations::{DestinationInput, PaperInput};
 pub use actions::setup::{CohortSettings, Department, SchoolSetup};
 pub use actions::signing::{GraduateLookup, InviteInput, SweepReport};
+pub use actions::workspaces::{EmployerProfile, EmployerStaff};
 pub use engine::{Cohort, Engine, EngineOptions, Graduate};
 pub use error::{DomainError, ErrorCode, Result, Text};
 pub use files::Upload;

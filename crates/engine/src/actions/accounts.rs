@@ -479,6 +479,17 @@ impl Engine {
         s: &EmployerSignUp,
         now: Timestamp,
     ) -> Result<AccountView> {
+        self.employer_sign_up_inner(s, None, now).await
+    }
+
+    /// [`Engine::employer_sign_up`], keeping the stored business licence scan in the same
+    /// transaction (see actions/workspaces.rs).
+    pub(crate) async fn employer_sign_up_inner(
+        &self,
+        s: &EmployerSignUp,
+        licence: Option<&crate::model::FileRef>,
+        now: Timestamp,
+    ) -> Result<AccountView> {
         let d = s.details.validate()?;
         let login = parse_login(&s.login)?;
         let name = required_text("display_name", "联系人姓名", &s.display_name, 50)?;
@@ -511,6 +522,14 @@ impl Engine {
         .fetch_one(tx.conn())
         .await?
         .try_get("id")?;
+        if let Some(l) = licence {
+            sqlx::query("UPDATE employers SET licence_file = $1 WHERE id = $2")
+                .bind(serde_json::to_string(l)?)
+                .bind(employer_id)
+                .execute(tx.conn())
+                .await?;
+            crate::files::register_files(&mut tx, std::slice::from_ref(l), now).await?;
+        }
         let id: i64 = sqlx::query("INSERT INTO accounts (login, role, display_name, password_hash, employer_id, created_at) VALUES ($1, 'employer', $2, $3, $4, $5) RETURNING id")
             .bind(&login)
             .bind(&name)

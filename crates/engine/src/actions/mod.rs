@@ -7,3 +7,4 @@ pub mod registrations;
 pub mod setup;
 pub mod signing;
 pub mod terminations;
+pub mod workspaces;
