@@ -3,6 +3,7 @@
 //! `files` folder beside a SQLite database). Every command prints what it did and exits non-zero
 //! with the reason when something is refused.
 
+mod export;
 mod import;
 
 use clap::{Parser, Subcommand};
@@ -85,6 +86,11 @@ enum Command {
         #[command(subcommand)]
         what: ScanWhat,
     },
+    /// Excel exports (R-STAT-02).
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// The SMS/WeChat outbox.
     Outbox {
         #[command(subcommand)]
@@ -122,6 +128,17 @@ enum AgreementWhat {
 enum ScanWhat {
     /// Compresses a photo or scan as uploads are (R-SCAN); prints sizes and dimensions.
     Compress { input: PathBuf, output: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportWhat {
+    /// The statistics of a cohort (R-STAT-01) as .xlsx, the filter written at the top.
+    Stats {
+        #[arg(long)]
+        cohort: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -383,6 +400,16 @@ async fn run(cli: Cli) -> Result<(), String> {
                 scan.width,
                 scan.height,
                 100.0 * scan.jpeg.len() as f64 / bytes.len().max(1) as f64
+            );
+        }
+        Command::Export {
+            what: ExportWhat::Stats { cohort, out },
+        } => {
+            let engine = open(&cli.db, cli.files).await?;
+            let actor = admin(&engine, None).await?;
+            println!(
+                "{}",
+                export::stats(&engine, &actor, cohort, &out, now()).await?
             );
         }
         Command::Outbox {

@@ -412,3 +412,232 @@ fn r_scan_01_scan_compress_prints_sizes_and_refuses_non_images() {
     assert!(text(&o).1.contains("scan.not_an_image"), "{:?}", text(&o));
     assert!(!dir.path().join("o.jpg").exists());
 }
+
+/// Cell text of a calamine cell (strings as they are, numbers as written).
+fn cell(d: &calamine::Data) -> String {
+    match d {
+        calamine::Data::String(s) => s.clone(),
+        calamine::Data::Float(f) => f.to_string(),
+        calamine::Data::Int(i) => i.to_string(),
+        calamine::Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn sheet(path: &std::path::Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range.rows().map(|r| r.iter().map(cell).collect()).collect()
+}
+
+/// The row whose first cell is `label`, or a panic naming it.
+fn row_of<'a>(rows: &'a [Vec<String>], label: &str) -> &'a [String] {
+    rows.iter()
+        .find(|r| r.first().is_some_and(|c| c == label))
+        .unwrap_or_else(|| panic!("no row {label:?} in {rows:?}"))
+}
+
+#[test]
+fn r_stat_02_export_stats_writes_the_statistics_with_their_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db").display().to_string();
+    let o = gradsign(&db, &["demo"], None);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let out = dir.path().join("统计 2026.xlsx");
+    let o = gradsign(
+        &db,
+        &[
+            "export",
+            "stats",
+            "--cohort",
+            "2026",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.contains("bytes"));
+
+    // The engine's own figures for the same cohort, read from the same database.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let stats = rt.block_on(async {
+        let engine = gradsign_engine::Engine::open(&db, dir.path().join("files"))
+            .await
+            .unwrap();
+        let admin = gradsign_engine::Actor {
+            account_id: None,
+            role: gradsign_engine::Role::SchoolAdmin,
+            graduate_id: None,
+            employer_id: None,
+            department_id: None,
+        };
+        engine.statistics(&admin, 2026).await.unwrap()
+    });
+    assert!(stats.overall.total > 0 && stats.overall.placed > 0);
+
+    let overview = sheet(&out, "概览");
+    assert_eq!(row_of(&overview, "届别 (cohort)")[1], "2026");
+    assert_eq!(row_of(&overview, "范围 (scope)")[1], "全校 (whole school)");
+    assert_eq!(row_of(&overview, "计算公式 (formula)")[1], stats.formula_zh);
+    assert_eq!(
+        row_of(&overview, "毕业生人数 (graduates)")[1],
+        stats.overall.total.to_string()
+    );
+    assert_eq!(
+        row_of(&overview, "已落实 (placed)")[1],
+        stats.overall.placed.to_string()
+    );
+    for code in ["12", "75", "76"] {
+        let r = overview
+            .iter()
+            .find(|r| r[0].starts_with(&format!("{code} ")))
+            .unwrap_or_else(|| panic!("no share of code {code}"));
+        let share: f64 = r[1].parse().unwrap();
+        assert!(
+            (share - stats.watched_shares[code]).abs() < 1e-4,
+            "{code}: {r:?}"
+        );
+    }
+
+    let by_code = sheet(&out, "去向代码与状态");
+    let header = by_code
+        .iter()
+        .position(|r| r[0] == "去向代码 (code)")
+        .unwrap();
+    let body = &by_code[header + 1..];
+    assert_eq!(body.len(), stats.by_code_and_state.len());
+    let sum: i64 = body.iter().map(|r| r[3].parse::<i64>().unwrap()).sum();
+    assert_eq!(
+        sum,
+        stats
+            .by_code_and_state
+            .iter()
+            .map(|(_, _, n)| n)
+            .sum::<i64>()
+    );
+
+    let deps = sheet(&out, "院系");
+    for g in &stats.by_department {
+        let r = row_of(&deps, &g.name);
+        assert_eq!(r[1], g.total.to_string());
+        assert_eq!(r[2], g.placed.to_string());
+    }
+    assert_eq!(row_of(&deps, "届别 (cohort)")[1], "2026");
+    assert_eq!(sheet(&out, "专业").len() - 6, stats.by_major.len());
+    assert_eq!(
+        sheet(&out, "学历").len() - 6,
+        stats.by_education_level.len()
+    );
+}
+
+#[test]
+fn r_stat_02_export_stats_refuses_bad_cohort_and_unwritable_path_leaving_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = school(dir.path());
+    let out = dir.path().join("stats.xlsx");
+    let o = gradsign(
+        &db,
+        &[
+            "export",
+            "stats",
+            "--cohort",
+            "2031",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = text(&o).1;
+    assert!(
+        err.contains("2031届不存在") && err.contains("There is no cohort 2031"),
+        "{err}"
+    );
+    let o = gradsign(
+        &db,
+        &[
+            "export",
+            "stats",
+            "--cohort",
+            "1999",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(!out.exists());
+
+    let missing = dir.path().join("no-such-folder").join("stats.xlsx");
+    let o = gradsign(
+        &db,
+        &[
+            "export",
+            "stats",
+            "--cohort",
+            "2026",
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = text(&o).1;
+    assert!(
+        err.contains("无法写入") && err.contains("cannot write"),
+        "{err}"
+    );
+
+    // A folder that refuses writes (unless the tests run as root, who may write anywhere).
+    let ro = dir.path().join("read-only");
+    std::fs::create_dir(&ro).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let target = ro.join("stats.xlsx");
+    let o = gradsign(
+        &db,
+        &[
+            "export",
+            "stats",
+            "--cohort",
+            "2026",
+            "--out",
+            target.to_str().unwrap(),
+        ],
+        None,
+    );
+    let probe = std::fs::write(ro.join("probe"), b"x").is_ok();
+    if !probe {
+        assert!(!o.status.success(), "{:?}", text(&o));
+        assert!(text(&o).1.contains("cannot write"));
+    }
+    // Whatever happened, no partial file is left beside the target.
+    let leftovers: Vec<_> = std::fs::read_dir(&ro)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // The same cohort exports fine to a writable place.
+    let o = gradsign(
+        &db,
+        &[
+            "export",
+            "stats",
+            "--cohort",
+            "2026",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert_eq!(
+        row_of(&sheet(&out, "概览"), "毕业生人数 (graduates)")[1],
+        "0"
+    );
+}

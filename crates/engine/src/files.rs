@@ -96,6 +96,8 @@ impl Engine {
                 format!("At most {MAX_FILES} files"),
             ));
         }
+        // R-SCAN-03: the original is kept only where the school's setting asks for it.
+        let keep_originals = self.keep_original_scans().await?;
         let mut written = WrittenFiles::default();
         let mut refs = Vec::new();
         for u in uploads {
@@ -114,6 +116,11 @@ impl Engine {
             .map_err(scan_error)?;
             let thumb = self.store_bytes(&scan.thumbnail, &mut written)?;
             let hash = self.store_bytes(&scan.jpeg, &mut written)?;
+            let original = if keep_originals {
+                Some(self.store_bytes(&u.bytes, &mut written)?)
+            } else {
+                None
+            };
             refs.push(FileRef {
                 hash,
                 name,
@@ -121,6 +128,7 @@ impl Engine {
                 mime: "image/jpeg".into(),
                 original_size: u.bytes.len() as i64,
                 thumbnail: Some(thumb),
+                original,
             });
         }
         Ok((refs, written))
@@ -189,6 +197,14 @@ pub(crate) async fn register_files(tx: &mut Tx, refs: &[FileRef], now: Timestamp
             .bind(now)
             .execute(tx.conn())
             .await?;
+        if let Some(original) = &r.original {
+            sqlx::query("INSERT INTO files (hash, size, mime, created_at) VALUES ($1, $2, 'application/octet-stream', $3) ON CONFLICT (hash) DO NOTHING")
+                .bind(original)
+                .bind(r.original_size)
+                .bind(now)
+                .execute(tx.conn())
+                .await?;
+        }
     }
     Ok(())
 }

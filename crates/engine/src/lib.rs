@@ -8,7 +8,9 @@ pub mod check;
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod files;
+pub mod import_file;
 pub mod model;
 pub mod outbox;
 pub mod print;
@@ -21,6 +23,7 @@ pub mod types;
 pub mod workflow;
 
 pub use actions::accounts::{AccountView, EmployerSignUp, NewStaff, Session, SessionToken};
+pub use actions::admin::{AffectedItem, EmployerView, FixPreview, MergeReport};
 pub use actions::agreements::VerifyResult;
 pub use actions::graduates::{GraduateFix, ImportProblem, ImportReport, ImportRow, IMPORT_HEADER};
 pub use actions::registrations::{DestinationInput, PaperInput};
@@ -29,7 +32,9 @@ pub use actions::signing::{GraduateLookup, InviteInput, SweepReport};
 pub use actions::workspaces::{EmployerProfile, EmployerStaff};
 pub use engine::{Cohort, Engine, EngineOptions, Graduate};
 pub use error::{DomainError, ErrorCode, Result, Text};
+pub use export::{FilterLine, GraduateQuery};
 pub use files::Upload;
+pub use import_file::{read_import, ImportFile};
 pub use model::{AgreementTerms, EmployerDetails, FileRef, ItemKind};
 pub use queries::{
     Cursor, ItemDetail, ItemView, Message, QueuePage, QueueQuery, QueueRow, Statistics,

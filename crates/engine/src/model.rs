@@ -196,6 +196,9 @@ pub struct FileRef {
     /// The list thumbnail's hash, where one was made.
     #[serde(default)]
     pub thumbnail: Option<String>,
+    /// R-SCAN-03: the uploaded bytes as they came, kept only while the school's setting asks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
 }
 
 /// Invitation / online agreement payload.

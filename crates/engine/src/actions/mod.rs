@@ -1,6 +1,7 @@
 //! The engine's actions, one file per area.
 
 pub mod accounts;
+pub mod admin;
 pub mod agreements;
 pub mod graduates;
 pub mod registrations;
