@@ -8,6 +8,7 @@ use std::path::Path;
 use ts_rs::{Config, ExportError, TS};
 
 use crate::commands::{app, school, session};
+use crate::commands::{admin, stats};
 use crate::error;
 
 /// Writes every binding into `dir`.
@@ -21,6 +22,31 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     school::DemoAccountView::export_all(&cfg)?;
     session::SignInInput::export_all(&cfg)?;
     session::SignInOutcome::export_all(&cfg)?;
+    admin::ImportFileInput::export_all(&cfg)?;
+    admin::ImportProblemView::export_all(&cfg)?;
+    admin::ImportPreview::export_all(&cfg)?;
+    admin::ImportOutcome::export_all(&cfg)?;
+    admin::GraduateRow::export_all(&cfg)?;
+    admin::GraduateFilter::export_all(&cfg)?;
+    admin::GraduateFixInput::export_all(&cfg)?;
+    admin::AffectedItemView::export_all(&cfg)?;
+    admin::FixPreviewView::export_all(&cfg)?;
+    admin::DepartmentView::export_all(&cfg)?;
+    admin::MergeOutcome::export_all(&cfg)?;
+    admin::CohortView::export_all(&cfg)?;
+    admin::CohortInput::export_all(&cfg)?;
+    admin::AccountRow::export_all(&cfg)?;
+    admin::StaffAccountInput::export_all(&cfg)?;
+    admin::EmployerRow::export_all(&cfg)?;
+    admin::SettingsView::export_all(&cfg)?;
+    admin::GatewayInput::export_all(&cfg)?;
+    admin::OutboxRow::export_all(&cfg)?;
+    admin::DeliveryOutcome::export_all(&cfg)?;
+    stats::PlacementView::export_all(&cfg)?;
+    stats::CodeStateCount::export_all(&cfg)?;
+    stats::CodeShare::export_all(&cfg)?;
+    stats::StatisticsView::export_all(&cfg)?;
+    stats::ExportOutcome::export_all(&cfg)?;
     Ok(())
 }
 

@@ -1,0 +1,935 @@
+//! The school admin's workspace (issue 5): graduates imported from .xlsx/.csv with a preview
+//! (R-IMPORT-01), basic info fixed with R-DEST-05's consequences shown first, departments
+//! (R-DEP-01), cohorts (R-MOD-01, R-CHANGE-01), settings (R-SCAN-03, the SMS/WeChat gateway of
+//! R-NOTE-02), accounts and employers (R-ACC-01, R-AUTH-03) and the outbox. Each command: the
+//! signed-in actor, the engine, the mapped answer; the engine decides every rule and permission.
+
+use base64::Engine as _;
+use gradsign_engine::outbox::{DeliveryReport, GatewayConfig, OutboxMessage};
+use gradsign_engine::{
+    AccountView, Cohort, CohortSettings, FixPreview, Graduate, GraduateFix, GraduateQuery,
+    ImportProblem, NewStaff, ReviewChain, Role,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::{CommandError, CommandResult, ErrorCode};
+use crate::state::{now, AppState};
+
+/// The signed-in actor (the engine checks the session and every permission).
+async fn actor(state: &AppState) -> CommandResult<gradsign_engine::Actor> {
+    Ok(state.engine()?.authenticate(&state.token()?, now()).await?)
+}
+
+/// The file the admin chose, as base64.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportFileInput {
+    #[ts(type = "number")]
+    pub cohort: i64,
+    pub file_name: String,
+    pub data_base64: String,
+}
+
+/// One bad row: `row N: field: reason` (N the spreadsheet's line, header = 1).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProblemView {
+    pub line: u32,
+    pub field: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+}
+
+/// What the file holds and what is wrong with it, before anything is imported.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreview {
+    pub header: Vec<String>,
+    pub rows: u32,
+    /// The first rows as read, for the preview table.
+    pub sample: Vec<Vec<String>>,
+    pub problems: Vec<ImportProblemView>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOutcome {
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+}
+
+/// A graduate as the admin's list and form show it (the admin sees the full ID number).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraduateRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub cohort: i64,
+    pub student_number: String,
+    pub name: String,
+    pub gender: String,
+    pub id_number: String,
+    pub education_level: String,
+    pub major: String,
+    #[ts(type = "number")]
+    pub department_id: i64,
+    pub department: String,
+    pub training_mode: String,
+    pub directed_unit: String,
+    pub origin: String,
+    pub phone: String,
+    pub email: String,
+    pub confirmed: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// The graduates list's filter.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraduateFilter {
+    #[ts(type = "number")]
+    pub cohort: i64,
+    #[ts(type = "number | null")]
+    pub department_id: Option<i64>,
+    pub major: Option<String>,
+    pub education_level: Option<String>,
+    pub text: Option<String>,
+}
+
+/// A fix of basic info; absent fields are kept.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraduateFixInput {
+    pub name: Option<String>,
+    pub gender: Option<String>,
+    pub id_number: Option<String>,
+    pub education_level: Option<String>,
+    pub major: Option<String>,
+    #[ts(type = "number | null")]
+    pub department_id: Option<i64>,
+    pub training_mode: Option<String>,
+    pub directed_unit: Option<String>,
+    pub origin: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// An item a fix touches.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AffectedItemView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: String,
+    pub state: String,
+    pub employer_name: Option<String>,
+}
+
+/// R-DEST-05 before saving: changed fields (before, after) and the consequences.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FixPreviewView {
+    pub changes: BTreeMap<String, (String, String)>,
+    pub becomes_directed: bool,
+    pub withdrawn_invitations: Vec<AffectedItemView>,
+    pub effective_kept: Vec<AffectedItemView>,
+}
+
+/// A department.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DepartmentView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+}
+
+/// What a merge moved.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeOutcome {
+    #[ts(type = "number")]
+    pub graduates: i64,
+    #[ts(type = "number")]
+    pub items: i64,
+    #[ts(type = "number")]
+    pub accounts: i64,
+}
+
+/// A cohort's settings.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CohortView {
+    #[ts(type = "number")]
+    pub year: i64,
+    pub module_open: bool,
+    /// department | school | both
+    pub chain: String,
+    #[ts(type = "number")]
+    pub invite_limit_days: i64,
+    /// UTC seconds: after it graduates' changes need the school (R-CHANGE-01).
+    #[ts(type = "number")]
+    pub changes_until: i64,
+    pub agreement_title: String,
+}
+
+/// The cohort form; `changesUntil` null = 31 August 23:59:59 of the cohort year.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CohortInput {
+    #[ts(type = "number")]
+    pub year: i64,
+    pub chain: String,
+    #[ts(type = "number")]
+    pub invite_limit_days: i64,
+    #[ts(type = "number | null")]
+    pub changes_until: Option<i64>,
+    pub agreement_title: Option<String>,
+}
+
+/// An account without secrets.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub login: String,
+    pub role: String,
+    pub display_name: String,
+    #[ts(type = "number | null")]
+    pub department_id: Option<i64>,
+    #[ts(type = "number | null")]
+    pub employer_id: Option<i64>,
+    pub disabled: bool,
+}
+
+/// A new reviewer or admin account.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffAccountInput {
+    pub login: String,
+    pub password: String,
+    pub display_name: String,
+    /// department_reviewer | school_reviewer | school_admin
+    pub role: String,
+    #[ts(type = "number | null")]
+    pub department_id: Option<i64>,
+}
+
+/// An employer for the admin: approval, state and staff count.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmployerRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub nature: String,
+    pub industry: String,
+    pub contact_person: String,
+    pub contact_phone: String,
+    pub approved: bool,
+    pub disabled: bool,
+    #[ts(type = "number")]
+    pub staff: i64,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+/// The school settings the admin screen shows (the gateway token is never sent back).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub keep_original_scans: bool,
+    pub gateway_url: String,
+    pub sms_template: String,
+    pub wechat_template: String,
+    pub token_set: bool,
+}
+
+/// The gateway form; an empty URL removes the gateway; an empty token keeps the stored one.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayInput {
+    pub url: String,
+    pub token: String,
+    pub sms_template: String,
+    pub wechat_template: String,
+}
+
+/// One outbox message (recipient by graduate id only).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub channel: String,
+    #[ts(type = "number")]
+    pub graduate_id: i64,
+    pub template: String,
+    pub status: String,
+    #[ts(type = "number")]
+    pub attempts: i64,
+    #[ts(type = "number")]
+    pub next_attempt_at: i64,
+    pub last_error: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+/// What a delivery run did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryOutcome {
+    pub sent: u32,
+    pub failed: u32,
+    pub given_up: u32,
+    pub no_gateway: u32,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import (R-IMPORT-01)
+
+fn read_file(input: &ImportFileInput) -> CommandResult<gradsign_engine::ImportFile> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(input.data_base64.as_bytes())
+        .map_err(|_| {
+            let mut e = CommandError::new(
+                ErrorCode::Validation,
+                format!("文件“{}”未能读取", input.file_name),
+                format!("The file “{}” could not be read", input.file_name),
+            );
+            e.details = serde_json::json!({ "field": "file" });
+            e
+        })?;
+    Ok(gradsign_engine::read_import(&input.file_name, &bytes)?)
+}
+
+/// Reads the chosen file and lists every bad row; nothing is imported.
+#[tauri::command]
+pub async fn admin_import_check(
+    state: State<'_, AppState>,
+    input: ImportFileInput,
+) -> CommandResult<ImportPreview> {
+    let actor = actor(&state).await?;
+    actor.require(actor.role == Role::SchoolAdmin)?;
+    let f = read_file(&input)?;
+    let problems = state
+        .engine()?
+        .check_import(input.cohort, &f.header, &f.rows)
+        .await?;
+    Ok(ImportPreview::new(f, problems))
+}
+
+/// Imports every row or none; a refusal carries every bad row in `details.rows`.
+#[tauri::command]
+pub async fn admin_import(
+    state: State<'_, AppState>,
+    input: ImportFileInput,
+) -> CommandResult<ImportOutcome> {
+    let (actor, f) = (actor(&state).await?, read_file(&input)?);
+    let r = state
+        .engine()?
+        .import_graduates(&actor, input.cohort, &f.header, &f.rows, now())
+        .await?;
+    Ok(ImportOutcome {
+        created: u32::try_from(r.created).unwrap_or(u32::MAX),
+        updated: u32::try_from(r.updated).unwrap_or(u32::MAX),
+        unchanged: u32::try_from(r.unchanged).unwrap_or(u32::MAX),
+    })
+}
+
+impl ImportPreview {
+    fn new(f: gradsign_engine::ImportFile, problems: Vec<ImportProblem>) -> Self {
+        ImportPreview {
+            rows: u32::try_from(f.rows.len()).unwrap_or(u32::MAX),
+            sample: f.rows.iter().take(20).map(|r| r.cells.clone()).collect(),
+            header: f.header,
+            problems: problems.into_iter().map(ImportProblemView::from).collect(),
+        }
+    }
+}
+
+impl From<ImportProblem> for ImportProblemView {
+    fn from(p: ImportProblem) -> Self {
+        ImportProblemView {
+            line: u32::try_from(p.line).unwrap_or(u32::MAX),
+            field: p.field,
+            reason_zh: p.reason_zh,
+            reason_en: p.reason_en,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Graduates
+
+/// A cohort's graduates (at most 2,000 per filter).
+#[tauri::command]
+pub async fn admin_graduates(
+    state: State<'_, AppState>,
+    filter: GraduateFilter,
+) -> CommandResult<Vec<GraduateRow>> {
+    let actor = actor(&state).await?;
+    let list = state
+        .engine()?
+        .list_graduates(&actor, &filter.into(), 2000)
+        .await?;
+    Ok(list.into_iter().map(GraduateRow::from).collect())
+}
+
+/// What saving this fix would change and withdraw (R-DEST-05), before saving.
+#[tauri::command]
+pub async fn admin_fix_preview(
+    state: State<'_, AppState>,
+    id: i64,
+    fix: GraduateFixInput,
+) -> CommandResult<FixPreviewView> {
+    let actor = actor(&state).await?;
+    let p = state.engine()?.preview_fix(&actor, id, &fix.into()).await?;
+    Ok(p.into())
+}
+
+/// Saves a fix of basic info (recorded; the graduate notified in the app, by SMS and WeChat).
+#[tauri::command]
+pub async fn admin_fix_graduate(
+    state: State<'_, AppState>,
+    id: i64,
+    version: i64,
+    fix: GraduateFixInput,
+) -> CommandResult<GraduateRow> {
+    let actor = actor(&state).await?;
+    let g = state
+        .engine()?
+        .fix_graduate(&actor, id, version, &fix.into(), now())
+        .await?;
+    Ok(g.into())
+}
+
+impl From<GraduateFilter> for GraduateQuery {
+    fn from(f: GraduateFilter) -> Self {
+        let blank = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        GraduateQuery {
+            cohort: f.cohort,
+            department_id: f.department_id,
+            major: blank(f.major),
+            education_level: blank(f.education_level),
+            text: blank(f.text),
+        }
+    }
+}
+
+impl From<GraduateFixInput> for GraduateFix {
+    fn from(f: GraduateFixInput) -> Self {
+        GraduateFix {
+            name: f.name,
+            gender: f.gender,
+            id_number: f.id_number,
+            education_level: f.education_level,
+            major: f.major,
+            department_id: f.department_id,
+            training_mode: f.training_mode,
+            directed_unit: f.directed_unit,
+            origin: f.origin,
+            phone: f.phone,
+            email: f.email,
+        }
+    }
+}
+
+impl From<Graduate> for GraduateRow {
+    fn from(g: Graduate) -> Self {
+        GraduateRow {
+            id: g.id,
+            cohort: g.cohort,
+            student_number: g.student_number,
+            name: g.name,
+            gender: g.gender,
+            id_number: g.id_number,
+            education_level: g.education_level,
+            major: g.major,
+            department_id: g.department_id,
+            department: g.department,
+            training_mode: g.training_mode,
+            directed_unit: g.directed_unit,
+            origin: g.origin,
+            phone: g.phone,
+            email: g.email,
+            confirmed: g.confirmed_at.is_some(),
+            version: g.version,
+        }
+    }
+}
+
+impl From<FixPreview> for FixPreviewView {
+    fn from(p: FixPreview) -> Self {
+        let items = |v: Vec<gradsign_engine::AffectedItem>| {
+            v.into_iter()
+                .map(|a| AffectedItemView {
+                    id: a.id,
+                    kind: a.kind,
+                    state: a.state,
+                    employer_name: a.employer_name,
+                })
+                .collect()
+        };
+        FixPreviewView {
+            changes: p.changes,
+            becomes_directed: p.becomes_directed,
+            withdrawn_invitations: items(p.withdrawn_invitations),
+            effective_kept: items(p.effective_kept),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Departments (R-DEP-01)
+
+/// Every department.
+#[tauri::command]
+pub async fn admin_departments(state: State<'_, AppState>) -> CommandResult<Vec<DepartmentView>> {
+    actor(&state).await?;
+    let list = state.engine()?.departments().await?;
+    Ok(list
+        .into_iter()
+        .map(|d| DepartmentView {
+            id: d.id,
+            name: d.name,
+        })
+        .collect())
+}
+
+/// Adds a department.
+#[tauri::command]
+pub async fn admin_department_add(
+    state: State<'_, AppState>,
+    name: String,
+) -> CommandResult<DepartmentView> {
+    let actor = actor(&state).await?;
+    let d = state.engine()?.add_department(&actor, &name, now()).await?;
+    Ok(DepartmentView {
+        id: d.id,
+        name: d.name,
+    })
+}
+
+/// Renames a department.
+#[tauri::command]
+pub async fn admin_department_rename(
+    state: State<'_, AppState>,
+    id: i64,
+    name: String,
+) -> CommandResult<DepartmentView> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    let d = engine.rename_department(&actor, id, &name, now()).await?;
+    Ok(DepartmentView {
+        id: d.id,
+        name: d.name,
+    })
+}
+
+/// Merges `from` into `into` (graduates, items and reviewers move; nothing is lost).
+#[tauri::command]
+pub async fn admin_department_merge(
+    state: State<'_, AppState>,
+    from: i64,
+    into: i64,
+) -> CommandResult<MergeOutcome> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    let r = engine.merge_departments(&actor, from, into, now()).await?;
+    Ok(MergeOutcome {
+        graduates: r.graduates,
+        items: r.items,
+        accounts: r.accounts,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cohorts (R-MOD-01, R-CHANGE-01)
+
+/// Every cohort, newest first.
+#[tauri::command]
+pub async fn admin_cohorts(state: State<'_, AppState>) -> CommandResult<Vec<CohortView>> {
+    actor(&state).await?;
+    let list = state.engine()?.cohorts().await?;
+    Ok(list.into_iter().map(CohortView::from).collect())
+}
+
+/// Creates or updates a cohort's settings.
+#[tauri::command]
+pub async fn admin_cohort_configure(
+    state: State<'_, AppState>,
+    input: CohortInput,
+) -> CommandResult<CohortView> {
+    let actor = actor(&state).await?;
+    let s = input.try_into()?;
+    let c = state.engine()?.configure_cohort(&actor, &s, now()).await?;
+    Ok(c.into())
+}
+
+/// Opens or closes the module for a cohort.
+#[tauri::command]
+pub async fn admin_cohort_set_module(
+    state: State<'_, AppState>,
+    year: i64,
+    open: bool,
+) -> CommandResult<CohortView> {
+    let actor = actor(&state).await?;
+    let c = state
+        .engine()?
+        .set_module(&actor, year, open, now())
+        .await?;
+    Ok(c.into())
+}
+
+impl From<Cohort> for CohortView {
+    fn from(c: Cohort) -> Self {
+        CohortView {
+            year: c.year,
+            module_open: c.module_open,
+            chain: c.chain.as_str().to_string(),
+            invite_limit_days: c.invite_limit_days,
+            changes_until: c.changes_until,
+            agreement_title: c.agreement_title,
+        }
+    }
+}
+
+impl TryFrom<CohortInput> for CohortSettings {
+    type Error = CommandError;
+
+    fn try_from(i: CohortInput) -> CommandResult<Self> {
+        Ok(CohortSettings {
+            year: i.year,
+            chain: ReviewChain::parse(&i.chain)?,
+            invite_limit_days: i.invite_limit_days,
+            changes_until: i.changes_until,
+            agreement_title: i.agreement_title.filter(|t| !t.trim().is_empty()),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings (R-SCAN-03, R-NOTE-02)
+
+/// The settings screen's values (the gateway token is never returned).
+#[tauri::command]
+pub async fn admin_settings(state: State<'_, AppState>) -> CommandResult<SettingsView> {
+    let actor = actor(&state).await?;
+    actor.require(actor.role == Role::SchoolAdmin)?;
+    let engine = state.engine()?;
+    let gw = engine.gateway().await?;
+    Ok(SettingsView {
+        keep_original_scans: engine.keep_original_scans().await?,
+        gateway_url: gw.as_ref().map(|g| g.url.clone()).unwrap_or_default(),
+        sms_template: gw
+            .as_ref()
+            .map(|g| g.sms_template.clone())
+            .unwrap_or_default(),
+        wechat_template: gw
+            .as_ref()
+            .map(|g| g.wechat_template.clone())
+            .unwrap_or_default(),
+        token_set: gw.is_some_and(|g| !g.token.is_empty()),
+    })
+}
+
+/// R-SCAN-03: keep the original of every later upload, or not.
+#[tauri::command]
+pub async fn admin_keep_originals_set(state: State<'_, AppState>, keep: bool) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    Ok(engine.set_keep_original_scans(&actor, keep, now()).await?)
+}
+
+/// Sets the SMS/WeChat gateway (an empty URL removes it; an empty token keeps the stored one).
+#[tauri::command]
+pub async fn admin_gateway_set(
+    state: State<'_, AppState>,
+    input: GatewayInput,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    let cfg = gateway_config(input, engine.gateway().await?);
+    Ok(engine.set_gateway(&actor, cfg.as_ref(), now()).await?)
+}
+
+/// Sends the due outbox messages now (the settings screen's test send, the outbox's "send now").
+#[tauri::command]
+pub async fn admin_outbox_deliver(state: State<'_, AppState>) -> CommandResult<DeliveryOutcome> {
+    let actor = actor(&state).await?;
+    actor.require(actor.role == Role::SchoolAdmin)?;
+    Ok(state.engine()?.deliver_outbox(now()).await?.into())
+}
+
+fn gateway_config(i: GatewayInput, stored: Option<GatewayConfig>) -> Option<GatewayConfig> {
+    if i.url.trim().is_empty() {
+        return None;
+    }
+    let token = match (i.token.trim(), stored) {
+        ("", Some(s)) => s.token,
+        (t, _) => t.to_string(),
+    };
+    Some(GatewayConfig {
+        url: i.url.trim().to_string(),
+        token,
+        sms_template: i.sms_template.trim().to_string(),
+        wechat_template: i.wechat_template.trim().to_string(),
+    })
+}
+
+impl From<DeliveryReport> for DeliveryOutcome {
+    fn from(r: DeliveryReport) -> Self {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        DeliveryOutcome {
+            sent: n(r.sent),
+            failed: n(r.failed),
+            given_up: n(r.given_up),
+            no_gateway: n(r.no_gateway),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts and employers (R-ACC-01, R-AUTH-03)
+
+/// Every account, without secrets.
+#[tauri::command]
+pub async fn admin_accounts(state: State<'_, AppState>) -> CommandResult<Vec<AccountRow>> {
+    let actor = actor(&state).await?;
+    let list = state.engine()?.accounts(&actor).await?;
+    Ok(list.into_iter().map(AccountRow::from).collect())
+}
+
+/// Creates a reviewer (department or school level) or another admin.
+#[tauri::command]
+pub async fn admin_account_create(
+    state: State<'_, AppState>,
+    input: StaffAccountInput,
+) -> CommandResult<AccountRow> {
+    let actor = actor(&state).await?;
+    let s = input.try_into()?;
+    let a = state
+        .engine()?
+        .create_staff_account(&actor, &s, now())
+        .await?;
+    Ok(a.into())
+}
+
+/// Disables or enables an account.
+#[tauri::command]
+pub async fn admin_account_set_disabled(
+    state: State<'_, AppState>,
+    id: i64,
+    disabled: bool,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    Ok(engine
+        .set_account_disabled(&actor, id, disabled, now())
+        .await?)
+}
+
+/// Sets a new password for an account (its sessions end).
+#[tauri::command]
+pub async fn admin_password_reset(
+    state: State<'_, AppState>,
+    id: i64,
+    password: String,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    Ok(engine.reset_password(&actor, id, &password, now()).await?)
+}
+
+/// Every employer, sign-ups awaiting approval first.
+#[tauri::command]
+pub async fn admin_employers(state: State<'_, AppState>) -> CommandResult<Vec<EmployerRow>> {
+    let actor = actor(&state).await?;
+    let list = state.engine()?.employers(&actor).await?;
+    Ok(list
+        .into_iter()
+        .map(|e| EmployerRow {
+            id: e.id,
+            name: e.name,
+            credit_code: e.credit_code,
+            nature: e.nature,
+            industry: e.industry,
+            contact_person: e.contact_person,
+            contact_phone: e.contact_phone,
+            approved: e.approved,
+            disabled: e.disabled,
+            staff: e.staff,
+            created_at: e.created_at,
+        })
+        .collect())
+}
+
+/// Approves an employer's sign-up (or withdraws the approval).
+#[tauri::command]
+pub async fn admin_employer_approve(
+    state: State<'_, AppState>,
+    id: i64,
+    approved: bool,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    Ok(engine
+        .set_employer_approval(&actor, id, approved, now())
+        .await?)
+}
+
+/// Disables or enables an employer.
+#[tauri::command]
+pub async fn admin_employer_set_disabled(
+    state: State<'_, AppState>,
+    id: i64,
+    disabled: bool,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    Ok(engine
+        .set_employer_disabled(&actor, id, disabled, now())
+        .await?)
+}
+
+impl From<AccountView> for AccountRow {
+    fn from(a: AccountView) -> Self {
+        AccountRow {
+            id: a.id,
+            login: a.login,
+            role: a.role.as_str().to_string(),
+            display_name: a.display_name,
+            department_id: a.department_id,
+            employer_id: a.employer_id,
+            disabled: a.disabled,
+        }
+    }
+}
+
+impl TryFrom<StaffAccountInput> for NewStaff {
+    type Error = CommandError;
+
+    fn try_from(i: StaffAccountInput) -> CommandResult<Self> {
+        let role = Role::parse(&i.role).ok_or_else(|| {
+            let mut e = CommandError::new(
+                ErrorCode::Validation,
+                "请选择账号类型",
+                "Choose the account's role",
+            );
+            e.details = serde_json::json!({ "field": "role" });
+            e
+        })?;
+        Ok(NewStaff {
+            login: i.login,
+            password: i.password,
+            display_name: i.display_name,
+            role,
+            department_id: i.department_id,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbox (R-NOTE-02)
+
+/// The SMS/WeChat outbox, newest first, with delivery status.
+#[tauri::command]
+pub async fn admin_outbox(state: State<'_, AppState>) -> CommandResult<Vec<OutboxRow>> {
+    let actor = actor(&state).await?;
+    let list = state.engine()?.outbox(&actor).await?;
+    Ok(list.into_iter().map(OutboxRow::from).collect())
+}
+
+/// Sends a given-up or unsent message again.
+#[tauri::command]
+pub async fn admin_outbox_retry(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state.engine()?.retry_outbox(&actor, id, now()).await?)
+}
+
+impl From<OutboxMessage> for OutboxRow {
+    fn from(m: OutboxMessage) -> Self {
+        OutboxRow {
+            id: m.id,
+            channel: m.channel,
+            graduate_id: m.graduate_id,
+            template: m.template,
+            status: m.status,
+            attempts: m.attempts,
+            next_attempt_at: m.next_attempt_at,
+            last_error: m.last_error,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gw(url: &str, token: &str) -> GatewayInput {
+        GatewayInput {
+            url: url.into(),
+            token: token.into(),
+            sms_template: " SMS_1 ".into(),
+            wechat_template: "WX_1".into(),
+        }
+    }
+
+    #[test]
+    fn an_empty_gateway_url_removes_it_and_an_empty_token_keeps_the_stored_one() {
+        assert!(gateway_config(gw("  ", "t"), None).is_none());
+        let stored = gateway_config(gw("https://sms.example.edu.cn/hook", "secret"), None).unwrap();
+        assert_eq!(stored.sms_template, "SMS_1");
+        let kept = gateway_config(
+            gw("https://sms.example.edu.cn/v2", ""),
+            Some(stored.clone()),
+        );
+        assert_eq!(kept.unwrap().token, "secret");
+        let replaced = gateway_config(gw("https://sms.example.edu.cn/v2", "new"), Some(stored));
+        assert_eq!(replaced.unwrap().token, "new");
+    }
+
+    #[test]
+    fn a_staff_account_needs_a_known_role_and_the_chain_a_known_name() {
+        let bad = NewStaff::try_from(StaffAccountInput {
+            login: "r1".into(),
+            password: "reviewer2026".into(),
+            display_name: "王老师".into(),
+            role: "boss".into(),
+            department_id: None,
+        })
+        .unwrap_err();
+        assert_eq!(bad.details["field"], "role");
+        let c = CohortSettings::try_from(CohortInput {
+            year: 2026,
+            chain: "both".into(),
+            invite_limit_days: 10,
+            changes_until: None,
+            agreement_title: Some("  ".into()),
+        })
+        .unwrap();
+        assert!(
+            c.agreement_title.is_none(),
+            "a blank title keeps the national one"
+        );
+        assert!(CohortSettings::try_from(CohortInput {
+            year: 2026,
+            chain: "nobody".into(),
+            invite_limit_days: 10,
+            changes_until: None,
+            agreement_title: None,
+        })
+        .is_err());
+    }
+}
