@@ -3,6 +3,7 @@
 //! `files` folder beside a SQLite database). Every command prints what it did and exits non-zero
 //! with the reason when something is refused.
 
+mod backup;
 mod export;
 mod import;
 
@@ -85,6 +86,21 @@ enum Command {
     Scan {
         #[command(subcommand)]
         what: ScanWhat,
+    },
+    /// Writes a whole copy of the database (SQLite: VACUUM INTO; PostgreSQL: pg_dump).
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replaces the database with a backup written by `gradsign backup`.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing SQLite database (it is copied to <db>.before-restore first).
+        #[arg(long)]
+        force: bool,
     },
     /// Excel exports (R-STAT-02).
     Export {
@@ -337,6 +353,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             if !ok {
                 return Err("integrity check failed".into());
             }
+        }
+        Command::Backup { out } => {
+            let db = cli.db.ok_or("no database: pass --db PATH|postgres://…")?;
+            println!("{}", backup::backup(&db, &out).await?);
+        }
+        Command::Restore { from, force } => {
+            let db = cli.db.ok_or("no database: pass --db PATH|postgres://…")?;
+            println!("{}", backup::restore(&db, &from, force).await?);
         }
         Command::Sweep => {
             let engine = open(&cli.db, cli.files).await?;

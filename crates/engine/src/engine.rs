@@ -32,6 +32,9 @@ pub struct EngineOptions {
     pub max_connections: u32,
     /// A fixed seed for tokens and codes (tests); None uses the OS's entropy.
     pub seed: Option<u64>,
+    /// Where a SQLite database is copied (`VACUUM INTO`) before a migration changes it; None
+    /// migrates without a copy (the CLI, whose operators run `gradsign backup` themselves).
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl Default for EngineOptions {
@@ -39,6 +42,7 @@ impl Default for EngineOptions {
         EngineOptions {
             max_connections: 8,
             seed: None,
+            backup_dir: None,
         }
     }
 }
@@ -55,6 +59,9 @@ impl Engine {
         opts: EngineOptions,
     ) -> Result<Engine> {
         let store = Store::connect(db, opts.max_connections.max(1)).await?;
+        if let Some(dir) = &opts.backup_dir {
+            store.backup_before_migrating(dir).await?;
+        }
         store.migrate().await?;
         let rng = match opts.seed {
             Some(s) => StdRng::seed_from_u64(s),

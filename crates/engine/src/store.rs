@@ -136,6 +136,90 @@ impl Store {
         Ok(())
     }
 
+    /// Before a migration would change an existing SQLite database, copies it whole into `dir` as
+    /// `gradsign-schema{old}.sqlite3` (then `-1`, `-2` … so no earlier copy is overwritten) with
+    /// `VACUUM INTO` (a consistent copy even while other connections read). Returns the copy's
+    /// path, or None when nothing is pending (a newer schema included: [`Store::migrate`] refuses
+    /// it), the database is new, or the backend is PostgreSQL (its operators use
+    /// `gradsign backup`, i.e. pg_dump).
+    pub async fn backup_before_migrating(
+        &self,
+        dir: &std::path::Path,
+    ) -> Result<Option<std::path::PathBuf>> {
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
+        }
+        let current = self.schema_version().await?;
+        if current == 0 || current >= SCHEMA_VERSION {
+            return Ok(None);
+        }
+        std::fs::create_dir_all(dir).map_err(|e| backup_failed(dir, &e))?;
+        let mut n = 0;
+        let path = loop {
+            let name = if n == 0 {
+                format!("gradsign-schema{current}.sqlite3")
+            } else {
+                format!("gradsign-schema{current}-{n}.sqlite3")
+            };
+            let p = dir.join(name);
+            if !p.exists() {
+                break p;
+            }
+            n += 1;
+        };
+        self.vacuum_into(&path).await?;
+        tracing::info!(schema = current, "database copied before migrating");
+        Ok(Some(path))
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: "ok" for an intact file, else the first problems.
+    pub async fn integrity_check(&self) -> Result<String> {
+        let mut c = self.read().await?;
+        let row = sqlx::query("PRAGMA integrity_check")
+            .fetch_one(&mut *c)
+            .await?;
+        Ok(row.try_get::<String, _>(0)?)
+    }
+
+    /// Writes a consistent copy of a SQLite database to `out` (which must not exist): `VACUUM
+    /// INTO` a temporary name in the same folder, then a rename, so no partial copy is ever found
+    /// under `out`.
+    pub async fn vacuum_into(&self, out: &std::path::Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(DomainError::field(
+                "db",
+                "VACUUM INTO 只适用于 SQLite 数据库",
+                "VACUUM INTO applies to SQLite databases only",
+            ));
+        }
+        if out.exists() {
+            return Err(DomainError::field(
+                "out",
+                format!("备份文件已存在：{}", out.display()),
+                format!("The backup file already exists: {}", out.display()),
+            ));
+        }
+        let tmp = out.with_extension("partial");
+        let _ = std::fs::remove_file(&tmp);
+        let target = tmp.to_str().ok_or_else(|| {
+            DomainError::field("out", "备份路径不是 UTF-8", "The backup path is not UTF-8")
+        })?;
+        let mut c = self.read().await?;
+        let copied = sqlx::query("VACUUM INTO $1")
+            .bind(target.to_string())
+            .execute(&mut *c)
+            .await;
+        drop(c);
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(backup_failed(out, &e));
+        }
+        std::fs::rename(&tmp, out).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            backup_failed(out, &e)
+        })
+    }
+
     /// A write transaction (BEGIN IMMEDIATE on SQLite). Dropped without commit, it rolls back by
     /// closing its connection, so no half-written action survives an early return.
     pub async fn begin(&self) -> Result<Tx> {
@@ -157,6 +241,16 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+fn backup_failed(path: &std::path::Path, e: &dyn std::fmt::Display) -> DomainError {
+    tracing::error!(error = %e, "backup failed");
+    DomainError::new(
+        ErrorCode::Internal,
+        format!("无法写入数据库备份：{}", path.display()),
+        format!("Cannot write the database backup: {}", path.display()),
+    )
+    .with_details(serde_json::json!({ "field": "out" }))
 }
 
 /// An open write transaction.

@@ -174,6 +174,7 @@ impl World {
             EngineOptions {
                 max_connections: 8,
                 seed: Some(7),
+                ..EngineOptions::default()
             },
         )
         .await
