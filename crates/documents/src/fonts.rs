@@ -21,6 +21,8 @@ pub const SANS_FALLBACK_FILE: &str = "NotoSansCJK-Regular.ttc";
 /// Where Debian's `fonts-noto-cjk` installs them.
 pub const SYSTEM_FONT_DIR: &str = "/usr/share/fonts/opentype/noto";
 
+static BUNDLED_DIR: OnceLock<PathBuf> = OnceLock::new();
+
 /// Why fonts could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum FontError {
@@ -82,12 +84,29 @@ impl Fonts {
         Self::load(&serif, &sans)
     }
 
-    /// Loads from `GRADSIGN_FONT_DIR` when set, otherwise from [`SYSTEM_FONT_DIR`].
-    pub fn system() -> Result<Self, FontError> {
-        match std::env::var_os("GRADSIGN_FONT_DIR") {
-            Some(dir) => Self::from_dir(Path::new(&dir)),
-            None => Self::from_dir(Path::new(SYSTEM_FONT_DIR)),
+    /// Names the folder of fonts bundled with the app (its resource folder's `fonts/`). Set once,
+    /// before the first render; later calls are ignored. It wins over the system fonts, so the
+    /// same agreement prints the same on every machine.
+    pub fn use_bundled_dir(dir: PathBuf) {
+        let _ = BUNDLED_DIR.set(dir);
+    }
+
+    /// The folder [`Fonts::system`] loads from: `GRADSIGN_FONT_DIR` when set, else the bundled
+    /// folder (see [`Fonts::use_bundled_dir`]) when it holds [`SERIF_FILE`], else
+    /// [`SYSTEM_FONT_DIR`].
+    pub fn source_dir() -> PathBuf {
+        if let Some(dir) = std::env::var_os("GRADSIGN_FONT_DIR") {
+            return PathBuf::from(dir);
         }
+        match BUNDLED_DIR.get() {
+            Some(dir) if dir.join(SERIF_FILE).is_file() => dir.clone(),
+            _ => PathBuf::from(SYSTEM_FONT_DIR),
+        }
+    }
+
+    /// Loads from [`Fonts::source_dir`].
+    pub fn system() -> Result<Self, FontError> {
+        Self::from_dir(&Self::source_dir())
     }
 
     /// [`Fonts::system`] parsed at most once per process; later calls return the same value

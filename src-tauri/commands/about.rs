@@ -1,0 +1,108 @@
+//! The About dialog: version, database, licences, settings and updates.
+
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use ts_rs::TS;
+
+use crate::error::CommandResult;
+use crate::state::{database_path, AppState};
+use crate::update::{self, AppSettings, PendingUpdate, UpdateInfo, UpdateOutcome, UpdateProgress};
+
+/// A licence notice shown in the About dialog.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenceNotice {
+    pub component: String,
+    pub licence: String,
+    pub text: String,
+}
+
+/// What the About dialog shows.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutInfo {
+    pub version: String,
+    /// How this copy was installed: deb, appimage, msi, nsis, app, or development.
+    pub bundle: String,
+    pub database_path: String,
+    /// The schema version the database holds (None when it could not be opened).
+    #[ts(type = "number | null")]
+    pub schema_version: Option<i64>,
+    /// The newest schema this build knows.
+    #[ts(type = "number")]
+    pub supported_schema_version: i64,
+    pub licences: Vec<LicenceNotice>,
+    pub settings: AppSettings,
+}
+
+/// The About dialog's facts.
+#[tauri::command]
+pub async fn about_info(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AboutInfo> {
+    let schema_version = match state.engine() {
+        Ok(engine) => engine.store().schema_version().await.ok(),
+        Err(_) => None,
+    };
+    Ok(AboutInfo {
+        version: app.package_info().version.to_string(),
+        bundle: update::bundle_name().into(),
+        database_path: database_path(state.data_dir()).display().to_string(),
+        schema_version,
+        supported_schema_version: gradsign_engine::store::SCHEMA_VERSION,
+        licences: licences(),
+        settings: AppSettings::load(state.data_dir()),
+    })
+}
+
+/// Saves the app's settings (update check at start-up, update address).
+#[tauri::command]
+pub async fn settings_save(state: State<'_, AppState>, settings: AppSettings) -> CommandResult<()> {
+    settings.save(state.data_dir())
+}
+
+/// Asks the update server for a newer version.
+#[tauri::command]
+pub async fn update_check(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    pending: State<'_, PendingUpdate>,
+) -> CommandResult<Option<UpdateInfo>> {
+    update::check(&app, &AppSettings::load(state.data_dir()), &pending).await
+}
+
+/// Downloads and verifies the update found by `update_check`; installs it and restarts where
+/// the bundle can replace itself, otherwise saves it for the package manager.
+#[tauri::command]
+pub async fn update_download(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    pending: State<'_, PendingUpdate>,
+    on_progress: Channel<UpdateProgress>,
+) -> CommandResult<UpdateOutcome> {
+    let outcome =
+        update::download(&pending, &state.data_dir().join("updates"), &on_progress).await?;
+    if outcome.installed {
+        app.restart();
+    }
+    Ok(outcome)
+}
+
+fn licences() -> Vec<LicenceNotice> {
+    vec![
+        LicenceNotice {
+            component: "GradSign".into(),
+            licence: "MIT".into(),
+            text: "Copyright (c) GradSign contributors. Permission is hereby granted, free of charge, to any person obtaining a copy of this software, to deal in the software without restriction, subject to the MIT licence.".into(),
+        },
+        LicenceNotice {
+            component: "Noto Serif CJK SC, Noto Sans CJK SC (bundled fonts, embedded in agreement PDFs)".into(),
+            licence: "SIL Open Font License 1.1".into(),
+            text: include_str!("../../licenses/OFL-NotoCJK.txt").into(),
+        },
+        LicenceNotice {
+            component: "Tauri, WebKitGTK, Vue, Element Plus, pdf.js and the other libraries GradSign is built on".into(),
+            licence: "MIT / Apache-2.0 / LGPL-2.1 (WebKitGTK, as a system library)".into(),
+            text: "See each library's licence; the Rust crates' licences are listed by `cargo metadata`, the UI's by `npm ls` in ui/.".into(),
+        },
+    ]
+}
