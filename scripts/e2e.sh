@@ -47,6 +47,9 @@ export TAURI_DRIVER="$(command -v tauri-driver)"
 export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config"
 export XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/runtime"
 unset DBUS_SESSION_BUS_ADDRESS GRADSIGN_DATA_DIR
+# The start-up update check asks a closed local port, never the internet (the update test serves
+# its own manifest).
+export GRADSIGN_UPDATE_ENDPOINT="${GRADSIGN_UPDATE_ENDPOINT:-http://127.0.0.1:9/latest.json}"
 
 # Inside: an unlocked gnome-keyring on the private bus (its pid kept, ended at the end), then the
 # keychain test, then the e2e tests one at a time (they share port 4444).

@@ -7,9 +7,11 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::commands::{app, school, session};
 use crate::commands::{admin, stats};
+use crate::commands::{agreement, app, graduate, messages, school, session};
+use crate::commands::{employer, review};
 use crate::error;
+use crate::{commands::about, update};
 
 /// Writes every binding into `dir`.
 pub fn export_all(dir: &Path) -> Result<(), ExportError> {
@@ -18,10 +20,36 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     error::ErrorCode::export_all(&cfg)?;
     error::Text::export_all(&cfg)?;
     app::AppStatus::export_all(&cfg)?;
+    about::AboutInfo::export_all(&cfg)?;
+    update::UpdateInfo::export_all(&cfg)?;
+    update::UpdateOutcome::export_all(&cfg)?;
+    update::UpdateProgress::export_all(&cfg)?;
     school::SchoolSetupInput::export_all(&cfg)?;
     school::DemoAccountView::export_all(&cfg)?;
     session::SignInInput::export_all(&cfg)?;
     session::SignInOutcome::export_all(&cfg)?;
+    graduate::PortalView::export_all(&cfg)?;
+    graduate::ItemDetailView::export_all(&cfg)?;
+    graduate::ItemSummary::export_all(&cfg)?;
+    graduate::GraduateInfo::export_all(&cfg)?;
+    graduate::UploadInput::export_all(&cfg)?;
+    graduate::PaperForm::export_all(&cfg)?;
+    graduate::DestinationForm::export_all(&cfg)?;
+    graduate::ReferenceData::export_all(&cfg)?;
+    messages::MessageView::export_all(&cfg)?;
+    agreement::VerifyView::export_all(&cfg)?;
+    agreement::QrRead::export_all(&cfg)?;
+    employer::EmployerSignUpInput::export_all(&cfg)?;
+    employer::EmployerProfileView::export_all(&cfg)?;
+    employer::StaffInput::export_all(&cfg)?;
+    employer::InviteForm::export_all(&cfg)?;
+    review::WorkItem::export_all(&cfg)?;
+    review::WorkItemDetail::export_all(&cfg)?;
+    review::QueueFilter::export_all(&cfg)?;
+    review::QueuePageView::export_all(&cfg)?;
+    review::DecisionInput::export_all(&cfg)?;
+    review::WorkspaceReference::export_all(&cfg)?;
+    review::PrintOutcome::export_all(&cfg)?;
     admin::ImportFileInput::export_all(&cfg)?;
     admin::ImportProblemView::export_all(&cfg)?;
     admin::ImportPreview::export_all(&cfg)?;

@@ -59,6 +59,11 @@ pub enum ErrorCode {
     Duplicate,
     /// The database was written by a newer version of GradSign.
     SchemaTooNew,
+    /// The desktop shell's own: the update server could not be reached or answered nonsense.
+    UpdateUnavailable,
+    /// The desktop shell's own: a downloaded update failed its signature check (tampered, or
+    /// signed for another version than the manifest announced); nothing was installed.
+    UpdateRejected,
     /// Anything else: a bug or a broken installation. Carries no personal data.
     Internal,
 }

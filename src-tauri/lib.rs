@@ -9,6 +9,8 @@ pub mod data_dir;
 pub mod error;
 pub mod session_store;
 pub mod state;
+pub mod update;
+pub mod worker;
 
 use tauri::Manager;
 
@@ -17,6 +19,10 @@ pub fn run() {
     linux_webkit_workarounds();
     let requested_dir = data_dir::requested(std::env::args_os(), |k| std::env::var_os(k));
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(update::PendingUpdate::default())
         .setup(move |app| {
             let dir = match &requested_dir {
                 Some(dir) => dir.clone(),
@@ -24,15 +30,70 @@ pub fn run() {
             };
             let state = tauri::async_runtime::block_on(state::AppState::open(&dir))?;
             app.manage(state);
+            // The agreement prints with the fonts bundled as resources (same PDF on every machine).
+            if let Ok(resources) = app.path().resource_dir() {
+                gradsign_documents::Fonts::use_bundled_dir(resources.join("fonts"));
+            }
+            worker::start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
+            commands::about::about_info,
+            commands::about::settings_save,
+            commands::about::update_check,
+            commands::about::update_download,
             commands::school::school_demo_create,
             commands::school::school_setup,
             commands::session::session_sign_in,
             commands::session::session_resume,
             commands::session::session_sign_out,
+            commands::graduate::graduate_portal,
+            commands::graduate::graduate_confirm_info,
+            commands::graduate::graduate_update_contact,
+            commands::graduate::graduate_items,
+            commands::graduate::graduate_item,
+            commands::graduate::graduate_accept_invitation,
+            commands::graduate::graduate_reject_invitation,
+            commands::graduate::graduate_request_termination,
+            commands::graduate::graduate_answer_termination,
+            commands::graduate::graduate_cancel_termination,
+            commands::graduate::graduate_request_offline_termination,
+            commands::graduate::graduate_edit_offline_termination,
+            commands::graduate::graduate_create_paper,
+            commands::graduate::graduate_edit_paper,
+            commands::graduate::graduate_create_destination,
+            commands::graduate::graduate_edit_destination,
+            commands::graduate::graduate_submit_registration,
+            commands::graduate::graduate_withdraw_registration,
+            commands::graduate::graduate_void_destination,
+            commands::graduate::graduate_reference,
+            commands::messages::messages_list,
+            commands::messages::messages_mark_read,
+            commands::agreement::agreement_pdf,
+            commands::agreement::agreement_save_pdf,
+            commands::agreement::verify_agreement,
+            commands::agreement::verify_read_qr,
+            commands::employer::employer_sign_up,
+            commands::employer::employer_profile,
+            commands::employer::employer_update_profile,
+            commands::employer::employer_replace_licence,
+            commands::employer::employer_licence,
+            commands::employer::employer_add_staff,
+            commands::employer::employer_invite,
+            commands::employer::employer_items,
+            commands::employer::employer_withdraw_invitation,
+            commands::employer::employer_request_termination,
+            commands::employer::employer_answer_termination,
+            commands::employer::employer_cancel_termination,
+            commands::review::review_queue,
+            commands::review::review_item,
+            commands::review::review_decide,
+            commands::review::review_edit_destination,
+            commands::review::review_item_file,
+            commands::review::workspace_reference,
+            commands::review::reason_templates_set,
+            commands::review::review_print_agreements,
             commands::admin::admin_import_check,
             commands::admin::admin_import,
             commands::admin::admin_graduates,

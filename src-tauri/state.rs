@@ -15,6 +15,7 @@ pub struct AppState {
     /// The engine, or why the database could not be opened (e.g. written by a newer version):
     /// the first screen shows that message instead of crashing.
     engine: Result<Engine, CommandError>,
+    data_dir: PathBuf,
     session_store: SessionStore,
     session: Mutex<Option<SessionToken>>,
 }
@@ -32,16 +33,30 @@ impl AppState {
     pub async fn open(data_dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(data_dir)?;
         let engine = match database_path(data_dir).to_str() {
-            Some(db) => Engine::open(db, data_dir.join("files"))
-                .await
-                .map_err(CommandError::from),
+            // R-BACKUP-01: a database an older version wrote is copied before it is migrated.
+            Some(db) => Engine::open_with(
+                db,
+                data_dir.join("files"),
+                gradsign_engine::EngineOptions {
+                    backup_dir: Some(data_dir.join("backups")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(CommandError::from),
             None => Err(CommandError::internal("data folder path is not UTF-8")),
         };
         Ok(Self {
             engine,
+            data_dir: data_dir.to_path_buf(),
             session_store: SessionStore::for_data_dir(data_dir),
             session: Mutex::new(None),
         })
+    }
+
+    /// The data folder: the database, `files/`, `backups/`, `updates/`, `settings.json`.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 
     /// The engine, or the error that kept it from opening.

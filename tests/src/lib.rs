@@ -6,6 +6,8 @@
 //! unlocked gnome-keyring, and sets GRADSIGN_APP_BIN and TAURI_DRIVER. The tests are `#[ignore]`d
 //! so that a plain `cargo test` never opens a window.
 
+pub mod update_signing;
+
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -56,7 +58,13 @@ impl App {
 
     /// Starts the app on the given data folder (e.g. to restart on the same database).
     pub async fn start_in(data_dir: tempfile::TempDir) -> App {
-        let driver = Driver(start_driver());
+        Self::start_in_with_env(data_dir, &[]).await
+    }
+
+    /// [`App::start_in`] with extra environment variables for the app (tauri-driver passes its
+    /// own environment on to WebKitWebDriver and the app), e.g. no D-Bus session: no keychain.
+    pub async fn start_in_with_env(data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> App {
+        let driver = Driver(start_driver(env));
         let app_bin = app_binary();
         let capabilities = serde_json::json!({
             "tauri:options": {
@@ -226,7 +234,7 @@ fn app_binary() -> PathBuf {
     bin
 }
 
-fn start_driver() -> Child {
+fn start_driver(env: &[(&str, &str)]) -> Child {
     let port = driver_port();
     assert!(
         TcpStream::connect(("127.0.0.1", port)).is_err(),
@@ -237,6 +245,7 @@ fn start_driver() -> Child {
         .args(["--port", &port.to_string()])
         .args(["--native-port", &(port + 1).to_string()])
         .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()

@@ -1,4 +1,5 @@
 import { createI18n } from 'vue-i18n'
+import * as about from './about'
 import * as admin from './admin'
 import en from './en'
 import * as employer from './employer'
@@ -26,8 +27,8 @@ export function createAppI18n(locale: Locale = savedLocale()) {
     locale,
     fallbackLocale: 'zh-CN',
     messages: {
-      'zh-CN': { ...zhCN, graduate: graduate.zh, employer: employer.zh, reviewer: reviewer.zh, admin: admin.zh },
-      en: { ...en, graduate: graduate.en, employer: employer.en, reviewer: reviewer.en, admin: admin.en },
+      'zh-CN': { ...zhCN, graduate: graduate.zh, employer: employer.zh, reviewer: reviewer.zh, admin: admin.zh, about: about.zh },
+      en: { ...en, graduate: graduate.en, employer: employer.en, reviewer: reviewer.en, admin: admin.en, about: about.en },
     },
   })
 }
