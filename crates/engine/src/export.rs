@@ -63,7 +63,8 @@ pub fn state_zh(state: &str) -> &str {
         "approved" => "已通过（生效）",
         "voided" => "已作废",
         "awaiting_counterparty" => "待对方确认",
-        "refused" => "对方不同意",
+        "refused" | "counterparty_refused" => "对方不同意",
+        "review_failed" => "审核未通过",
         "cancelled" => "已取消",
         other => other,
     }

@@ -1,4 +1,15 @@
 import type { RouteRecordRaw } from 'vue-router'
 
+const role = { role: 'admin' }
+
 /** The admin's screens, under /admin; every route needs a signed-in admin (meta.role). */
-export const adminRoutes: RouteRecordRaw[] = []
+export const adminRoutes: RouteRecordRaw[] = [
+  { path: '/admin', name: 'admin-home', component: () => import('./GraduatesView.vue'), meta: role },
+  { path: '/admin/import', name: 'admin-import', component: () => import('./ImportView.vue'), meta: role },
+  { path: '/admin/departments', name: 'admin-departments', component: () => import('./DepartmentsView.vue'), meta: role },
+  { path: '/admin/cohorts', name: 'admin-cohorts', component: () => import('./CohortsView.vue'), meta: role },
+  { path: '/admin/accounts', name: 'admin-accounts', component: () => import('./AccountsView.vue'), meta: role },
+  { path: '/admin/outbox', name: 'admin-outbox', component: () => import('./OutboxView.vue'), meta: role },
+  { path: '/admin/settings', name: 'admin-settings', component: () => import('./SettingsView.vue'), meta: role },
+  { path: '/admin/statistics', name: 'admin-statistics', component: () => import('./StatisticsView.vue'), meta: role },
+]
