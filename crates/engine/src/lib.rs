@@ -26,6 +26,7 @@ pub use actions::accounts::{AccountView, EmployerSignUp, NewStaff, Session, Sess
 pub use actions::admin::{AffectedItem, EmployerView, FixPreview, MergeReport};
 pub use actions::agreements::VerifyResult;
 pub use actions::graduates::{GraduateFix, ImportProblem, ImportReport, ImportRow, IMPORT_HEADER};
+pub use actions::portal::{CohortRecord, GraduatePortal};
 pub use actions::registrations::{DestinationInput, PaperInput};
 pub use actions::setup::{CohortSettings, Department, SchoolSetup};
 pub use actions::signing::{GraduateLookup, InviteInput, SweepReport};

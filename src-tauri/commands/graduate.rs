@@ -1,0 +1,647 @@
+//! The graduate's commands (issue 4): their page and basic info (R-INFO, R-MOD), invitations
+//! (R-SIGN), online and offline termination (R-TERM, R-OFF), paper registration (R-PAPER) and
+//! other destinations (R-DEST). Each one: the signed-in actor, the engine, the mapped answer.
+
+use base64::Engine as _;
+use gradsign_engine::{
+    AgreementTerms, DestinationInput, EmployerDetails, GraduatePortal, ItemDetail, ItemKind,
+    ItemView, PaperInput, Upload,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::{now, AppState};
+
+/// The signed-in actor (the engine checks the session and every permission).
+pub(crate) async fn actor(state: &AppState) -> CommandResult<gradsign_engine::Actor> {
+    Ok(state.engine()?.authenticate(&state.token()?, now()).await?)
+}
+
+/// A graduate's basic info (R-INFO-04).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraduateInfo {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub cohort: i64,
+    pub student_number: String,
+    pub name: String,
+    pub gender: String,
+    /// In full: it is the graduate's own record.
+    pub id_number: String,
+    pub education_level: String,
+    pub major: String,
+    pub department: String,
+    pub training_mode: String,
+    pub directed_unit: String,
+    pub origin: String,
+    pub phone: String,
+    pub email: String,
+    #[ts(type = "number | null")]
+    pub confirmed_at: Option<i64>,
+    /// 定向/委培 (R-DEST-05): no signing section, one destination type.
+    pub directed: bool,
+}
+
+/// The cohort's settings a graduate needs.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CohortInfo {
+    #[ts(type = "number")]
+    pub year: i64,
+    pub module_open: bool,
+    #[ts(type = "number")]
+    pub changes_until: i64,
+    pub agreement_title: String,
+}
+
+/// One cohort record of the same person (R-MOD-02).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CohortRecordView {
+    #[ts(type = "number")]
+    pub cohort: i64,
+    #[ts(type = "number")]
+    pub graduate_id: i64,
+    pub current: bool,
+}
+
+/// An item as the graduate sees it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// signing | termination | paper | destination | offline_termination
+    pub kind: String,
+    pub state: String,
+    /// department | school, while in review.
+    pub awaiting_level: Option<String>,
+    #[ts(type = "number | null")]
+    pub parent_id: Option<i64>,
+    pub graduate_name: String,
+    pub student_number: String,
+    pub employer_name: Option<String>,
+    pub dest_code: String,
+    #[ts(type = "number | null")]
+    pub deadline: Option<i64>,
+    pub agreement_number: Option<String>,
+    pub verification_code: Option<String>,
+    pub snapshot_hash: Option<String>,
+    /// The kind's own record (terms, fields, file references), as the engine stores it.
+    #[ts(type = "Record<string, unknown>")]
+    pub payload: serde_json::Value,
+    #[ts(type = "number")]
+    pub submitted_at: i64,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+/// One timeline entry (R-SIGN-06, R-REV-03).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    #[ts(type = "number")]
+    pub seq: i64,
+    #[ts(type = "number")]
+    pub at: i64,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub action: String,
+    pub level: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub reason: String,
+}
+
+/// An item with its timeline and the actions the engine allows now.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemDetailView {
+    pub item: ItemSummary,
+    pub history: Vec<HistoryEntry>,
+    pub allowed: Vec<String>,
+    /// Why a view-only invitation cannot be answered (R-SIGN-03, R-SIGN-10, expiry).
+    pub blocked_reason: Option<CommandError>,
+}
+
+/// The graduate's home page.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalView {
+    pub graduate: GraduateInfo,
+    pub cohort: CohortInfo,
+    pub school_name: String,
+    pub school_contact: String,
+    pub cohorts: Vec<CohortRecordView>,
+    pub read_only: bool,
+    pub current: Option<ItemSummary>,
+    /// Why the graduate may not act now; none when they may.
+    pub blocked: Option<CommandError>,
+}
+
+/// A file from the UI: its name and its bytes in base64.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadInput {
+    pub name: String,
+    pub data_base64: String,
+}
+
+/// The employer of a paper agreement (R-AGR-01).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmployerInput {
+    pub name: String,
+    pub credit_code: String,
+    pub nature: String,
+    pub industry: String,
+    pub address: String,
+    pub contact_person: String,
+    pub contact_phone: String,
+}
+
+/// The agreement's terms (R-AGR-01).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TermsInput {
+    pub position: String,
+    pub work_location: String,
+    pub salary: String,
+    pub probation: String,
+    pub agreement_term: String,
+    pub liquidated_damages: String,
+    pub archive_handling: String,
+    pub archive_receiving_unit: String,
+    pub archive_address: String,
+    pub archive_postcode: String,
+    pub hukou_address: String,
+    pub other_terms: String,
+}
+
+/// A paper agreement registration (R-PAPER-01).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaperForm {
+    pub employer: EmployerInput,
+    pub terms: TermsInput,
+}
+
+/// An other destination (R-DEST-01): a type of data/destinations.json and its fields.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DestinationForm {
+    pub type_id: String,
+    pub fields: BTreeMap<String, String>,
+}
+
+/// The reference tables the forms offer (the engine's data files, verbatim).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferenceData {
+    #[ts(type = "import('../platform/reference').DestinationTable")]
+    pub destinations: serde_json::Value,
+    #[ts(type = "import('../platform/reference').ReferenceLists")]
+    pub lists: serde_json::Value,
+}
+
+/// The graduate's page: info, cohort, contact, current destination, why blocked (R-MOD-02:
+/// `graduateId` of an earlier cohort's record shows that one, read-only).
+#[tauri::command]
+pub async fn graduate_portal(
+    state: State<'_, AppState>,
+    graduate_id: Option<i64>,
+) -> CommandResult<PortalView> {
+    let actor = actor(&state).await?;
+    let portal = state
+        .engine()?
+        .graduate_portal(&actor, graduate_id, now())
+        .await?;
+    Ok(portal.into())
+}
+
+/// R-INFO-01: "信息确认无误，进入系统".
+#[tauri::command]
+pub async fn graduate_confirm_info(state: State<'_, AppState>) -> CommandResult<GraduateInfo> {
+    let actor = actor(&state).await?;
+    Ok(state.engine()?.confirm_info(&actor, now()).await?.into())
+}
+
+/// R-INFO-02: the graduate edits phone and e-mail only.
+#[tauri::command]
+pub async fn graduate_update_contact(
+    state: State<'_, AppState>,
+    phone: String,
+    email: String,
+) -> CommandResult<GraduateInfo> {
+    let actor = actor(&state).await?;
+    let g = state
+        .engine()?
+        .update_contact(&actor, &phone, &email, now())
+        .await?;
+    Ok(g.into())
+}
+
+/// The graduate's items of one kind (all kinds when none), of the signed-in record or of an
+/// earlier cohort's (R-MOD-02).
+#[tauri::command]
+pub async fn graduate_items(
+    state: State<'_, AppState>,
+    kind: Option<String>,
+    graduate_id: Option<i64>,
+) -> CommandResult<Vec<ItemSummary>> {
+    let actor = actor(&state).await?;
+    let kind = kind.as_deref().map(ItemKind::parse).transpose()?;
+    let items = state
+        .engine()?
+        .list_items(&actor, kind, graduate_id)
+        .await?;
+    Ok(items.into_iter().map(ItemSummary::from).collect())
+}
+
+/// One item with its timeline and the allowed actions.
+#[tauri::command]
+pub async fn graduate_item(state: State<'_, AppState>, id: i64) -> CommandResult<ItemDetailView> {
+    let actor = actor(&state).await?;
+    Ok(state.engine()?.item_detail(&actor, id, now()).await?.into())
+}
+
+/// R-SIGN-02: accept an invitation.
+#[tauri::command]
+pub async fn graduate_accept_invitation(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state.engine()?.accept_invitation(&actor, id, now()).await?)
+}
+
+/// R-SIGN-02: reject an invitation.
+#[tauri::command]
+pub async fn graduate_reject_invitation(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state.engine()?.reject_invitation(&actor, id, now()).await?)
+}
+
+/// R-TERM-01: ask to terminate a signed online agreement.
+#[tauri::command]
+pub async fn graduate_request_termination(
+    state: State<'_, AppState>,
+    agreement_id: i64,
+    reason: String,
+    explanation: String,
+) -> CommandResult<i64> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    Ok(engine
+        .request_termination(&actor, agreement_id, &reason, &explanation, now())
+        .await?)
+}
+
+/// R-TERM-02: answer the employer's termination request.
+#[tauri::command]
+pub async fn graduate_answer_termination(
+    state: State<'_, AppState>,
+    id: i64,
+    accept: bool,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state
+        .engine()?
+        .answer_termination(&actor, id, accept, now())
+        .await?)
+}
+
+/// Cancels the graduate's own termination request before the employer answers.
+#[tauri::command]
+pub async fn graduate_cancel_termination(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state
+        .engine()?
+        .cancel_termination(&actor, id, now())
+        .await?)
+}
+
+/// R-OFF-01: ask the school to terminate an approved paper agreement, with the letter's scans.
+#[tauri::command]
+pub async fn graduate_request_offline_termination(
+    state: State<'_, AppState>,
+    paper_id: i64,
+    reason: String,
+    explanation: String,
+    scans: Vec<UploadInput>,
+) -> CommandResult<i64> {
+    let (actor, scans) = (actor(&state).await?, uploads(scans)?);
+    let engine = state.engine()?;
+    Ok(engine
+        .request_offline_termination(&actor, paper_id, &reason, &explanation, &scans, now())
+        .await?)
+}
+
+/// R-OFF-02: edit a returned offline termination (scans replaced when given).
+#[tauri::command]
+pub async fn graduate_edit_offline_termination(
+    state: State<'_, AppState>,
+    id: i64,
+    reason: String,
+    explanation: String,
+    scans: Option<Vec<UploadInput>>,
+) -> CommandResult<()> {
+    let (actor, scans) = (actor(&state).await?, scans.map(uploads).transpose()?);
+    let engine = state.engine()?;
+    Ok(engine
+        .edit_offline_termination(&actor, id, &reason, &explanation, scans.as_deref(), now())
+        .await?)
+}
+
+/// R-PAPER-01: a draft paper registration with scans of the stamped agreement.
+#[tauri::command]
+pub async fn graduate_create_paper(
+    state: State<'_, AppState>,
+    form: PaperForm,
+    scans: Vec<UploadInput>,
+) -> CommandResult<i64> {
+    let (actor, scans) = (actor(&state).await?, uploads(scans)?);
+    let engine = state.engine()?;
+    Ok(engine
+        .create_paper(&actor, &form.into(), &scans, now())
+        .await?)
+}
+
+/// R-PAPER-02: edit a draft or returned paper registration (scans replaced when given).
+#[tauri::command]
+pub async fn graduate_edit_paper(
+    state: State<'_, AppState>,
+    id: i64,
+    form: PaperForm,
+    scans: Option<Vec<UploadInput>>,
+) -> CommandResult<()> {
+    let (actor, scans) = (actor(&state).await?, scans.map(uploads).transpose()?);
+    let engine = state.engine()?;
+    Ok(engine
+        .edit_paper(&actor, id, &form.into(), scans.as_deref(), now())
+        .await?)
+}
+
+/// R-DEST-01: a draft other-destination registration with its proof.
+#[tauri::command]
+pub async fn graduate_create_destination(
+    state: State<'_, AppState>,
+    form: DestinationForm,
+    proofs: Vec<UploadInput>,
+) -> CommandResult<i64> {
+    let (actor, proofs) = (actor(&state).await?, uploads(proofs)?);
+    let engine = state.engine()?;
+    Ok(engine
+        .create_destination(&actor, &form.into(), &proofs, now())
+        .await?)
+}
+
+/// R-DEST-01: edit a draft or returned destination (proofs replaced when given).
+#[tauri::command]
+pub async fn graduate_edit_destination(
+    state: State<'_, AppState>,
+    id: i64,
+    form: DestinationForm,
+    proofs: Option<Vec<UploadInput>>,
+) -> CommandResult<()> {
+    let (actor, proofs) = (actor(&state).await?, proofs.map(uploads).transpose()?);
+    let engine = state.engine()?;
+    Ok(engine
+        .edit_destination(&actor, id, &form.into(), proofs.as_deref(), now())
+        .await?)
+}
+
+/// Submits (or resubmits after a return) a paper, destination or offline termination.
+#[tauri::command]
+pub async fn graduate_submit_registration(
+    state: State<'_, AppState>,
+    id: i64,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state
+        .engine()?
+        .submit_registration(&actor, id, now())
+        .await?)
+}
+
+/// R-PAPER-02 / R-DEST-01 / R-OFF: withdraw before any reviewer has acted.
+#[tauri::command]
+pub async fn graduate_withdraw_registration(
+    state: State<'_, AppState>,
+    id: i64,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state
+        .engine()?
+        .withdraw_registration(&actor, id, now())
+        .await?)
+}
+
+/// R-DEST-04: void an approved destination at once.
+#[tauri::command]
+pub async fn graduate_void_destination(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state.engine()?.void_destination(&actor, id, now()).await?)
+}
+
+/// The destination table and fixed lists (reason lists, natures, archive handling).
+#[tauri::command]
+pub fn graduate_reference() -> CommandResult<ReferenceData> {
+    Ok(ReferenceData {
+        destinations: serde_json::to_value(gradsign_engine::reference::destinations())
+            .map_err(CommandError::internal)?,
+        lists: serde_json::to_value(gradsign_engine::reference::lists())
+            .map_err(CommandError::internal)?,
+    })
+}
+
+/// Decodes the UI's files; a file that is not base64 is named in the error.
+fn uploads(files: Vec<UploadInput>) -> CommandResult<Vec<Upload>> {
+    files
+        .into_iter()
+        .map(|f| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(f.data_base64.as_bytes())
+                .map_err(|_| {
+                    let mut e = CommandError::new(
+                        crate::error::ErrorCode::Validation,
+                        format!("文件“{}”未能读取", f.name),
+                        format!("The file “{}” could not be read", f.name),
+                    );
+                    e.details = serde_json::json!({ "field": "files" });
+                    e
+                })?;
+            Ok(Upload {
+                name: f.name,
+                bytes,
+            })
+        })
+        .collect()
+}
+
+impl From<gradsign_engine::Graduate> for GraduateInfo {
+    fn from(g: gradsign_engine::Graduate) -> Self {
+        GraduateInfo {
+            directed: g.is_directed(),
+            id: g.id,
+            cohort: g.cohort,
+            student_number: g.student_number,
+            name: g.name,
+            gender: g.gender,
+            id_number: g.id_number,
+            education_level: g.education_level,
+            major: g.major,
+            department: g.department,
+            training_mode: g.training_mode,
+            directed_unit: g.directed_unit,
+            origin: g.origin,
+            phone: g.phone,
+            email: g.email,
+            confirmed_at: g.confirmed_at,
+        }
+    }
+}
+
+impl From<GraduatePortal> for PortalView {
+    fn from(p: GraduatePortal) -> Self {
+        PortalView {
+            graduate: p.graduate.into(),
+            cohort: CohortInfo {
+                year: p.cohort.year,
+                module_open: p.cohort.module_open,
+                changes_until: p.cohort.changes_until,
+                agreement_title: p.cohort.agreement_title,
+            },
+            school_name: p.school_name,
+            school_contact: p.school_contact,
+            cohorts: p
+                .cohorts
+                .into_iter()
+                .map(|c| CohortRecordView {
+                    cohort: c.cohort,
+                    graduate_id: c.graduate_id,
+                    current: c.current,
+                })
+                .collect(),
+            read_only: p.read_only,
+            current: p.current.map(ItemSummary::from),
+            blocked: p.blocked.map(CommandError::from),
+        }
+    }
+}
+
+impl From<ItemView> for ItemSummary {
+    fn from(i: ItemView) -> Self {
+        ItemSummary {
+            id: i.id,
+            kind: i.kind.as_str().to_string(),
+            state: i.state,
+            awaiting_level: i.awaiting_level.map(|l| l.as_str().to_string()),
+            parent_id: i.parent_id,
+            graduate_name: i.graduate_name,
+            student_number: i.student_number,
+            employer_name: i.employer_name,
+            dest_code: i.dest_code,
+            deadline: i.deadline,
+            agreement_number: i.agreement_number,
+            verification_code: i.verification_code,
+            snapshot_hash: i.snapshot_hash,
+            payload: i.payload,
+            submitted_at: i.submitted_at,
+            created_at: i.created_at,
+            updated_at: i.updated_at,
+        }
+    }
+}
+
+impl From<ItemDetail> for ItemDetailView {
+    fn from(d: ItemDetail) -> Self {
+        ItemDetailView {
+            item: d.item.into(),
+            history: d
+                .history
+                .into_iter()
+                .map(|h| HistoryEntry {
+                    seq: h.seq,
+                    at: h.at,
+                    actor_name: h.actor_name,
+                    actor_role: h.actor_role,
+                    action: h.action,
+                    level: h.level,
+                    from_state: h.from_state,
+                    to_state: h.to_state,
+                    reason: h.reason,
+                })
+                .collect(),
+            allowed: d.allowed,
+            blocked_reason: d.blocked_reason.map(CommandError::from),
+        }
+    }
+}
+
+impl From<PaperForm> for PaperInput {
+    fn from(f: PaperForm) -> Self {
+        let (e, t) = (f.employer, f.terms);
+        PaperInput {
+            employer: EmployerDetails {
+                name: e.name,
+                credit_code: e.credit_code,
+                nature: e.nature,
+                industry: e.industry,
+                address: e.address,
+                contact_person: e.contact_person,
+                contact_phone: e.contact_phone,
+            },
+            terms: AgreementTerms {
+                position: t.position,
+                work_location: t.work_location,
+                salary: t.salary,
+                probation: t.probation,
+                agreement_term: t.agreement_term,
+                liquidated_damages: t.liquidated_damages,
+                archive_handling: t.archive_handling,
+                archive_receiving_unit: t.archive_receiving_unit,
+                archive_address: t.archive_address,
+                archive_postcode: t.archive_postcode,
+                hukou_address: t.hukou_address,
+                other_terms: t.other_terms,
+            },
+        }
+    }
+}
+
+impl From<DestinationForm> for DestinationInput {
+    fn from(f: DestinationForm) -> Self {
+        DestinationInput {
+            type_id: f.type_id,
+            fields: f.fields,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploads_decode_base64_and_name_a_bad_file() {
+        let ok = uploads(vec![UploadInput {
+            name: "scan.jpg".into(),
+            data_base64: "/9j/4A==".into(),
+        }])
+        .unwrap();
+        assert_eq!(ok[0].bytes, vec![0xFF, 0xD8, 0xFF, 0xE0]);
+        let bad = uploads(vec![UploadInput {
+            name: "协议.jpg".into(),
+            data_base64: "not base64!".into(),
+        }])
+        .unwrap_err();
+        assert_eq!(bad.code, crate::error::ErrorCode::Validation);
+        assert!(bad.message.zh.contains("协议.jpg"));
+        assert_eq!(bad.details["field"], "files");
+    }
+}

@@ -1,0 +1,159 @@
+//! The graduate's online signing, end to end in the real window (issue 4): sign in → confirm
+//! basic info → accept an invitation → the reviewers approve (through the engine) → the agreement
+//! screen shows it signed with its PDF drawn by pdf.js → ask to terminate, the employer answers →
+//! the public verify screen checks the printed code and hash.
+
+mod graduate_fixture;
+
+use gradsign_e2e::within;
+use gradsign_engine::ItemKind;
+use graduate_fixture::*;
+
+/// Demo graduate 19 (2026000020) has no account and has not confirmed basic info.
+const G: u32 = 19;
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_sign_graduate_confirms_info_accepts_gets_signed_agreement_asks_termination_and_verifies()
+{
+    let mut school = School::demo().await;
+    let graduate = school.activate(G).await;
+    let name = name_of(G);
+    let invitation = school.invite("employer01", G, &name, "软件工程师").await;
+    let app = school.start_app().await;
+
+    // R-INFO-01: until basic info is confirmed only the info screen opens.
+    sign_in(&app, &student_number(G), NEW_PASSWORD).await;
+    app.element("[data-testid=graduate-info]").await;
+    assert_eq!(app.text_of("[data-testid=info-name]").await, name);
+    let contact = app.text_of("[data-testid=school-contact]").await;
+    assert!(contact.contains("010-12345678"), "shown: {contact}");
+    app.screenshot("graduate-info").await;
+    app.click("[data-testid=confirm-info]").await;
+    app.element("[data-testid=graduate-home]").await;
+    app.element("[data-testid=next-answerInvitations]").await;
+    app.screenshot("graduate-home-next-steps").await;
+
+    // The invitation: terms, a live countdown, accept with a confirmation.
+    app.click("[data-testid=menu-graduate-invitations]").await;
+    app.click(&format!("[data-testid=invitation-{invitation}]"))
+        .await;
+    let first = app.text_of("[data-testid=countdown]").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let later = app.text_of("[data-testid=countdown]").await;
+    assert!(
+        first.contains("距应约截止还有") && first != later,
+        "countdown: {first} / {later}"
+    );
+    app.screenshot("graduate-invitation").await;
+    app.click("[data-testid=accept]").await;
+    confirm_box(&app).await;
+    wait_for(&app, "[data-testid=graduate-item][data-state=under_review]").await;
+    assert!(app.text_of("[data-testid=awaiting]").await.contains("院系"));
+
+    // The reviewers approve through the engine; the agreement is signed.
+    school.approve_both(G, invitation).await;
+    assert_eq!(school.state(invitation).await, "signed");
+    go(&app, "#/graduate").await;
+    app.click("[data-testid=current-open]").await;
+    wait_for(&app, "[data-testid=graduate-item][data-state=signed]").await;
+    let number = app.text_of("[data-testid=agreement-number]").await;
+    assert_eq!(number.len(), 16, "agreement number {number}");
+    let timeline = app.text_of("[data-testid=timeline]").await;
+    assert!(
+        timeline.contains("院系") && timeline.contains("学校"),
+        "timeline: {timeline}"
+    );
+
+    // The PDF drawn on canvases by pdf.js (its worker under the app's CSP): not blank.
+    wait_for(
+        &app,
+        "[data-testid=pdf-preview]:not([data-rendered-pages='0'])",
+    )
+    .await;
+    let ink = within(
+        "count dark pixels on the first page",
+        app.client.execute(
+            r#"const c = document.querySelector('[data-testid=pdf-page]');
+               const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+               let dark = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++;
+               return [c.width, c.height, dark];"#,
+            vec![],
+        ),
+    )
+    .await
+    .unwrap();
+    let (w, h, dark) = (
+        ink[0].as_u64().unwrap(),
+        ink[1].as_u64().unwrap(),
+        ink[2].as_u64().unwrap(),
+    );
+    assert!(w > 700 && h > w, "an A4 page: {w}×{h}");
+    assert!(dark > 5_000, "the page has text on it: {dark} dark pixels");
+    scroll_to(&app, "[data-testid=pdf-preview]").await;
+    app.screenshot("graduate-agreement").await;
+    let code = app.text_of("[data-testid=verification-code]").await;
+    let hash = app.text_of("[data-testid=snapshot-hash]").await;
+
+    // R-TERM-01: ask to terminate; the explanation counter counts characters (𠮷 is one).
+    app.click("[data-testid=ask-termination]").await;
+    choose_option(&app, "[data-testid=termination-reason]", "li:last-child").await;
+    app.type_into("[data-testid=termination-explanation]", "家庭原因𠮷")
+        .await;
+    wait_text(&app, "[data-testid=explanation-counter]", |t| t == "5/200").await;
+    app.screenshot("graduate-termination").await;
+    app.click("[data-testid=termination-submit]").await;
+    wait_for(
+        &app,
+        "[data-testid=termination-request][data-state=awaiting_counterparty]",
+    )
+    .await;
+    // The employer answers (through the engine): the request goes to the school's review.
+    let termination = school.newest_item(&graduate, ItemKind::Termination).await;
+    let employer = school.actor("employer01").await;
+    school
+        .engine
+        .answer_termination(&employer, termination, true, now())
+        .await
+        .unwrap();
+    app.click("[data-testid=menu-graduate-home]").await;
+    app.click("[data-testid=current-open]").await;
+    wait_for(
+        &app,
+        "[data-testid=termination-request][data-state=under_review]",
+    )
+    .await;
+
+    // The message list has the review results; the badge counts the unread ones.
+    app.click("[data-testid=menu-graduate-messages]").await;
+    app.element("[data-testid=message]").await;
+
+    // R-VERIFY-01: signed out, the verify screen checks the printed code and hash.
+    sign_out(&app).await;
+    app.click("[data-testid=verify-link]").await;
+    app.type_into("[data-testid=verify-code]", &code).await;
+    app.type_into("[data-testid=verify-hash]", &hash).await;
+    app.click("[data-testid=verify-submit]").await;
+    wait_for(
+        &app,
+        "[data-testid=verify-result][data-exists=true][data-matches=true]",
+    )
+    .await;
+    assert!(app
+        .text_of("[data-testid=verify-state]")
+        .await
+        .contains("有效"));
+    app.screenshot("graduate-verify").await;
+    // One changed character of the hash: reported as not matching.
+    let mut changed = hash.clone();
+    let last = if changed.ends_with('0') { "1" } else { "0" };
+    changed.replace_range(changed.len() - 1.., last);
+    replace_text(&app, "[data-testid=verify-hash]", &changed).await;
+    app.click("[data-testid=verify-submit]").await;
+    wait_for(
+        &app,
+        "[data-testid=verify-result][data-exists=true][data-matches=false]",
+    )
+    .await;
+    app.quit().await;
+}
