@@ -12,4 +12,6 @@ export const adminRoutes: RouteRecordRaw[] = [
   { path: '/admin/outbox', name: 'admin-outbox', component: () => import('./OutboxView.vue'), meta: role },
   { path: '/admin/settings', name: 'admin-settings', component: () => import('./SettingsView.vue'), meta: role },
   { path: '/admin/statistics', name: 'admin-statistics', component: () => import('./StatisticsView.vue'), meta: role },
+  // The reviewers' reason templates (a school setting; the view's texts are in i18n/reviewer.ts).
+  { path: '/admin/reason-templates', name: 'admin-reason-templates', component: () => import('./ReasonTemplatesView.vue'), meta: role },
 ]

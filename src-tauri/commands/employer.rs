@@ -1,0 +1,438 @@
+//! The employer's workspace (issue 5): sign-up with the business licence, staff accounts, the
+//! profile, invitations (R-SIGN-01, R-AGR-01), withdrawal, termination (R-TERM) and the list of
+//! invitations and agreements. Each command: the signed-in actor, the engine, the mapped answer.
+
+use base64::Engine as _;
+use gradsign_engine::{
+    AgreementTerms, EmployerDetails, EmployerProfile, EmployerSignUp, GraduateLookup, InviteInput,
+    Upload,
+};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use ts_rs::TS;
+
+use crate::commands::graduate::{actor, EmployerInput, TermsInput, UploadInput};
+use crate::commands::review::WorkItem;
+use crate::error::{CommandError, CommandResult, ErrorCode};
+use crate::state::{now, AppState};
+
+/// The sign-up form: R-AGR-01's employer fields, the first staff account, the licence scan.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmployerSignUpInput {
+    pub details: EmployerInput,
+    pub login: String,
+    pub password: String,
+    pub display_name: String,
+    pub licence: UploadInput,
+}
+
+/// A staff account of the employer, as its colleagues see it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub disabled: bool,
+}
+
+/// The employer's details (R-AGR-01) as stored.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmployerDetailsView {
+    pub name: String,
+    pub credit_code: String,
+    pub nature: String,
+    pub industry: String,
+    pub address: String,
+    pub contact_person: String,
+    pub contact_phone: String,
+}
+
+/// The employer's profile page.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmployerProfileView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub details: EmployerDetailsView,
+    /// The school approved the sign-up: invitations are open.
+    pub approved: bool,
+    pub disabled: bool,
+    pub has_licence: bool,
+    pub licence_name: Option<String>,
+    pub staff: Vec<StaffView>,
+}
+
+/// A new staff account.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffInput {
+    pub login: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+/// How the employer finds the graduate (R-SIGN-01).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraduateLookupInput {
+    /// id_number (name + ID number) | student_number (name + this school's student number)
+    pub by: String,
+    pub name: String,
+    pub id_number: String,
+    pub student_number: String,
+}
+
+/// An invitation: the graduate, every term of R-AGR-01 and the response window.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteForm {
+    pub graduate: GraduateLookupInput,
+    pub terms: TermsInput,
+    /// Days to answer: 5 by default, at most the cohort's limit (the engine decides).
+    #[ts(type = "number | null")]
+    pub deadline_days: Option<i64>,
+}
+
+/// An employer signs up (no sign-in needed); the account opens for invitations once approved.
+#[tauri::command]
+pub async fn employer_sign_up(
+    state: State<'_, AppState>,
+    input: EmployerSignUpInput,
+) -> CommandResult<()> {
+    let licence = upload(input.licence)?;
+    let s = EmployerSignUp {
+        details: details(input.details),
+        login: input.login,
+        password: input.password,
+        display_name: input.display_name,
+    };
+    let engine = state.engine()?;
+    engine
+        .employer_sign_up_with_licence(&s, &licence, now())
+        .await?;
+    Ok(())
+}
+
+/// The signed-in employer's profile and staff.
+#[tauri::command]
+pub async fn employer_profile(state: State<'_, AppState>) -> CommandResult<EmployerProfileView> {
+    let actor = actor(&state).await?;
+    Ok(state.engine()?.employer_profile(&actor, None).await?.into())
+}
+
+/// The employer keeps its profile (the credit code stays).
+#[tauri::command]
+pub async fn employer_update_profile(
+    state: State<'_, AppState>,
+    details: EmployerInput,
+) -> CommandResult<EmployerProfileView> {
+    let actor = actor(&state).await?;
+    let d = self::details(details);
+    Ok(state
+        .engine()?
+        .update_employer_profile(&actor, &d, now())
+        .await?
+        .into())
+}
+
+/// The employer replaces its business licence scan.
+#[tauri::command]
+pub async fn employer_replace_licence(
+    state: State<'_, AppState>,
+    licence: UploadInput,
+) -> CommandResult<EmployerProfileView> {
+    let actor = actor(&state).await?;
+    let licence = upload(licence)?;
+    let engine = state.engine()?;
+    Ok(engine
+        .replace_employer_licence(&actor, &licence, now())
+        .await?
+        .into())
+}
+
+/// The business licence scan (JPEG bytes).
+#[tauri::command]
+pub async fn employer_licence(state: State<'_, AppState>) -> CommandResult<tauri::ipc::Response> {
+    let actor = actor(&state).await?;
+    let bytes = state.engine()?.employer_licence(&actor, None).await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
+/// Adds a staff account for the same employer.
+#[tauri::command]
+pub async fn employer_add_staff(
+    state: State<'_, AppState>,
+    input: StaffInput,
+) -> CommandResult<StaffView> {
+    let actor = actor(&state).await?;
+    let (login, pw, name) = (&input.login, &input.password, &input.display_name);
+    let a = state
+        .engine()?
+        .add_employer_staff(&actor, login, pw, name, now())
+        .await?;
+    Ok(StaffView {
+        id: a.id,
+        login: a.login,
+        display_name: a.display_name,
+        disabled: a.disabled,
+    })
+}
+
+/// R-SIGN-01: invites a graduate; returns the invitation's id.
+#[tauri::command]
+pub async fn employer_invite(state: State<'_, AppState>, input: InviteForm) -> CommandResult<i64> {
+    let actor = actor(&state).await?;
+    let invite = InviteInput::try_from(input)?;
+    Ok(state.engine()?.invite(&actor, &invite, now()).await?)
+}
+
+/// The employer's invitations, agreements and termination requests, newest first.
+#[tauri::command]
+pub async fn employer_items(state: State<'_, AppState>) -> CommandResult<Vec<WorkItem>> {
+    let actor = actor(&state).await?;
+    let items = state.engine()?.list_items(&actor, None, None).await?;
+    Ok(items.into_iter().map(WorkItem::from).collect())
+}
+
+/// Withdraws a pending invitation.
+#[tauri::command]
+pub async fn employer_withdraw_invitation(
+    state: State<'_, AppState>,
+    id: i64,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state
+        .engine()?
+        .withdraw_invitation(&actor, id, now())
+        .await?)
+}
+
+/// R-TERM-01: asks to terminate a signed agreement; returns the request's id.
+#[tauri::command]
+pub async fn employer_request_termination(
+    state: State<'_, AppState>,
+    agreement_id: i64,
+    reason: String,
+    explanation: String,
+) -> CommandResult<i64> {
+    let actor = actor(&state).await?;
+    let engine = state.engine()?;
+    Ok(engine
+        .request_termination(&actor, agreement_id, &reason, &explanation, now())
+        .await?)
+}
+
+/// R-TERM-02: answers the graduate's termination request.
+#[tauri::command]
+pub async fn employer_answer_termination(
+    state: State<'_, AppState>,
+    id: i64,
+    accept: bool,
+) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state
+        .engine()?
+        .answer_termination(&actor, id, accept, now())
+        .await?)
+}
+
+/// Cancels the employer's own termination request before the graduate answers.
+#[tauri::command]
+pub async fn employer_cancel_termination(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    let actor = actor(&state).await?;
+    Ok(state
+        .engine()?
+        .cancel_termination(&actor, id, now())
+        .await?)
+}
+
+fn details(d: EmployerInput) -> EmployerDetails {
+    EmployerDetails {
+        name: d.name,
+        credit_code: d.credit_code,
+        nature: d.nature,
+        industry: d.industry,
+        address: d.address,
+        contact_person: d.contact_person,
+        contact_phone: d.contact_phone,
+    }
+}
+
+fn terms(t: TermsInput) -> AgreementTerms {
+    AgreementTerms {
+        position: t.position,
+        work_location: t.work_location,
+        salary: t.salary,
+        probation: t.probation,
+        agreement_term: t.agreement_term,
+        liquidated_damages: t.liquidated_damages,
+        archive_handling: t.archive_handling,
+        archive_receiving_unit: t.archive_receiving_unit,
+        archive_address: t.archive_address,
+        archive_postcode: t.archive_postcode,
+        hukou_address: t.hukou_address,
+        other_terms: t.other_terms,
+    }
+}
+
+/// The licence file from the UI; a missing or unreadable one names the licence field.
+fn upload(f: UploadInput) -> CommandResult<Upload> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(f.data_base64.as_bytes())
+        .ok()
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| {
+            let mut e = CommandError::new(
+                ErrorCode::Validation,
+                "请上传营业执照扫描件（JPEG、PNG 或 WebP 图片）",
+                "Upload a scan of the business licence (a JPEG, PNG or WebP image)",
+            );
+            e.details = serde_json::json!({ "field": "licence" });
+            e
+        })?;
+    Ok(Upload {
+        name: f.name,
+        bytes,
+    })
+}
+
+impl TryFrom<InviteForm> for InviteInput {
+    type Error = CommandError;
+
+    fn try_from(f: InviteForm) -> CommandResult<Self> {
+        let g = f.graduate;
+        let graduate = match g.by.as_str() {
+            "id_number" => GraduateLookup::IdNumber {
+                name: g.name,
+                id_number: g.id_number,
+            },
+            "student_number" => GraduateLookup::StudentNumber {
+                name: g.name,
+                student_number: g.student_number,
+            },
+            _ => {
+                let mut e = CommandError::new(
+                    ErrorCode::Validation,
+                    "请选择查找方式：身份证号或学号",
+                    "Choose how to find the graduate: ID number or student number",
+                );
+                e.details = serde_json::json!({ "field": "by" });
+                return Err(e);
+            }
+        };
+        Ok(InviteInput {
+            graduate,
+            terms: terms(f.terms),
+            deadline_days: f.deadline_days,
+        })
+    }
+}
+
+impl From<EmployerProfile> for EmployerProfileView {
+    fn from(p: EmployerProfile) -> Self {
+        let d = p.details;
+        EmployerProfileView {
+            id: p.id,
+            details: EmployerDetailsView {
+                name: d.name,
+                credit_code: d.credit_code,
+                nature: d.nature,
+                industry: d.industry,
+                address: d.address,
+                contact_person: d.contact_person,
+                contact_phone: d.contact_phone,
+            },
+            approved: p.approved,
+            disabled: p.disabled,
+            has_licence: p.licence.is_some(),
+            licence_name: p.licence.map(|l| l.name),
+            staff: p
+                .staff
+                .into_iter()
+                .map(|s| StaffView {
+                    id: s.id,
+                    login: s.login,
+                    display_name: s.display_name,
+                    disabled: s.disabled,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(by: &str) -> GraduateLookupInput {
+        GraduateLookupInput {
+            by: by.into(),
+            name: "张三".into(),
+            id_number: "11010120030101001X".into(),
+            student_number: "2026000001".into(),
+        }
+    }
+
+    fn blank_terms() -> TermsInput {
+        serde_json::from_value(serde_json::json!({
+            "position": "工程师", "workLocation": "北京", "salary": "月薪1万元", "probation": "",
+            "agreementTerm": "3年", "liquidatedDamages": "", "archiveHandling": "单位接收",
+            "archiveReceivingUnit": "", "archiveAddress": "", "archivePostcode": "",
+            "hukouAddress": "", "otherTerms": ""
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_invitation_finds_the_graduate_by_id_number_or_student_number() {
+        let by_id = InviteInput::try_from(InviteForm {
+            graduate: lookup("id_number"),
+            terms: blank_terms(),
+            deadline_days: Some(7),
+        })
+        .unwrap();
+        assert!(matches!(
+            by_id.graduate,
+            GraduateLookup::IdNumber { ref id_number, .. } if id_number == "11010120030101001X"
+        ));
+        assert_eq!(by_id.deadline_days, Some(7));
+        assert_eq!(by_id.terms.position, "工程师");
+        let by_sn = InviteInput::try_from(InviteForm {
+            graduate: lookup("student_number"),
+            terms: blank_terms(),
+            deadline_days: None,
+        })
+        .unwrap();
+        assert!(matches!(
+            by_sn.graduate,
+            GraduateLookup::StudentNumber { ref student_number, .. } if student_number == "2026000001"
+        ));
+        let bad = InviteInput::try_from(InviteForm {
+            graduate: lookup("phone"),
+            terms: blank_terms(),
+            deadline_days: None,
+        })
+        .unwrap_err();
+        assert_eq!(bad.details["field"], "by");
+    }
+
+    #[test]
+    fn a_missing_licence_names_the_licence_field() {
+        let e = upload(UploadInput {
+            name: "执照.jpg".into(),
+            data_base64: String::new(),
+        })
+        .unwrap_err();
+        assert_eq!(e.details["field"], "licence");
+        let ok = upload(UploadInput {
+            name: "执照.jpg".into(),
+            data_base64: "/9j/4A==".into(),
+        })
+        .unwrap();
+        assert_eq!(ok.bytes, vec![0xFF, 0xD8, 0xFF, 0xE0]);
+    }
+}

@@ -1,0 +1,257 @@
+//! The reviewers' workspace in the real window: a paper registration returned with a reason from
+//! the templates and resubmitted by the graduate; an other destination edited by the reviewer,
+//! shown as a diff, with the graduate seeing the change and the message; a batch approval of 20
+//! items with a progress bar and a per-item result (one taken by someone else first).
+
+mod reviewer_fixture;
+
+use gradsign_e2e::App;
+use gradsign_engine::{ItemKind, PaperInput, ReviewDecision};
+use reviewer_fixture::*;
+
+fn paper() -> PaperInput {
+    PaperInput {
+        employer: employer_details(),
+        terms: gradsign_engine::AgreementTerms {
+            position: "测试工程师".into(),
+            work_location: "北京".into(),
+            salary: "月薪12000元".into(),
+            probation: "3个月".into(),
+            agreement_term: "3年".into(),
+            liquidated_damages: String::new(),
+            archive_handling: "回生源地".into(),
+            archive_receiving_unit: String::new(),
+            archive_address: String::new(),
+            archive_postcode: String::new(),
+            hukou_address: String::new(),
+            other_terms: String::new(),
+        },
+    }
+}
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn reviewer_returns_a_paper_registration_and_the_graduate_resubmits() {
+    let dir = tempfile::tempdir().unwrap();
+    let school = School::create(dir.path(), 2).await;
+    let id = school
+        .engine
+        .create_paper(school.g(2), &paper(), &[scan_png()], now())
+        .await
+        .unwrap();
+    school
+        .engine
+        .submit_registration(school.g(2), id, now())
+        .await
+        .unwrap();
+    let app = App::start_in(dir).await;
+
+    sign_in(&app, DEP_REVIEWER).await;
+    app.click("[data-testid=queue-tab-paper]").await;
+    app.click(&format!("[data-testid=queue-open-{id}]")).await;
+    // The scan in the viewer: zoom and rotate.
+    app.click("[data-testid=scan-0]").await;
+    app.element("[data-testid=viewer-image]").await;
+    app.click("[data-testid=viewer-zoom-in]").await;
+    app.click("[data-testid=viewer-rotate]").await;
+    let viewer = app.text_of("[data-testid=viewer-state]").await;
+    assert_eq!(viewer, "125% · 90°");
+    app.screenshot("reviewer-scan-viewer").await;
+    app.click("[data-testid=scan-viewer] .el-dialog__headerbtn")
+        .await;
+
+    // Returning without a reason is refused on the screen; with a template it goes through.
+    app.click("[data-testid=decide-return]").await;
+    let refused = app.text_of("[data-testid=item-error]").await;
+    assert!(refused.contains("原因"), "shown: {refused}");
+    choose_option(
+        &app,
+        "[data-testid=decision-template]",
+        "[data-testid=template-0]",
+    )
+    .await;
+    app.click("[data-testid=decide-return]").await;
+    wait_text(&app, "[data-testid=item-state]", |t| t == "已退回").await;
+    let reason = app.text_of("[data-testid=history-reason]").await;
+    assert_eq!(reason, "材料不清晰或不完整");
+    app.screenshot("reviewer-returned").await;
+
+    // The graduate sees the reason and resubmits; the reviewer finds it back in the queue.
+    let seen = school
+        .engine
+        .item_detail(school.g(2), id, now())
+        .await
+        .unwrap();
+    assert_eq!(seen.item.state, "returned");
+    assert!(seen
+        .history
+        .iter()
+        .any(|h| h.reason == "材料不清晰或不完整"));
+    school
+        .engine
+        .submit_registration(school.g(2), id, now())
+        .await
+        .unwrap();
+    app.click("[data-testid=item-back]").await;
+    app.click("[data-testid=queue-tab-paper]").await;
+    app.click("[data-testid=queue-search]").await;
+    let state = app
+        .text_of(&format!("[data-testid=queue-state-{id}]"))
+        .await;
+    assert_eq!(state, "待审核");
+    app.click(&format!("[data-testid=queue-open-{id}]")).await;
+    let history = app.text_of("[data-testid=item-history]").await;
+    assert!(history.contains("退回"), "history: {history}");
+    assert_eq!(
+        history.matches("提交").count(),
+        2,
+        "two submissions: {history}"
+    );
+    app.element("[data-testid=decide-approve]").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn reviewer_edits_an_other_destination_and_the_graduate_sees_change_and_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let school = School::create(dir.path(), 3).await;
+    let id = school.submitted_destination(3).await;
+    let app = App::start_in(dir).await;
+
+    sign_in(&app, DEP_REVIEWER).await;
+    app.click("[data-testid=queue-tab-destination]").await;
+    app.click(&format!("[data-testid=queue-open-{id}]")).await;
+    assert_eq!(
+        app.text_of("[data-testid=item-field-school]").await,
+        "北京大学"
+    );
+    replace_text(&app, "[data-testid=edit-school]", "清华大学").await;
+    app.click("[data-testid=edit-save]").await;
+    wait_text(&app, "[data-testid=item-field-school]", |t| t == "清华大学").await;
+    let diff = app.text_of("[data-testid=history-diff]").await;
+    assert!(
+        diff.contains("北京大学") && diff.contains("清华大学"),
+        "diff: {diff}"
+    );
+    app.screenshot("reviewer-destination-edit").await;
+
+    // The graduate sees the changed field and an in-app message about it.
+    let seen = school
+        .engine
+        .item_detail(school.g(3), id, now())
+        .await
+        .unwrap();
+    assert_eq!(seen.item.payload["fields"]["school"], "清华大学");
+    let messages = school.engine.messages(school.g(3)).await.unwrap();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.item_id == Some(id)
+                && (m.title.contains("修改") || m.body.contains("清华大学"))),
+        "messages: {messages:?}"
+    );
+    // Still awaiting this reviewer: approve it now.
+    app.click("[data-testid=decide-approve]").await;
+    wait_text(&app, "[data-testid=item-awaiting]", |t| t.contains("学校")).await;
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn reviewer_batch_approves_twenty_items_with_progress_and_per_item_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let school = School::create(dir.path(), 21).await;
+    let mut ids = Vec::new();
+    for n in 1..=21 {
+        ids.push(school.submitted_destination(n).await);
+    }
+    let app = App::start_in(dir).await;
+
+    sign_in(&app, DEP_REVIEWER).await;
+    app.click("[data-testid=queue-tab-destination]").await;
+    for id in &ids {
+        app.element(&format!("[data-testid=queue-row-{id}]")).await;
+    }
+    app.click("[data-testid=queue-select-all]").await;
+    assert_eq!(
+        app.text_of("[data-testid=queue-selected]").await,
+        "已选 21 项"
+    );
+    // Someone else decides on one of them after it was selected: its result says so.
+    let taken = ids[4];
+    let v = school
+        .engine
+        .item_detail(&school.admin, taken, now())
+        .await
+        .unwrap()
+        .item
+        .version;
+    let other = school
+        .engine
+        .sign_in(DEP_REVIEWER, PASSWORD, now())
+        .await
+        .unwrap()
+        .account
+        .actor();
+    school
+        .engine
+        .review(
+            &other,
+            taken,
+            v,
+            ReviewDecision::Approve {
+                note: String::new(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    app.click("[data-testid=batch-approve]").await;
+    app.click(".el-message-box__btns .el-button--primary").await;
+    let summary = wait_text(&app, "[data-testid=batch-summary]", |t| !t.is_empty()).await;
+    assert_eq!(summary, "完成：20 项通过，1 项未通过");
+    assert_eq!(
+        app.text_of("[data-testid=batch-count]").await,
+        "正在处理 21/21"
+    );
+    let taken_result = app
+        .text_of(&format!("[data-testid=batch-result-{taken}]"))
+        .await;
+    assert!(
+        taken_result.contains("已"),
+        "per-item result: {taken_result}"
+    );
+    assert_eq!(
+        app.text_of(&format!("[data-testid=batch-result-{}]", ids[0]))
+            .await,
+        "已通过"
+    );
+    app.screenshot("reviewer-batch").await;
+
+    // Every one of the 21 now awaits the school; none is left in the department's queue.
+    for id in &ids {
+        let d = school
+            .engine
+            .item_detail(&school.admin, *id, now())
+            .await
+            .unwrap();
+        assert_eq!(d.item.state, "under_review");
+        assert_eq!(d.item.awaiting_level, Some(gradsign_engine::Level::School));
+    }
+    let left = school
+        .engine
+        .review_queue(
+            &other,
+            &gradsign_engine::QueueQuery {
+                kind: Some(ItemKind::Destination),
+                awaiting_me: true,
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(left.rows.is_empty());
+    app.quit().await;
+}

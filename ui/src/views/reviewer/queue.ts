@@ -1,0 +1,175 @@
+// The reviewers' (and employers') screens' pure helpers: the queue filter as the command takes it,
+// times in Asia/Shanghai, the files an item carries, the diff of a reviewer's edit, the batch
+// approval. Unit-tested in queue.test.ts.
+import type { QueueCursor } from '@/bindings/QueueCursor'
+import type { QueueFilter } from '@/bindings/QueueFilter'
+
+export const KINDS = ['signing', 'termination', 'paper', 'destination', 'offline_termination'] as const
+export type KindName = (typeof KINDS)[number]
+
+/** The states a reviewer may filter on, per kind (the engine's state names). */
+export const STATES: Record<KindName, string[]> = {
+  signing: ['under_review', 'signed', 'review_failed', 'terminated', 'rejected', 'expired', 'withdrawn'],
+  termination: ['awaiting_counterparty', 'under_review', 'approved', 'review_failed', 'counterparty_refused', 'cancelled'],
+  paper: ['submitted', 'under_review', 'approved', 'returned', 'rejected', 'withdrawn', 'terminated'],
+  destination: ['submitted', 'under_review', 'approved', 'returned', 'rejected', 'withdrawn', 'voided'],
+  offline_termination: ['submitted', 'under_review', 'approved', 'returned', 'rejected', 'withdrawn'],
+}
+
+/** The filter form as typed: dates are `YYYY-MM-DD` days in Asia/Shanghai. */
+export interface FilterForm {
+  awaitingMe: boolean
+  state: string
+  departmentId: number | null
+  major: string
+  educationLevel: string
+  destCode: string
+  from: string
+  to: string
+  newestFirst: boolean
+}
+
+export function emptyFilter(): FilterForm {
+  return {
+    awaitingMe: true,
+    state: '',
+    departmentId: null,
+    major: '',
+    educationLevel: '',
+    destCode: '',
+    from: '',
+    to: '',
+    newestFirst: false,
+  }
+}
+
+const SHANGHAI_OFFSET = 8 * 3600
+
+/** The UTC second a `YYYY-MM-DD` day starts in Asia/Shanghai; null for anything else. */
+export function shanghaiDayStart(day: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim())
+  if (!m) return null
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))
+  return Number.isNaN(ms) ? null : ms / 1000 - SHANGHAI_OFFSET
+}
+
+/** The command's filter: the kind, the form, where the page starts and its size. */
+export function toQueueFilter(kind: KindName, form: FilterForm, after: QueueCursor | null, limit = 50): QueueFilter {
+  const text = (s: string) => (s.trim() === '' ? null : s.trim())
+  const from = shanghaiDayStart(form.from)
+  const toStart = shanghaiDayStart(form.to)
+  return {
+    kind,
+    awaitingMe: form.awaitingMe,
+    // The work queue is "awaiting me": a state filter there would only hide items.
+    state: form.awaitingMe ? null : text(form.state),
+    departmentId: form.departmentId,
+    major: text(form.major),
+    educationLevel: text(form.educationLevel),
+    destCode: text(form.destCode),
+    submittedFrom: from,
+    // "To" includes the whole day: the command's bound is exclusive.
+    submittedTo: toStart === null ? null : toStart + 86400,
+    newestFirst: form.newestFirst,
+    after,
+    limit,
+  }
+}
+
+/** `YYYY-MM-DD HH:mm` in Asia/Shanghai for a UTC unix second. */
+export function formatShanghai(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return ''
+  const d = new Date((seconds + SHANGHAI_OFFSET) * 1000)
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
+}
+
+export interface FileRef {
+  hash: string
+  name: string
+  size: number
+  thumbnail: string | null
+}
+
+/** The scans or proofs an item's payload refers to. */
+export function filesOf(payload: Record<string, unknown>): FileRef[] {
+  const out: FileRef[] = []
+  for (const key of ['scans', 'proofs']) {
+    const list = payload[key]
+    if (!Array.isArray(list)) continue
+    for (const f of list as Record<string, unknown>[]) {
+      if (typeof f?.hash !== 'string') continue
+      out.push({
+        hash: f.hash,
+        name: typeof f.name === 'string' ? f.name : '',
+        size: typeof f.size === 'number' ? f.size : 0,
+        thumbnail: typeof f.thumbnail === 'string' ? f.thumbnail : null,
+      })
+    }
+  }
+  return out
+}
+
+/** A record of strings from a payload part (employer, terms, fields); other values dropped. */
+export function textRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (typeof v === 'string') out[k] = v
+    }
+  }
+  return out
+}
+
+export interface DiffRow {
+  field: string
+  before: string
+  after: string
+}
+
+/** What a reviewer's edit changed (R-DEST-03): the type and each field whose value differs. */
+export function destinationDiff(changes: unknown): DiffRow[] {
+  if (!changes || typeof changes !== 'object') return []
+  const { before, after } = changes as { before?: Record<string, unknown>; after?: Record<string, unknown> }
+  if (!before || !after) return []
+  const rows: DiffRow[] = []
+  const bt = String(before.type_id ?? '')
+  const at = String(after.type_id ?? '')
+  if (bt !== at) rows.push({ field: 'type_id', before: bt, after: at })
+  const bf = textRecord(before.fields)
+  const af = textRecord(after.fields)
+  const keys = [...new Set([...Object.keys(bf), ...Object.keys(af)])].sort()
+  for (const k of keys) {
+    if ((bf[k] ?? '') !== (af[k] ?? '')) rows.push({ field: k, before: bf[k] ?? '', after: af[k] ?? '' })
+  }
+  return rows
+}
+
+export interface BatchResult {
+  id: number
+  ok: boolean
+  message: string
+}
+
+/**
+ * Approves the items one after another (each against the version the reviewer saw), reporting
+ * progress after each; one refusal does not stop the others.
+ */
+export async function runBatch(
+  items: { id: number; version: number }[],
+  approve: (id: number, version: number) => Promise<unknown>,
+  describe: (e: unknown) => string,
+  onProgress: (done: number, total: number) => void,
+): Promise<BatchResult[]> {
+  const results: BatchResult[] = []
+  for (const it of items) {
+    try {
+      await approve(it.id, it.version)
+      results.push({ id: it.id, ok: true, message: '' })
+    } catch (e) {
+      results.push({ id: it.id, ok: false, message: describe(e) })
+    }
+    onProgress(results.length, items.length)
+  }
+  return results
+}
