@@ -1,0 +1,772 @@
+//! The school admin's workspace in the real window: an import with one bad row refused whole and
+//! naming the row (then the corrected file imported); the statistics screen and its Excel export,
+//! opened with calamine; the departments, cohorts, accounts, graduates (fix with R-DEST-05's
+//! preview) and settings screens exercised, each checked through the engine afterwards.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use calamine::Reader;
+use gradsign_e2e::{within, App};
+use gradsign_engine::types::IdNumber;
+use gradsign_engine::*;
+
+const PASSWORD: &str = "Admin2026pass";
+
+fn now() -> Timestamp {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn id_for(n: u32) -> String {
+    let first = format!(
+        "3201022003{:02}{:02}{:02}1",
+        1 + n % 12,
+        1 + n % 28,
+        n % 100
+    );
+    format!("{first}{}", IdNumber::check_char(&first).unwrap())
+}
+
+const NAMES: [&str; 6] = ["李明", "王芳", "张伟", "刘洋", "陈静", "杨磊"];
+
+fn cells(n: u32, department: &str) -> Vec<String> {
+    vec![
+        format!("2026{n:06}"),
+        NAMES[(n as usize) % NAMES.len()].to_string() + &n.to_string(),
+        "男".into(),
+        id_for(n),
+        "本科".into(),
+        if n % 2 == 0 { "软件工程" } else { "英语" }.into(),
+        department.into(),
+        "非定向".into(),
+        String::new(),
+        "江苏".into(),
+        format!("137{:08}", 30_000 + n),
+        format!("a{n}@demo.edu.cn"),
+    ]
+}
+
+/// The admin's school: two departments, cohort 2026 open (department + school chain), an
+/// approved employer, and `graduates` graduates (odd: 外国语学院, even: 计算机学院).
+struct School {
+    engine: Engine,
+    admin: Actor,
+}
+
+impl School {
+    async fn create(dir: &std::path::Path, graduates: u32) -> School {
+        let db = dir.join("gradsign.sqlite3");
+        let engine = Engine::open(db.to_str().unwrap(), dir.join("files"))
+            .await
+            .unwrap();
+        let t = now();
+        let admin_id = engine
+            .init_school(
+                &SchoolSetup {
+                    name: "示范大学".into(),
+                    code: "10001".into(),
+                    contact: "就业指导中心 010-12345678".into(),
+                    departments: vec!["计算机学院".into(), "外国语学院".into()],
+                    admin_login: "office".into(),
+                    admin_password: PASSWORD.into(),
+                    admin_name: "就业中心 王老师".into(),
+                },
+                t,
+            )
+            .await
+            .unwrap();
+        let admin = Actor {
+            account_id: Some(admin_id),
+            role: Role::SchoolAdmin,
+            graduate_id: None,
+            employer_id: None,
+            department_id: None,
+        };
+        engine
+            .configure_cohort(
+                &admin,
+                &CohortSettings {
+                    year: 2026,
+                    chain: ReviewChain::Both,
+                    invite_limit_days: 15,
+                    changes_until: None,
+                    agreement_title: None,
+                },
+                t,
+            )
+            .await
+            .unwrap();
+        engine.set_module(&admin, 2026, true, t).await.unwrap();
+        if graduates > 0 {
+            let rows: Vec<ImportRow> = (1..=graduates)
+                .map(|n| ImportRow {
+                    line: n as usize + 1,
+                    cells: cells(
+                        n,
+                        if n % 2 == 0 {
+                            "计算机学院"
+                        } else {
+                            "外国语学院"
+                        },
+                    ),
+                })
+                .collect();
+            engine
+                .import_graduates(&admin, 2026, &header(), &rows, t)
+                .await
+                .unwrap();
+        }
+        School { engine, admin }
+    }
+
+    async fn graduate(&self, n: u32) -> Graduate {
+        let list = self
+            .engine
+            .list_graduates(
+                &self.admin,
+                &GraduateQuery {
+                    cohort: 2026,
+                    text: Some(format!("2026{n:06}")),
+                    ..GraduateQuery::default()
+                },
+                1,
+            )
+            .await
+            .unwrap();
+        list.into_iter().next().unwrap()
+    }
+
+    fn actor_of(g: &Graduate) -> Actor {
+        Actor {
+            account_id: None,
+            role: Role::Graduate,
+            graduate_id: Some(g.id),
+            employer_id: None,
+            department_id: None,
+        }
+    }
+
+    /// Graduate `n` goes on to postgraduate study, approved at both levels (an effective code 85).
+    async fn placed(&self, n: u32) {
+        let g = self.graduate(n).await;
+        let me = School::actor_of(&g);
+        self.engine.confirm_info(&me, now()).await.unwrap();
+        let input = DestinationInput {
+            type_id: "postgraduate".into(),
+            fields: [
+                ("school", "南京大学"),
+                ("programme", "软件工程"),
+                ("degree_level", "硕士"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        };
+        let proof = Upload {
+            name: "录取通知书.png".into(),
+            bytes: gradsign_engine::demo::BLANK_PNG.to_vec(),
+        };
+        let id = self
+            .engine
+            .create_destination(&me, &input, &[proof], now())
+            .await
+            .unwrap();
+        self.engine
+            .submit_registration(&me, id, now())
+            .await
+            .unwrap();
+        for reviewer in [
+            Actor {
+                account_id: None,
+                role: Role::DepartmentReviewer,
+                graduate_id: None,
+                employer_id: None,
+                department_id: Some(g.department_id),
+            },
+            Actor {
+                account_id: None,
+                role: Role::SchoolReviewer,
+                graduate_id: None,
+                employer_id: None,
+                department_id: None,
+            },
+        ] {
+            let v = self
+                .engine
+                .item_detail(&self.admin, id, now())
+                .await
+                .unwrap()
+                .item
+                .version;
+            self.engine
+                .review(
+                    &reviewer,
+                    id,
+                    v,
+                    ReviewDecision::Approve {
+                        note: String::new(),
+                    },
+                    now(),
+                )
+                .await
+                .unwrap();
+        }
+    }
+}
+
+fn header() -> Vec<String> {
+    IMPORT_HEADER.iter().map(|s| s.to_string()).collect()
+}
+
+async fn sign_in(app: &App) {
+    app.type_into("[data-testid=username]", "office").await;
+    app.type_into("[data-testid=password]", PASSWORD).await;
+    app.click("[data-testid=sign-in-submit]").await;
+    app.element("[data-testid=graduates-table]").await;
+}
+
+/// Replaces a prefilled field's text (select all, then type: WebDriver's clear fires no input event).
+async fn replace_text(app: &App, css: &str, text: &str) {
+    let field = app.element(css).await;
+    within(
+        &format!("select all in {css}"),
+        field.send_keys("\u{E009}a\u{E000}"),
+    )
+    .await
+    .unwrap();
+    within(&format!("type into {css}"), field.send_keys(text))
+        .await
+        .unwrap();
+}
+
+/// The element's textContent (WebDriver's rendered text leaves out Element Plus table cells).
+async fn content(app: &App, css: &str) -> String {
+    app.element(css).await;
+    let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';";
+    let v = within(
+        &format!("textContent of {css}"),
+        app.client.execute(script, vec![serde_json::json!(css)]),
+    )
+    .await
+    .unwrap();
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// Waits until `css`'s text content satisfies `ok`.
+async fn wait_text(app: &App, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let text = content(app, css).await;
+        if ok(&text) {
+            return text;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{css} still shows {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Lets a closing dialog's fade-out finish (its overlay would take the next click).
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(700)).await;
+}
+
+/// Clicks an Element Plus select, then the option with the given test id.
+async fn pick(app: &App, select: &str, option: &str) {
+    app.click(select).await;
+    // The options' popper opens after a short transition.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.click(option).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+fn csv(rows: &[Vec<String>]) -> String {
+    let mut out = IMPORT_HEADER.join(",") + "\n";
+    for r in rows {
+        out += &r.join(",");
+        out += "\n";
+    }
+    out
+}
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn admin_import_with_one_bad_row_is_refused_whole_and_names_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let school = School::create(dir.path(), 0).await;
+    let files = tempfile::tempdir().unwrap();
+    let mut rows: Vec<Vec<String>> = (1..=4).map(|n| cells(n, "计算机学院")).collect();
+    // Line 4 of the file (header = line 1): the ID number's check character is wrong.
+    let good_id = rows[2][3].clone();
+    let last = if good_id.ends_with('0') { '1' } else { '0' };
+    rows[2][3] = format!("{}{last}", &good_id[..17]);
+    let bad = files.path().join("毕业生-有错误.csv");
+    std::fs::write(&bad, csv(&rows)).unwrap();
+    rows[2][3] = good_id;
+    let good = files.path().join("毕业生.csv");
+    std::fs::write(&good, csv(&rows)).unwrap();
+
+    let app = App::start_in(dir).await;
+    sign_in(&app).await;
+    app.click("[data-testid=nav-import]").await;
+    let input = app.element("[data-testid=import-file]").await;
+    within("choose the file", input.send_keys(bad.to_str().unwrap()))
+        .await
+        .unwrap();
+    let title = app.text_of("[data-testid=import-problems-title]").await;
+    assert!(title.contains("1 处错误"), "{title}");
+    let problems = wait_text(&app, "[data-testid=import-problems]", |t| !t.is_empty()).await;
+    assert!(
+        problems.contains('4') && problems.contains("身份证号"),
+        "{problems}"
+    );
+    assert_eq!(
+        app.text_of("[data-testid=import-rows]").await,
+        "共 4 行数据"
+    );
+    let run = app.element("[data-testid=import-run]").await;
+    assert_eq!(
+        within("import button state", run.attr("disabled"))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true"),
+        "a file with a bad row cannot be imported"
+    );
+    app.screenshot("admin-import").await;
+    // Refused whole: nothing is in the database.
+    let none = school
+        .engine
+        .list_graduates(
+            &school.admin,
+            &GraduateQuery {
+                cohort: 2026,
+                ..GraduateQuery::default()
+            },
+            100,
+        )
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+
+    // The corrected file goes in, all four rows.
+    let input = app.element("[data-testid=import-file]").await;
+    within("choose the file", input.send_keys(good.to_str().unwrap()))
+        .await
+        .unwrap();
+    app.element("[data-testid=import-ok]").await;
+    app.click("[data-testid=import-run]").await;
+    let done = app.text_of("[data-testid=import-done]").await;
+    assert!(done.contains("新增 4 人"), "{done}");
+    app.screenshot("admin-import-done").await;
+    let all = school
+        .engine
+        .list_graduates(
+            &school.admin,
+            &GraduateQuery {
+                cohort: 2026,
+                ..GraduateQuery::default()
+            },
+            100,
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 4);
+    app.quit().await;
+}
+
+fn sheet(path: &std::path::Path, name: &str) -> Vec<Vec<String>> {
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    calamine::Data::String(s) => s.clone(),
+                    calamine::Data::Float(f) => f.to_string(),
+                    calamine::Data::Int(i) => i.to_string(),
+                    calamine::Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn value<'a>(rows: &'a [Vec<String>], label: &str) -> &'a str {
+    &rows
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == label))
+        .unwrap_or_else(|| panic!("no row {label:?}: {rows:?}"))[1]
+}
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
+    let dir = tempfile::tempdir().unwrap();
+    let school = School::create(dir.path(), 6).await;
+    school.placed(2).await;
+    school.placed(3).await;
+    let app = App::start_in(dir).await;
+    sign_in(&app).await;
+    app.click("[data-testid=nav-statistics]").await;
+    assert_eq!(app.text_of("[data-testid=stats-rate]").await, "33.3%");
+    assert_eq!(
+        app.text_of("[data-testid=stats-placed]").await,
+        "已落实 2 人 / 毕业生 6 人"
+    );
+    assert!(app
+        .text_of("[data-testid=stats-formula]")
+        .await
+        .starts_with("落实率 ="));
+    for code in ["12", "75", "76"] {
+        let share = app
+            .text_of(&format!("[data-testid=stats-share-{code}]"))
+            .await;
+        assert!(
+            share.starts_with(code) && share.ends_with("0.0%"),
+            "{share}"
+        );
+    }
+    let groups = wait_text(&app, "[data-testid=stats-groups]", |t| !t.is_empty()).await;
+    assert!(
+        groups.contains("计算机学院") && groups.contains("外国语学院"),
+        "{groups}"
+    );
+    app.screenshot("admin-statistics").await;
+
+    // Export: the path typed into the dialog, the engine's workbook written there.
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("统计-2026.xlsx");
+    app.click("[data-testid=stats-export]").await;
+    let field = app.element("[data-testid=export-path]").await;
+    let started = Instant::now();
+    let prefilled = loop {
+        let v = within("path value", field.prop("value"))
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if !v.is_empty() || started.elapsed() > Duration::from_secs(10) {
+            break v;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+
+    assert!(
+        prefilled.ends_with("毕业去向统计-2026.xlsx"),
+        "suggested {prefilled}"
+    );
+    replace_text(&app, "[data-testid=export-path]", out.to_str().unwrap()).await;
+    app.click("[data-testid=export-save]").await;
+    let done = app.text_of("[data-testid=export-done]").await;
+    assert!(done.contains("统计-2026.xlsx"), "{done}");
+    app.screenshot("admin-export").await;
+
+    let o = sheet(&out, "概览");
+    assert_eq!(value(&o, "届别 (cohort)"), "2026");
+    assert_eq!(value(&o, "范围 (scope)"), "全校 (whole school)");
+    assert_eq!(value(&o, "毕业生人数 (graduates)"), "6");
+    assert_eq!(value(&o, "已落实 (placed)"), "2");
+    assert_eq!(value(&o, "落实率 (placement rate)"), "0.3333");
+    let by_code = sheet(&out, "去向代码与状态");
+    let approved: Vec<_> = by_code
+        .iter()
+        .filter(|r| r.len() > 3 && r[2] == "已通过（生效）")
+        .collect();
+    assert_eq!(approved.len(), 1, "{by_code:?}");
+    assert_eq!(approved[0][3], "2");
+    let deps = sheet(&out, "院系");
+    let cs = deps.iter().find(|r| r[0] == "计算机学院").unwrap();
+    let fl = deps.iter().find(|r| r[0] == "外国语学院").unwrap();
+    assert_eq!((cs[1].as_str(), cs[2].as_str()), ("3", "1"));
+    assert_eq!((fl[1].as_str(), fl[2].as_str()), ("3", "1"));
+    // The same figures the engine computes (not a copy of the screen).
+    let stats = school.engine.statistics(&school.admin, 2026).await.unwrap();
+    assert_eq!(stats.overall.placed, 2);
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
+    let dir = tempfile::tempdir().unwrap();
+    let school = School::create(dir.path(), 4).await;
+    // A pending invitation for graduate 2, which turning them 定向 withdraws (R-DEST-05).
+    let employer = school
+        .engine
+        .employer_sign_up(
+            &EmployerSignUp {
+                details: EmployerDetails {
+                    name: "南京星河科技有限公司".into(),
+                    credit_code: types::CreditCode::compose("91", "320102", "30000001")
+                        .unwrap()
+                        .as_str()
+                        .to_string(),
+                    nature: "其他企业".into(),
+                    industry: "信息传输、软件和信息技术服务业".into(),
+                    address: "南京市玄武区".into(),
+                    contact_person: "周女士".into(),
+                    contact_phone: "025-83456789".into(),
+                },
+                login: "xinghe".into(),
+                password: PASSWORD.into(),
+                display_name: "周女士".into(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let g2 = school.graduate(2).await;
+    school
+        .engine
+        .confirm_info(&School::actor_of(&g2), now())
+        .await
+        .unwrap();
+
+    let app = App::start_in(dir).await;
+    sign_in(&app).await;
+
+    // Accounts: the employer's sign-up approved on screen, then it invites graduate 2.
+    app.click("[data-testid=nav-accounts]").await;
+    app.click("#tab-employers").await;
+    let employer_id = employer.employer_id.unwrap();
+    app.click(&format!("[data-testid=employer-approve-{employer_id}]"))
+        .await;
+    wait_text(&app, "[data-testid=employers-table]", |t| {
+        t.contains("已通过")
+    })
+    .await;
+    let invitation = school
+        .engine
+        .invite(
+            &employer.actor(),
+            &InviteInput {
+                graduate: GraduateLookup::IdNumber {
+                    name: g2.name.clone(),
+                    id_number: g2.id_number.clone(),
+                },
+                terms: AgreementTerms {
+                    position: "测试工程师".into(),
+                    work_location: "南京".into(),
+                    salary: "月薪12000元".into(),
+                    probation: "3个月".into(),
+                    agreement_term: "3年".into(),
+                    liquidated_damages: String::new(),
+                    archive_handling: "回生源地".into(),
+                    archive_receiving_unit: String::new(),
+                    archive_address: String::new(),
+                    archive_postcode: String::new(),
+                    hukou_address: String::new(),
+                    other_terms: String::new(),
+                },
+                deadline_days: Some(5),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+
+    // A department reviewer of 计算机学院, created on screen, then disabled.
+    app.click("#tab-staff").await;
+    app.click("[data-testid=account-new]").await;
+    pick(
+        &app,
+        "[data-testid=account-department]",
+        "[data-testid=\"account-department-计算机学院\"]",
+    )
+    .await;
+    app.type_into("[data-testid=account-login]", "cs-reviewer")
+        .await;
+    app.type_into("[data-testid=account-name]", "计算机学院 孙老师")
+        .await;
+    app.type_into("[data-testid=account-password]", "Review2026pass")
+        .await;
+    app.click("[data-testid=account-save]").await;
+    settle().await;
+    wait_text(&app, "[data-testid=accounts-table]", |t| {
+        t.contains("cs-reviewer")
+    })
+    .await;
+    app.click("[data-testid=account-toggle-cs-reviewer]").await;
+    wait_text(&app, "[data-testid=account-state-cs-reviewer]", |t| {
+        t == "已停用"
+    })
+    .await;
+    app.screenshot("admin-accounts").await;
+    let accounts = school.engine.accounts(&school.admin).await.unwrap();
+    let rev = accounts.iter().find(|a| a.login == "cs-reviewer").unwrap();
+    assert!(rev.disabled && rev.role == Role::DepartmentReviewer);
+    assert!(school
+        .engine
+        .sign_in("cs-reviewer", "Review2026pass", now())
+        .await
+        .is_err());
+
+    // Departments: add, rename, then merge the new one into 外国语学院.
+    app.click("[data-testid=nav-departments]").await;
+    app.type_into("[data-testid=department-new-name]", "艺术学院")
+        .await;
+    app.click("[data-testid=department-add]").await;
+    wait_text(&app, "[data-testid=departments-table]", |t| {
+        t.contains("艺术学院")
+    })
+    .await;
+    app.click("[data-testid=department-rename-艺术学院]").await;
+    replace_text(&app, "[data-testid=department-rename-to]", "美术学院").await;
+    app.click("[data-testid=department-rename-save]").await;
+    settle().await;
+    wait_text(&app, "[data-testid=departments-table]", |t| {
+        t.contains("美术学院")
+    })
+    .await;
+    // Renaming to a name in use is refused with the engine's message, nothing changes.
+    app.click("[data-testid=department-rename-美术学院]").await;
+    replace_text(&app, "[data-testid=department-rename-to]", "计算机学院").await;
+    app.click("[data-testid=department-rename-save]").await;
+    settle().await;
+    let refused = app.text_of("[data-testid=department-dialog-error]").await;
+    assert!(refused.contains("已有名为“计算机学院”的院系"), "{refused}");
+    app.screenshot("admin-departments").await;
+    app.client
+        .execute(
+            "document.querySelector('.el-overlay-dialog .el-dialog__headerbtn')?.click()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.click("[data-testid=department-merge-美术学院]").await;
+    pick(
+        &app,
+        "[data-testid=department-merge-into]",
+        "[data-testid=\"merge-into-外国语学院\"]",
+    )
+    .await;
+    app.click("[data-testid=department-merge-save]").await;
+    settle().await;
+    wait_text(&app, "[data-testid=departments-table]", |t| {
+        !t.contains("美术学院")
+    })
+    .await;
+    let deps = school.engine.departments().await.unwrap();
+    assert_eq!(
+        deps.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+        ["计算机学院", "外国语学院"]
+    );
+
+    // Cohorts: close the module, then open it again; the invitation limit changed to 10 days.
+    app.click("[data-testid=nav-cohorts]").await;
+    app.click("[data-testid=cohort-toggle-2026]").await;
+    wait_text(&app, "[data-testid=cohort-state-2026]", |t| t == "已关闭").await;
+    assert!(!school.engine.cohort(2026).await.unwrap().module_open);
+    app.click("[data-testid=cohort-toggle-2026]").await;
+    wait_text(&app, "[data-testid=cohort-state-2026]", |t| t == "已开放").await;
+    app.click("[data-testid=cohort-edit-2026]").await;
+    replace_text(
+        &app,
+        "input[data-testid=cohort-invite-limit], [data-testid=cohort-invite-limit] input",
+        "10",
+    )
+    .await;
+    app.click("[data-testid=chain-school]").await;
+    app.click("[data-testid=cohort-save]").await;
+    settle().await;
+    wait_text(&app, "[data-testid=cohorts-table]", |t| {
+        t.contains("仅学校审核")
+    })
+    .await;
+    app.screenshot("admin-cohorts").await;
+    let c = school.engine.cohort(2026).await.unwrap();
+    assert!(c.module_open);
+    assert_eq!(c.invite_limit_days, 10);
+    assert_eq!(c.chain, ReviewChain::School);
+
+    // Graduates: graduate 2 turned 定向 — the preview names the invitation that will be withdrawn.
+    app.click("[data-testid=nav-graduates]").await;
+    app.click(&format!("[data-testid=fix-{}]", g2.student_number))
+        .await;
+    pick(
+        &app,
+        "[data-testid=fix-training-mode]",
+        "[data-testid=\"fix-mode-定向\"]",
+    )
+    .await;
+    app.type_into("[data-testid=fix-directed-unit]", "江苏省某定向单位")
+        .await;
+    app.click("[data-testid=fix-preview-button]").await;
+    app.element("[data-testid=fix-directed-warning]").await;
+    let withdrawn = app.text_of("[data-testid=fix-withdrawn]").await;
+    assert!(
+        withdrawn.contains(&format!("#{invitation}")) && withdrawn.contains("南京星河科技有限公司"),
+        "{withdrawn}"
+    );
+    assert_eq!(
+        school
+            .engine
+            .item_detail(&school.admin, invitation, now())
+            .await
+            .unwrap()
+            .item
+            .state,
+        "pending",
+        "the preview changes nothing"
+    );
+    // The consequences, in view for the screenshot.
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=fix-withdrawn]').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.screenshot("admin-graduates-fix").await;
+    app.click("[data-testid=fix-save]").await;
+    settle().await;
+    wait_text(&app, "[data-testid=graduates-table]", |t| {
+        t.contains("定向")
+    })
+    .await;
+    let g = school.graduate(2).await;
+    assert_eq!(g.training_mode, "定向");
+    assert_eq!(
+        school
+            .engine
+            .item_detail(&school.admin, invitation, now())
+            .await
+            .unwrap()
+            .item
+            .state,
+        "withdrawn"
+    );
+
+    // Settings: keep original scans on.
+    app.click("[data-testid=nav-settings]").await;
+    app.click("[data-testid=keep-originals]").await;
+    let started = Instant::now();
+    while !school.engine.keep_original_scans().await.unwrap() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the setting was not saved"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.screenshot("admin-settings").await;
+
+    // Outbox: the fix queued an SMS and a WeChat message; with no gateway they stay unsent.
+    app.click("[data-testid=nav-outbox]").await;
+    app.click("[data-testid=outbox-send]").await;
+    let info = app.text_of("[data-testid=outbox-info]").await;
+    assert!(info.contains("未配置网关 2 条"), "{info}");
+    wait_text(&app, "[data-testid=outbox-table]", |t| {
+        t.contains("未发送：未配置网关")
+    })
+    .await;
+    app.screenshot("admin-outbox").await;
+    app.quit().await;
+}
