@@ -39,7 +39,12 @@ fn cells(n: u32, department: &str) -> Vec<String> {
         "男".into(),
         id_for(n),
         "本科".into(),
-        if n % 2 == 0 { "软件工程" } else { "英语" }.into(),
+        if n.is_multiple_of(2) {
+            "软件工程"
+        } else {
+            "英语"
+        }
+        .into(),
         department.into(),
         "非定向".into(),
         String::new(),
@@ -106,7 +111,7 @@ impl School {
                     line: n as usize + 1,
                     cells: cells(
                         n,
-                        if n % 2 == 0 {
+                        if n.is_multiple_of(2) {
                             "计算机学院"
                         } else {
                             "外国语学院"
