@@ -59,6 +59,8 @@ async fn reviewer_returns_a_paper_registration_and_the_graduate_resubmits() {
     app.screenshot("reviewer-scan-viewer").await;
     app.click("[data-testid=scan-viewer] .el-dialog__headerbtn")
         .await;
+    // Let the dialog's closing animation finish before clicking behind it.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
 
     // Returning without a reason is refused on the screen; with a template it goes through.
     app.click("[data-testid=decide-return]").await;
@@ -134,6 +136,15 @@ async fn reviewer_edits_an_other_destination_and_the_graduate_sees_change_and_me
         diff.contains("北京大学") && diff.contains("清华大学"),
         "diff: {diff}"
     );
+    gradsign_e2e::within(
+        "scroll to the diff",
+        app.client.execute(
+            "document.querySelector('[data-testid=history-diff]').scrollIntoView({block: 'center'})",
+            vec![],
+        ),
+    )
+    .await
+    .unwrap();
     app.screenshot("reviewer-destination-edit").await;
 
     // The graduate sees the changed field and an in-app message about it.
@@ -174,10 +185,7 @@ async fn reviewer_batch_approves_twenty_items_with_progress_and_per_item_results
         app.element(&format!("[data-testid=queue-row-{id}]")).await;
     }
     app.click("[data-testid=queue-select-all]").await;
-    assert_eq!(
-        app.text_of("[data-testid=queue-selected]").await,
-        "已选 21 项"
-    );
+    wait_text(&app, "[data-testid=queue-selected]", |t| t == "已选 21 项").await;
     // Someone else decides on one of them after it was selected: its result says so.
     let taken = ids[4];
     let v = school
@@ -211,10 +219,7 @@ async fn reviewer_batch_approves_twenty_items_with_progress_and_per_item_results
     app.click(".el-message-box__btns .el-button--primary").await;
     let summary = wait_text(&app, "[data-testid=batch-summary]", |t| !t.is_empty()).await;
     assert_eq!(summary, "完成：20 项通过，1 项未通过");
-    assert_eq!(
-        app.text_of("[data-testid=batch-count]").await,
-        "正在处理 21/21"
-    );
+    wait_text(&app, "[data-testid=batch-count]", |t| t == "正在处理 21/21").await;
     let taken_result = app
         .text_of(&format!("[data-testid=batch-result-{taken}]"))
         .await;

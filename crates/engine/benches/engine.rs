@@ -363,6 +363,19 @@ async fn queue(n: i64) {
         ..base.clone()
     };
     let (filt, r3) = time(filtered, dep3.clone()).await;
+    // The workspace's "everything in scope" view (finished items included), newest first, and
+    // a department's view of one state, newest first: the same indexes read backwards.
+    let everything = QueueQuery {
+        awaiting_me: false,
+        newest_first: true,
+        ..base.clone()
+    };
+    let (all_newest, r4) = time(everything.clone(), school.clone()).await;
+    let one_state = QueueQuery {
+        state: Some("under_review".into()),
+        ..everything
+    };
+    let (dep_state, r5) = time(one_state, dep3.clone()).await;
     // OFFSET for the same deep page, for the ratio.
     let offset = (pages - 1) * 50;
     let mut v = vec![];
@@ -386,6 +399,11 @@ async fn queue(n: i64) {
     println!(
         "  filtered page (department, major, level, code, dates): {:.2} ms ({r3} rows)",
         filt.as_secs_f64() * 1000.0
+    );
+    println!(
+        "  everything in scope, newest first: {:.2} ms ({r4} rows); one department, one state, newest first: {:.2} ms ({r5} rows)",
+        all_newest.as_secs_f64() * 1000.0,
+        dep_state.as_secs_f64() * 1000.0
     );
 }
 

@@ -124,7 +124,9 @@ impl School {
                     year: 2026,
                     chain: ReviewChain::Both,
                     invite_limit_days: 15,
-                    changes_until: None,
+                    // Graduates may still change their registrations (the default, 31 August of
+                    // the cohort year, may already be past on the machine's clock).
+                    changes_until: Some(t + 365 * 86_400),
                     agreement_title: None,
                 },
                 t,
