@@ -418,6 +418,22 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
     let school = School::create(dir.path(), 6).await;
     school.placed(2).await;
     school.placed(3).await;
+    let cs = school.engine.departments().await.unwrap()[0].id;
+    school
+        .engine
+        .create_staff_account(
+            &school.admin,
+            &NewStaff {
+                login: "cs-reviewer".into(),
+                password: PASSWORD.into(),
+                display_name: "计算机学院 孙老师".into(),
+                role: Role::DepartmentReviewer,
+                department_id: Some(cs),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
     let app = App::start_in(dir).await;
     sign_in(&app).await;
     app.click("[data-testid=nav-statistics]").await;
@@ -494,6 +510,30 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
     // The same figures the engine computes (not a copy of the screen).
     let stats = school.engine.statistics(&school.admin, 2026).await.unwrap();
     assert_eq!(stats.overall.placed, 2);
+
+    // A department reviewer sees the same screen in their scope: 计算机学院 only.
+    app.click("[data-testid=export-close]").await;
+    settle().await;
+    app.click("[data-testid=sign-out]").await;
+    app.type_into("[data-testid=username]", "cs-reviewer").await;
+    app.type_into("[data-testid=password]", PASSWORD).await;
+    app.click("[data-testid=sign-in-submit]").await;
+    app.element("[data-testid=signed-in-as]").await;
+    app.client
+        .execute("location.hash = '#/reviewer/statistics'", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        app.text_of("[data-testid=stats-placed]").await,
+        "已落实 1 人 / 毕业生 3 人"
+    );
+    assert_eq!(app.text_of("[data-testid=stats-rate]").await, "33.3%");
+    let groups = wait_text(&app, "[data-testid=stats-groups]", |t| !t.is_empty()).await;
+    assert!(
+        groups.contains("计算机学院") && !groups.contains("外国语学院"),
+        "{groups}"
+    );
+    app.screenshot("admin-statistics-reviewer").await;
     app.quit().await;
 }
 
