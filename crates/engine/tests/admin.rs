@@ -66,6 +66,13 @@ async fn r_stat_02_statistics_export_has_filter_formula_and_every_group(w: World
         .await
         .unwrap();
     let stats = w.engine.statistics(&w.admin, 2026).await.unwrap();
+    // The workbook's dates come from `now`, not the clock: the same export twice is the same file.
+    let again = w
+        .engine
+        .export_statistics(&w.admin, 2026, w.t0 + 300)
+        .await
+        .unwrap();
+    assert_eq!(bytes, again);
     let o = rows_of(&bytes, "概览");
     assert_eq!(value(&o, "届别 (cohort)"), "2026");
     assert_eq!(value(&o, "范围 (scope)"), "全校 (whole school)");
