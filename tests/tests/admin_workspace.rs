@@ -790,6 +790,42 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         "withdrawn"
     );
 
+    // The graduates list exported with its filter (R-STAT-02), read back with calamine.
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("名单.xlsx");
+    app.click("[data-testid=graduates-export]").await;
+    let field = app.element("[data-testid=export-path]").await;
+    let started = Instant::now();
+    while within("path value", field.prop("value"))
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .is_empty()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no suggested path"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    replace_text(&app, "[data-testid=export-path]", out.to_str().unwrap()).await;
+    app.click("[data-testid=export-save]").await;
+    app.element("[data-testid=export-done]").await;
+    app.click("[data-testid=export-close]").await;
+    settle().await;
+    let rows = sheet(&out, "毕业生");
+    assert_eq!(value(&rows, "届别 (cohort)"), "2026");
+    assert_eq!(value(&rows, "行数 (rows)"), "4");
+    let listed = rows
+        .iter()
+        .find(|r| r[0] == g2.student_number)
+        .expect("graduate 2 in the export");
+    assert_eq!(listed[7], "定向", "the export shows the fix just saved");
+    assert_eq!(
+        listed[3], g2.id_number,
+        "the admin's copy holds the full ID number"
+    );
+
     // Settings: keep original scans on.
     app.click("[data-testid=nav-settings]").await;
     app.click("[data-testid=keep-originals]").await;
