@@ -229,7 +229,7 @@ fn header() -> Vec<String> {
 async fn sign_in(app: &App) {
     app.type_into("[data-testid=username]", "office").await;
     app.type_into("[data-testid=password]", PASSWORD).await;
-    app.click("[data-testid=sign-in-submit]").await;
+    click(app, "[data-testid=sign-in-submit]").await;
     app.element("[data-testid=graduates-table]").await;
 }
 
@@ -276,6 +276,35 @@ async fn wait_text(app: &App, css: &str, ok: impl Fn(&str) -> bool) -> String {
     }
 }
 
+/// Clicks `css`, trying again for a few seconds while something else (a closing dialog's
+/// overlay, a toast, a table still laying out) takes the click.
+async fn click(app: &App, css: &str) {
+    let started = Instant::now();
+    loop {
+        let element = app.element(css).await;
+        match within(&format!("click {css}"), element.click()).await {
+            Ok(_) => return,
+            Err(e) if started.elapsed() < Duration::from_secs(8) => {
+                eprintln!("e2e: click {css} refused ({e}); trying again");
+                tokio::time::sleep(Duration::from_millis(400)).await;
+            }
+            Err(e) => panic!("cannot click {css}: {e}"),
+        }
+    }
+}
+
+/// A screenshot without the passing "saved" toasts of earlier steps.
+async fn screenshot(app: &App, name: &str) {
+    let _ = app
+        .client
+        .execute(
+            "document.querySelectorAll('.el-message').forEach((e) => e.remove())",
+            vec![],
+        )
+        .await;
+    app.screenshot(name).await;
+}
+
 /// Lets a closing dialog's fade-out finish (its overlay would take the next click).
 async fn settle() {
     tokio::time::sleep(Duration::from_millis(700)).await;
@@ -283,10 +312,10 @@ async fn settle() {
 
 /// Clicks an Element Plus select, then the option with the given test id.
 async fn pick(app: &App, select: &str, option: &str) {
-    app.click(select).await;
+    click(app, select).await;
     // The options' popper opens after a short transition.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    app.click(option).await;
+    click(app, option).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
@@ -297,6 +326,67 @@ fn csv(rows: &[Vec<String>]) -> String {
         out += "\n";
     }
     out
+}
+
+/// A webhook gateway on 127.0.0.1 that answers 200 and keeps the request bodies.
+struct Gateway {
+    url: String,
+    bodies: std::sync::Arc<tokio::sync::Mutex<Vec<String>>>,
+}
+
+impl Gateway {
+    async fn start() -> Gateway {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let bodies = std::sync::Arc::new(tokio::sync::Mutex::new(Vec::new()));
+        let kept = bodies.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let kept = kept.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    // Headers, then as many body bytes as Content-Length says.
+                    loop {
+                        let Ok(n) = socket.read(&mut chunk).await else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        let text = String::from_utf8_lossy(&buf).to_string();
+                        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                            let len = head
+                                .lines()
+                                .find_map(|l| {
+                                    let (k, v) = l.split_once(':')?;
+                                    k.eq_ignore_ascii_case("content-length")
+                                        .then(|| v.trim().parse::<usize>().ok())?
+                                })
+                                .unwrap_or(0);
+                            if body.len() >= len {
+                                kept.lock().await.push(body.to_string());
+                                let _ = socket
+                                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                                    .await;
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Gateway { url, bodies }
+    }
+
+    async fn bodies(&self) -> Vec<String> {
+        self.bodies.lock().await.clone()
+    }
 }
 
 #[tokio::test]
@@ -318,7 +408,7 @@ async fn admin_import_with_one_bad_row_is_refused_whole_and_names_the_row() {
 
     let app = App::start_in(dir).await;
     sign_in(&app).await;
-    app.click("[data-testid=nav-import]").await;
+    click(&app, "[data-testid=nav-import]").await;
     let input = app.element("[data-testid=import-file]").await;
     within("choose the file", input.send_keys(bad.to_str().unwrap()))
         .await
@@ -343,7 +433,7 @@ async fn admin_import_with_one_bad_row_is_refused_whole_and_names_the_row() {
         Some("true"),
         "a file with a bad row cannot be imported"
     );
-    app.screenshot("admin-import").await;
+    screenshot(&app, "admin-import").await;
     // Refused whole: nothing is in the database.
     let none = school
         .engine
@@ -365,10 +455,10 @@ async fn admin_import_with_one_bad_row_is_refused_whole_and_names_the_row() {
         .await
         .unwrap();
     app.element("[data-testid=import-ok]").await;
-    app.click("[data-testid=import-run]").await;
+    click(&app, "[data-testid=import-run]").await;
     let done = app.text_of("[data-testid=import-done]").await;
     assert!(done.contains("新增 4 人"), "{done}");
-    app.screenshot("admin-import-done").await;
+    screenshot(&app, "admin-import-done").await;
     let all = school
         .engine
         .list_graduates(
@@ -436,7 +526,7 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
         .unwrap();
     let app = App::start_in(dir).await;
     sign_in(&app).await;
-    app.click("[data-testid=nav-statistics]").await;
+    click(&app, "[data-testid=nav-statistics]").await;
     assert_eq!(app.text_of("[data-testid=stats-rate]").await, "33.3%");
     assert_eq!(
         app.text_of("[data-testid=stats-placed]").await,
@@ -460,12 +550,12 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
         groups.contains("计算机学院") && groups.contains("外国语学院"),
         "{groups}"
     );
-    app.screenshot("admin-statistics").await;
+    screenshot(&app, "admin-statistics").await;
 
     // Export: the path typed into the dialog, the engine's workbook written there.
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("统计-2026.xlsx");
-    app.click("[data-testid=stats-export]").await;
+    click(&app, "[data-testid=stats-export]").await;
     let field = app.element("[data-testid=export-path]").await;
     let started = Instant::now();
     let prefilled = loop {
@@ -484,10 +574,10 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
         "suggested {prefilled}"
     );
     replace_text(&app, "[data-testid=export-path]", out.to_str().unwrap()).await;
-    app.click("[data-testid=export-save]").await;
+    click(&app, "[data-testid=export-save]").await;
     let done = app.text_of("[data-testid=export-done]").await;
     assert!(done.contains("统计-2026.xlsx"), "{done}");
-    app.screenshot("admin-export").await;
+    screenshot(&app, "admin-export").await;
 
     let o = sheet(&out, "概览");
     assert_eq!(value(&o, "届别 (cohort)"), "2026");
@@ -512,12 +602,12 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
     assert_eq!(stats.overall.placed, 2);
 
     // A department reviewer sees the same screen in their scope: 计算机学院 only.
-    app.click("[data-testid=export-close]").await;
+    click(&app, "[data-testid=export-close]").await;
     settle().await;
-    app.click("[data-testid=sign-out]").await;
+    click(&app, "[data-testid=sign-out]").await;
     app.type_into("[data-testid=username]", "cs-reviewer").await;
     app.type_into("[data-testid=password]", PASSWORD).await;
-    app.click("[data-testid=sign-in-submit]").await;
+    click(&app, "[data-testid=sign-in-submit]").await;
     app.element("[data-testid=signed-in-as]").await;
     app.client
         .execute("location.hash = '#/reviewer/statistics'", vec![])
@@ -533,7 +623,7 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
         groups.contains("计算机学院") && !groups.contains("外国语学院"),
         "{groups}"
     );
-    app.screenshot("admin-statistics-reviewer").await;
+    screenshot(&app, "admin-statistics-reviewer").await;
     app.quit().await;
 }
 
@@ -578,11 +668,14 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     sign_in(&app).await;
 
     // Accounts: the employer's sign-up approved on screen, then it invites graduate 2.
-    app.click("[data-testid=nav-accounts]").await;
-    app.click("#tab-employers").await;
+    click(&app, "[data-testid=nav-accounts]").await;
+    click(&app, "#tab-employers").await;
     let employer_id = employer.employer_id.unwrap();
-    app.click(&format!("[data-testid=employer-approve-{employer_id}]"))
-        .await;
+    click(
+        &app,
+        &format!("[data-testid=employer-approve-{employer_id}]"),
+    )
+    .await;
     wait_text(&app, "[data-testid=employers-table]", |t| {
         t.contains("已通过")
     })
@@ -618,8 +711,8 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         .unwrap();
 
     // A department reviewer of 计算机学院, created on screen, then disabled.
-    app.click("#tab-staff").await;
-    app.click("[data-testid=account-new]").await;
+    click(&app, "#tab-staff").await;
+    click(&app, "[data-testid=account-new]").await;
     pick(
         &app,
         "[data-testid=account-department]",
@@ -632,18 +725,18 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         .await;
     app.type_into("[data-testid=account-password]", "Review2026pass")
         .await;
-    app.click("[data-testid=account-save]").await;
+    click(&app, "[data-testid=account-save]").await;
     settle().await;
     wait_text(&app, "[data-testid=accounts-table]", |t| {
         t.contains("cs-reviewer")
     })
     .await;
-    app.click("[data-testid=account-toggle-cs-reviewer]").await;
+    click(&app, "[data-testid=account-toggle-cs-reviewer]").await;
     wait_text(&app, "[data-testid=account-state-cs-reviewer]", |t| {
         t == "已停用"
     })
     .await;
-    app.screenshot("admin-accounts").await;
+    screenshot(&app, "admin-accounts").await;
     let accounts = school.engine.accounts(&school.admin).await.unwrap();
     let rev = accounts.iter().find(|a| a.login == "cs-reviewer").unwrap();
     assert!(rev.disabled && rev.role == Role::DepartmentReviewer);
@@ -654,30 +747,30 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         .is_err());
 
     // Departments: add, rename, then merge the new one into 外国语学院.
-    app.click("[data-testid=nav-departments]").await;
+    click(&app, "[data-testid=nav-departments]").await;
     app.type_into("[data-testid=department-new-name]", "艺术学院")
         .await;
-    app.click("[data-testid=department-add]").await;
+    click(&app, "[data-testid=department-add]").await;
     wait_text(&app, "[data-testid=departments-table]", |t| {
         t.contains("艺术学院")
     })
     .await;
-    app.click("[data-testid=department-rename-艺术学院]").await;
+    click(&app, "[data-testid=department-rename-艺术学院]").await;
     replace_text(&app, "[data-testid=department-rename-to]", "美术学院").await;
-    app.click("[data-testid=department-rename-save]").await;
+    click(&app, "[data-testid=department-rename-save]").await;
     settle().await;
     wait_text(&app, "[data-testid=departments-table]", |t| {
         t.contains("美术学院")
     })
     .await;
     // Renaming to a name in use is refused with the engine's message, nothing changes.
-    app.click("[data-testid=department-rename-美术学院]").await;
+    click(&app, "[data-testid=department-rename-美术学院]").await;
     replace_text(&app, "[data-testid=department-rename-to]", "计算机学院").await;
-    app.click("[data-testid=department-rename-save]").await;
+    click(&app, "[data-testid=department-rename-save]").await;
     settle().await;
     let refused = app.text_of("[data-testid=department-dialog-error]").await;
     assert!(refused.contains("已有名为“计算机学院”的院系"), "{refused}");
-    app.screenshot("admin-departments").await;
+    screenshot(&app, "admin-departments").await;
     app.client
         .execute(
             "document.querySelector('.el-overlay-dialog .el-dialog__headerbtn')?.click()",
@@ -686,14 +779,14 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
-    app.click("[data-testid=department-merge-美术学院]").await;
+    click(&app, "[data-testid=department-merge-美术学院]").await;
     pick(
         &app,
         "[data-testid=department-merge-into]",
         "[data-testid=\"merge-into-外国语学院\"]",
     )
     .await;
-    app.click("[data-testid=department-merge-save]").await;
+    click(&app, "[data-testid=department-merge-save]").await;
     settle().await;
     wait_text(&app, "[data-testid=departments-table]", |t| {
         !t.contains("美术学院")
@@ -706,36 +799,35 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     );
 
     // Cohorts: close the module, then open it again; the invitation limit changed to 10 days.
-    app.click("[data-testid=nav-cohorts]").await;
-    app.click("[data-testid=cohort-toggle-2026]").await;
+    click(&app, "[data-testid=nav-cohorts]").await;
+    click(&app, "[data-testid=cohort-toggle-2026]").await;
     wait_text(&app, "[data-testid=cohort-state-2026]", |t| t == "已关闭").await;
     assert!(!school.engine.cohort(2026).await.unwrap().module_open);
-    app.click("[data-testid=cohort-toggle-2026]").await;
+    click(&app, "[data-testid=cohort-toggle-2026]").await;
     wait_text(&app, "[data-testid=cohort-state-2026]", |t| t == "已开放").await;
-    app.click("[data-testid=cohort-edit-2026]").await;
+    click(&app, "[data-testid=cohort-edit-2026]").await;
     replace_text(
         &app,
         "input[data-testid=cohort-invite-limit], [data-testid=cohort-invite-limit] input",
         "10",
     )
     .await;
-    app.click("[data-testid=chain-school]").await;
-    app.click("[data-testid=cohort-save]").await;
+    click(&app, "[data-testid=chain-school]").await;
+    click(&app, "[data-testid=cohort-save]").await;
     settle().await;
     wait_text(&app, "[data-testid=cohorts-table]", |t| {
         t.contains("仅学校审核")
     })
     .await;
-    app.screenshot("admin-cohorts").await;
+    screenshot(&app, "admin-cohorts").await;
     let c = school.engine.cohort(2026).await.unwrap();
     assert!(c.module_open);
     assert_eq!(c.invite_limit_days, 10);
     assert_eq!(c.chain, ReviewChain::School);
 
     // Graduates: graduate 2 turned 定向 — the preview names the invitation that will be withdrawn.
-    app.click("[data-testid=nav-graduates]").await;
-    app.click(&format!("[data-testid=fix-{}]", g2.student_number))
-        .await;
+    click(&app, "[data-testid=nav-graduates]").await;
+    click(&app, &format!("[data-testid=fix-{}]", g2.student_number)).await;
     pick(
         &app,
         "[data-testid=fix-training-mode]",
@@ -744,7 +836,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     .await;
     app.type_into("[data-testid=fix-directed-unit]", "江苏省某定向单位")
         .await;
-    app.click("[data-testid=fix-preview-button]").await;
+    click(&app, "[data-testid=fix-preview-button]").await;
     app.element("[data-testid=fix-directed-warning]").await;
     let withdrawn = app.text_of("[data-testid=fix-withdrawn]").await;
     assert!(
@@ -770,8 +862,8 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         )
         .await
         .unwrap();
-    app.screenshot("admin-graduates-fix").await;
-    app.click("[data-testid=fix-save]").await;
+    screenshot(&app, "admin-graduates-fix").await;
+    click(&app, "[data-testid=fix-save]").await;
     settle().await;
     wait_text(&app, "[data-testid=graduates-table]", |t| {
         t.contains("定向")
@@ -793,7 +885,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     // The graduates list exported with its filter (R-STAT-02), read back with calamine.
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("名单.xlsx");
-    app.click("[data-testid=graduates-export]").await;
+    click(&app, "[data-testid=graduates-export]").await;
     let field = app.element("[data-testid=export-path]").await;
     let started = Instant::now();
     while within("path value", field.prop("value"))
@@ -809,9 +901,9 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     replace_text(&app, "[data-testid=export-path]", out.to_str().unwrap()).await;
-    app.click("[data-testid=export-save]").await;
+    click(&app, "[data-testid=export-save]").await;
     app.element("[data-testid=export-done]").await;
-    app.click("[data-testid=export-close]").await;
+    click(&app, "[data-testid=export-close]").await;
     settle().await;
     let rows = sheet(&out, "毕业生");
     assert_eq!(value(&rows, "届别 (cohort)"), "2026");
@@ -826,9 +918,29 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         "the admin's copy holds the full ID number"
     );
 
-    // Settings: keep original scans on.
-    app.click("[data-testid=nav-settings]").await;
-    app.click("[data-testid=keep-originals]").await;
+    // Outbox: the fix queued an SMS and a WeChat message; with no gateway they stay unsent.
+    click(&app, "[data-testid=nav-outbox]").await;
+    click(&app, "[data-testid=outbox-send]").await;
+    let info = app.text_of("[data-testid=outbox-info]").await;
+    assert!(info.contains("未配置网关 2 条"), "{info}");
+    wait_text(&app, "[data-testid=outbox-table]", |t| {
+        t.contains("未发送：未配置网关")
+    })
+    .await;
+    let messages = school.engine.outbox(&school.admin).await.unwrap();
+    assert_eq!(messages.len(), 2);
+    let first = messages[0].id;
+    click(&app, &format!("[data-testid=outbox-retry-{first}]")).await;
+    wait_text(&app, &format!("[data-testid=outbox-status-{first}]"), |t| {
+        t == "待发送"
+    })
+    .await;
+
+    // Settings: keep original scans on; the gateway set to a real HTTP server on 127.0.0.1 and
+    // the test send delivers both messages there.
+    let gateway = Gateway::start().await;
+    click(&app, "[data-testid=nav-settings]").await;
+    click(&app, "[data-testid=keep-originals]").await;
     let started = Instant::now();
     while !school.engine.keep_original_scans().await.unwrap() {
         assert!(
@@ -837,17 +949,39 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    app.screenshot("admin-settings").await;
+    app.type_into("[data-testid=gateway-url]", &gateway.url)
+        .await;
+    app.type_into("[data-testid=gateway-token]", "gw-token-2026")
+        .await;
+    app.type_into("[data-testid=gateway-sms]", "SMS_2026").await;
+    app.type_into("[data-testid=gateway-wechat]", "WX_2026")
+        .await;
+    click(&app, "[data-testid=gateway-save]").await;
+    let started = Instant::now();
+    while school.engine.gateway().await.unwrap().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the gateway was not saved"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    click(&app, "[data-testid=gateway-test]").await;
+    let delivered = app.text_of("[data-testid=gateway-delivered]").await;
+    assert!(delivered.starts_with("发送成功 2 条"), "{delivered}");
+    let bodies = gateway.bodies().await;
+    assert_eq!(bodies.len(), 2);
+    assert!(
+        bodies.iter().any(|b| b.contains("SMS_2026"))
+            && bodies.iter().any(|b| b.contains("WX_2026"))
+    );
+    assert!(bodies.iter().all(|b| b.contains("record_modified")));
+    screenshot(&app, "admin-settings").await;
 
-    // Outbox: the fix queued an SMS and a WeChat message; with no gateway they stay unsent.
-    app.click("[data-testid=nav-outbox]").await;
-    app.click("[data-testid=outbox-send]").await;
-    let info = app.text_of("[data-testid=outbox-info]").await;
-    assert!(info.contains("未配置网关 2 条"), "{info}");
+    click(&app, "[data-testid=nav-outbox]").await;
     wait_text(&app, "[data-testid=outbox-table]", |t| {
-        t.contains("未发送：未配置网关")
+        t.matches("已发送").count() == 2
     })
     .await;
-    app.screenshot("admin-outbox").await;
+    screenshot(&app, "admin-outbox").await;
     app.quit().await;
 }

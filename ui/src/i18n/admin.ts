@@ -185,6 +185,7 @@ export const zh = {
     channels: { sms: '短信', wechat: '微信' },
     graduate: '毕业生编号',
     template: '消息类型',
+    templates: { record_modified: '学校修改了记录' } as Record<string, string>,
     status: '发送状态',
     statuses: {
       pending: '待发送',
@@ -420,6 +421,7 @@ export const en: typeof zh = {
     channels: { sms: 'SMS', wechat: 'WeChat' },
     graduate: 'Graduate id',
     template: 'Message',
+    templates: { record_modified: 'Record changed by the school' } as Record<string, string>,
     status: 'Delivery status',
     statuses: {
       pending: 'Pending',
