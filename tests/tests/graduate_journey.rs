@@ -38,9 +38,13 @@ async fn r_sign_graduate_confirms_info_accepts_gets_signed_agreement_asks_termin
     app.click("[data-testid=menu-graduate-invitations]").await;
     app.click(&format!("[data-testid=invitation-{invitation}]"))
         .await;
-    let first = app.text_of("[data-testid=countdown]").await;
+    let first = app
+        .text_of("[data-testid=invitation-answer] [data-testid=countdown]")
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    let later = app.text_of("[data-testid=countdown]").await;
+    let later = app
+        .text_of("[data-testid=invitation-answer] [data-testid=countdown]")
+        .await;
     assert!(
         first.contains("距应约截止还有") && first != later,
         "countdown: {first} / {later}"
@@ -68,7 +72,7 @@ async fn r_sign_graduate_confirms_info_accepts_gets_signed_agreement_asks_termin
     // The PDF drawn on canvases by pdf.js (its worker under the app's CSP): not blank.
     wait_for(
         &app,
-        "[data-testid=pdf-preview]:not([data-rendered-pages='0'])",
+        "[data-testid=pdf-preview][data-worker=module]:not([data-rendered-pages='0'])",
     )
     .await;
     let ink = within(
@@ -88,18 +92,37 @@ async fn r_sign_graduate_confirms_info_accepts_gets_signed_agreement_asks_termin
         ink[1].as_u64().unwrap(),
         ink[2].as_u64().unwrap(),
     );
-    assert!(w > 700 && h > w, "an A4 page: {w}×{h}");
+    assert!(w > 1000 && h > w, "an A4 page: {w}×{h}");
     assert!(dark > 5_000, "the page has text on it: {dark} dark pixels");
     scroll_to(&app, "[data-testid=pdf-preview]").await;
     app.screenshot("graduate-agreement").await;
+    // Keep the drawn first page as a PNG: the verify screen reads its QR code later.
+    within(
+        "keep the drawn page",
+        app.client.execute(
+            "window.__page = document.querySelector('[data-testid=pdf-page]').toDataURL('image/png'); return window.__page.length",
+            vec![],
+        ),
+    )
+    .await
+    .unwrap();
     let code = app.text_of("[data-testid=verification-code]").await;
     let hash = app.text_of("[data-testid=snapshot-hash]").await;
 
     // R-TERM-01: ask to terminate; the explanation counter counts characters (𠮷 is one).
     app.click("[data-testid=ask-termination]").await;
     choose_option(&app, "[data-testid=termination-reason]", "li:last-child").await;
-    app.type_into("[data-testid=termination-explanation]", "家庭原因𠮷")
-        .await;
+    // WebKitWebDriver drops characters outside the BMP from typed keys: the text goes in as a
+    // paste would, with the input event Vue listens to.
+    within(
+        "paste the explanation",
+        app.client.execute(
+            "const t = document.querySelector('[data-testid=termination-explanation]'); t.value = arguments[0]; t.dispatchEvent(new Event('input', { bubbles: true }))",
+            vec!["家庭原因𠮷".into()],
+        ),
+    )
+    .await
+    .unwrap();
     wait_text(&app, "[data-testid=explanation-counter]", |t| t == "5/200").await;
     app.screenshot("graduate-termination").await;
     app.click("[data-testid=termination-submit]").await;
@@ -155,5 +178,39 @@ async fn r_sign_graduate_confirms_info_accepts_gets_signed_agreement_asks_termin
         "[data-testid=verify-result][data-exists=true][data-matches=false]",
     )
     .await;
+
+    // The QR code read from an image of the printed page fills both fields and checks them.
+    within(
+        "choose the page image",
+        app.client.execute(
+            r#"const bin = atob(window.__page.split(',')[1]);
+               const bytes = new Uint8Array(bin.length);
+               for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+               const input = document.querySelector('[data-testid=verify-image]');
+               const dt = new DataTransfer();
+               dt.items.add(new File([bytes], 'page.png', { type: 'image/png' }));
+               input.files = dt.files;
+               input.dispatchEvent(new Event('change', { bubbles: true }));
+               return bytes.length"#,
+            vec![],
+        ),
+    )
+    .await
+    .unwrap();
+    wait_for(
+        &app,
+        "[data-testid=verify-result][data-exists=true][data-matches=true]",
+    )
+    .await;
+    let read_code = within(
+        "read the code field",
+        app.client.execute(
+            "return document.querySelector('[data-testid=verify-code]').value",
+            vec![],
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(read_code, serde_json::json!(code));
     app.quit().await;
 }

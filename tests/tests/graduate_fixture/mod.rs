@@ -281,8 +281,9 @@ pub async fn choose_file(app: &App, css: &str, path: &std::path::Path, mime: &st
         const dt = new DataTransfer();
         dt.items.add(new File([bytes], name, { type: mime }));
         input.files = dt.files;
+        const taken = input.files.length;
         input.dispatchEvent(new Event('change', { bubbles: true }));
-        return input.files.length;
+        return taken;
     "#;
     let n = within(
         &format!("choose {name} in {css}"),
@@ -332,4 +333,34 @@ pub async fn scroll_to(app: &App, css: &str) {
     )
     .await
     .unwrap();
+}
+
+/// A valid unified social credit code (GB 32100), as the demo makes them.
+pub fn credit(n: u32) -> String {
+    gradsign_engine::types::CreditCode::compose(
+        "91",
+        "110108",
+        &format!("{:08}", 40_000_000 + n * 7),
+    )
+    .unwrap()
+    .as_str()
+    .to_string()
+}
+
+/// How many elements match `css` now (0 when none).
+pub async fn count(app: &App, css: &str) -> usize {
+    within(
+        &format!("count {css}"),
+        app.client.find_all(fantoccini::Locator::Css(css)),
+    )
+    .await
+    .map(|v| v.len())
+    .unwrap_or(0)
+}
+
+impl School {
+    /// Starts the app on the school's data folder with extra environment variables.
+    pub async fn start_app_with_env(&mut self, env: &[(&str, &str)]) -> App {
+        App::start_in_with_env(self.data_dir.take().expect("the app starts once"), env).await
+    }
 }

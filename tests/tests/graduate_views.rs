@@ -1,0 +1,171 @@
+//! The graduate's view-only invitations, an employer's termination request answered, a wrong
+//! password, a closed module, messages, the guide, and no keychain (issue 4).
+
+mod graduate_fixture;
+
+use gradsign_engine::demo::DEMO_PASSWORD;
+use graduate_fixture::*;
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_sign_03_10_rejected_expired_and_blocked_invitations_are_view_only_and_the_graduate_answers_a_termination(
+) {
+    let mut school = School::demo().await;
+    let app = school.start_app().await;
+
+    // Demo graduate 1: pending invitations (live countdowns), a rejected and a withdrawn one.
+    sign_in(&app, "2026000002", DEMO_PASSWORD).await;
+    app.click("[data-testid=menu-graduate-invitations]").await;
+    app.element("[data-testid=countdown]").await;
+    assert_eq!(
+        count(&app, "[data-testid^=invitation-][data-state=pending]").await,
+        2
+    );
+    app.screenshot("graduate-invitations").await;
+    app.click("[data-testid^=invitation-][data-state=rejected]")
+        .await;
+    let why = app.text_of("[data-testid=view-only-reason]").await;
+    assert!(why.contains("已拒绝"), "shown: {why}");
+    assert_eq!(count(&app, "[data-testid=accept]").await, 0);
+    assert_eq!(count(&app, "[data-testid=reject]").await, 0);
+    sign_out(&app).await;
+
+    // Demo graduate 2: an expired invitation (the engine's sweep decided it).
+    sign_in(&app, "2026000003", DEMO_PASSWORD).await;
+    app.click("[data-testid=menu-graduate-invitations]").await;
+    app.click("[data-testid^=invitation-][data-state=expired]")
+        .await;
+    let why = app.text_of("[data-testid=view-only-reason]").await;
+    assert!(why.contains("已过期"), "shown: {why}");
+    assert_eq!(count(&app, "[data-testid=accept]").await, 0);
+    app.screenshot("graduate-invitation-expired").await;
+    sign_out(&app).await;
+
+    // Demo graduate 0 is signed: another employer's pending invitation is view-only (R-SIGN-03),
+    // with the engine's reason, while its countdown keeps running.
+    sign_in(&app, "2026000001", DEMO_PASSWORD).await;
+    app.click("[data-testid=menu-graduate-invitations]").await;
+    app.click("[data-testid^=invitation-][data-state=pending]")
+        .await;
+    app.element("[data-testid=countdown]").await;
+    let why = app.text_of("[data-testid=view-only-reason]").await;
+    assert!(why.contains("只能查看"), "shown: {why}");
+    assert_eq!(count(&app, "[data-testid=accept]").await, 0);
+    app.screenshot("graduate-invitation-view-only").await;
+    sign_out(&app).await;
+
+    // Demo graduate 8: the employer asked to terminate; the graduate refuses (R-TERM-02).
+    sign_in(&app, "2026000009", DEMO_PASSWORD).await;
+    app.click("[data-testid=current-open]").await;
+    wait_for(
+        &app,
+        "[data-testid=termination-request][data-state=awaiting_counterparty]",
+    )
+    .await;
+    scroll_to(&app, "[data-testid=termination-requests]").await;
+    app.screenshot("graduate-termination-answer").await;
+    app.click("[data-testid=termination-refuse]").await;
+    confirm_box(&app).await;
+    wait_for(
+        &app,
+        "[data-testid=termination-request][data-state=counterparty_refused]",
+    )
+    .await;
+    // The agreement stays signed, and a new request could be made.
+    wait_for(&app, "[data-testid=graduate-item][data-state=signed]").await;
+    app.element("[data-testid=ask-termination]").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_mod_01_a_wrong_password_and_a_closed_module_show_their_messages() {
+    let mut school = School::demo().await;
+    let admin = school.actor("admin").await;
+    school
+        .engine
+        .set_module(&admin, 2026, false, now())
+        .await
+        .unwrap();
+    let app = school.start_app().await;
+
+    sign_in(&app, "2026000002", "not-the-password").await;
+    let error = app.text_of("[data-testid=sign-in-error]").await;
+    assert!(error.contains("登录名或密码错误"), "shown: {error}");
+    app.screenshot("graduate-wrong-password").await;
+    app.type_into("[data-testid=password]", DEMO_PASSWORD).await;
+    app.click("[data-testid=sign-in-submit]").await;
+
+    // R-MOD-01: the module is shown disabled with the reason; nothing can be done.
+    let closed = app.text_of("[data-testid=module-closed]").await;
+    assert!(closed.contains("尚未开放"), "shown: {closed}");
+    assert!(app
+        .text_of("[data-testid=module-state]")
+        .await
+        .contains("未开放"));
+    let blocked = app.text_of("[data-testid=blocked-reason]").await;
+    assert!(!blocked.is_empty());
+    app.element("[data-testid=next-moduleClosed]").await;
+    app.screenshot("graduate-module-closed").await;
+    // An invitation cannot be answered while the module is closed.
+    app.click("[data-testid=menu-graduate-invitations]").await;
+    app.click("[data-testid^=invitation-][data-state=pending]")
+        .await;
+    app.element("[data-testid=view-only-reason]").await;
+    assert_eq!(count(&app, "[data-testid=accept]").await, 0);
+
+    // Messages with the unread badge; opening one marks it read.
+    app.click("[data-testid=menu-graduate-messages]").await;
+    app.element("[data-testid=message]").await;
+    let unread_before = count(&app, "[data-testid=message][data-read=false]").await;
+    assert!(unread_before > 0);
+    let badge = app.text_of("[data-testid=unread-badge]").await;
+    assert_eq!(badge, unread_before.to_string());
+    app.screenshot("graduate-messages").await;
+    app.click("[data-testid=message][data-read=false] [data-testid=message-open]")
+        .await;
+    app.element("[data-testid=graduate-item]").await;
+    app.click("[data-testid=menu-graduate-messages]").await;
+    app.element("[data-testid=message]").await;
+    assert_eq!(
+        count(&app, "[data-testid=message][data-read=false]").await,
+        unread_before - 1
+    );
+
+    // The operating guide from the menu; the account page refuses a bad phone, naming it.
+    app.click("[data-testid=menu-graduate-guide]").await;
+    app.element("[data-testid=graduate-guide] article").await;
+    app.screenshot("graduate-guide").await;
+    app.click("[data-testid=menu-graduate-account]").await;
+    replace_text(&app, "[data-testid=account-phone]", "12345").await;
+    app.click("[data-testid=account-save]").await;
+    let error = app.text_of("[data-testid=account-error]").await;
+    assert!(error.contains("手机"), "shown: {error}");
+    app.screenshot("graduate-account").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn no_keychain_the_app_says_so_and_signs_in_without_remembering() {
+    let mut school = School::demo().await;
+    // No Secret Service: the session bus address leads nowhere.
+    let no_bus = [(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/gradsign-no-bus",
+    )];
+    let app = school.start_app_with_env(&no_bus).await;
+    app.type_into("[data-testid=username]", "2026000002").await;
+    app.type_into("[data-testid=password]", DEMO_PASSWORD).await;
+    app.click("[data-testid=remember]").await;
+    app.click("[data-testid=sign-in-submit]").await;
+    let warning = app.text_of(".el-message").await;
+    assert!(warning.contains("钥匙串"), "shown: {warning}");
+    app.element("[data-testid=graduate-home]").await;
+    app.screenshot("graduate-no-keychain").await;
+    // Nothing was remembered: the next start asks to sign in again.
+    let data_dir = app.quit().await;
+    let app = gradsign_e2e::App::start_in_with_env(data_dir, &no_bus).await;
+    assert_eq!(app.text_of("[data-testid=sign-in] h1").await, "登录");
+    app.quit().await;
+}
