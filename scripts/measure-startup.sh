@@ -3,23 +3,26 @@
 # screen, and after 10 s idle the memory of all the app's processes (the app and WebKit's
 # WebProcess and NetworkProcess), as PSS summed from /proc/PID/smaps_rollup.
 #
-# Usage: bash scripts/measure-startup.sh [--release] [--runs N]
+# Usage: bash scripts/measure-startup.sh [--release | --app PATH] [--runs N]
 # Builds the UI and the app (debug with the UI served from the app, like the e2e tests; --release
 # for the optimised build), then for each of two data folders — empty (the first-start screen) and
 # the demo school (the sign-in screen) — starts the app N times (default 3) under Xvfb through
 # tauri-driver + WebKitWebDriver and polls the screen's data-testid. Prints one line per run and
-# the medians. Not part of scripts/test.sh.
+# the medians. --app measures an app binary built already (e.g. target/dist/gradsign-desktop from
+# scripts/release.sh) without building. Not part of scripts/test.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 profile=debug
 runs=3
+app=
 while [ $# -gt 0 ]; do
   case "$1" in
     --release) profile=release ;;
+    --app) app=$(realpath "$2"); shift ;;
     --runs) runs=$2; shift ;;
-    *) echo "usage: $0 [--release] [--runs N]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--release | --app PATH] [--runs N]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -31,16 +34,18 @@ export PATH="$CARGO_HOME/bin:$PATH"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --quiet
 
-echo "measure: building the UI and the app ($profile)"
-[ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund --loglevel=error
-npm --prefix ui run build --silent >/dev/null
-if [ "$profile" = release ]; then
-  cargo build --quiet --release -p gradsign-desktop --features custom-protocol
-else
-  cargo build --quiet -p gradsign-desktop --features custom-protocol
+if [ -z "$app" ]; then
+  echo "measure: building the UI and the app ($profile)"
+  [ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund --loglevel=error
+  npm --prefix ui run build --silent >/dev/null
+  if [ "$profile" = release ]; then
+    cargo build --quiet --release -p gradsign-desktop --features custom-protocol
+  else
+    cargo build --quiet -p gradsign-desktop --features custom-protocol
+  fi
+  app="$target_dir/$profile/gradsign-desktop"
 fi
 cargo build --quiet -p gradsign-cli
-app="$target_dir/$profile/gradsign-desktop"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
