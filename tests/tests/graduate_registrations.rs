@@ -133,13 +133,16 @@ async fn r_dest_01_04_05_a_destination_is_approved_then_voided_and_a_directed_gr
         .await;
     app.type_into("[data-testid=destination-degree_level]", "硕士")
         .await;
-    choose_file(
+    // The proof by drag-and-drop onto the form's drop zone.
+    drop_file(
         &app,
-        "[data-testid=destination-proofs]",
+        "[data-testid=destination-proofs-drop]",
         &proof,
         "image/jpeg",
     )
     .await;
+    let listed = app.text_of("[data-testid=destination-proofs-list]").await;
+    assert!(listed.contains("录取通知书.jpg"), "listed: {listed}");
     app.screenshot("graduate-destination-form").await;
     app.click("[data-testid=destination-save-submit]").await;
     wait_for(&app, "[data-testid=graduate-item][data-state=submitted]").await;

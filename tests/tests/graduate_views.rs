@@ -169,3 +169,43 @@ async fn no_keychain_the_app_says_so_and_signs_in_without_remembering() {
     assert_eq!(app.text_of("[data-testid=sign-in] h1").await, "登录");
     app.quit().await;
 }
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_mod_02_the_cohort_switch_shows_an_earlier_record_read_only() {
+    const G: u32 = 25;
+    let mut school = School::demo().await;
+    school.activate(G).await;
+    school.earlier_cohort_record(G).await;
+    let app = school.start_app().await;
+    sign_in(&app, &student_number(G), NEW_PASSWORD).await;
+    app.element("[data-testid=graduate-home]").await;
+    assert_eq!(count(&app, "[data-testid=read-only-banner]").await, 0);
+
+    // Switch to 2025: the banner, no actions, the earlier record's registration view-only.
+    choose_option(&app, "[data-testid=cohort-switch]", "li:nth-child(2)").await;
+    let banner = app.text_of("[data-testid=read-only-banner]").await;
+    assert!(banner.contains("2025"), "shown: {banner}");
+    app.element("[data-testid=next-readOnly]").await;
+    app.click("[data-testid=menu-graduate-registrations]").await;
+    app.element("[data-testid=registration-list]").await;
+    assert_eq!(count(&app, "[data-testid=new-destination]").await, 0);
+    app.click("[data-testid^=registration-][data-state=submitted]")
+        .await;
+    wait_for(&app, "[data-testid=graduate-item][data-state=submitted]").await;
+    for action in ["withdraw", "edit", "submit", "void"] {
+        assert_eq!(
+            count(&app, &format!("[data-testid={action}]")).await,
+            0,
+            "{action}"
+        );
+    }
+    app.screenshot("graduate-cohort-read-only").await;
+
+    // Back to 2026: the banner goes and the graduate may act again.
+    choose_option(&app, "[data-testid=cohort-switch]", "li:nth-child(1)").await;
+    app.element("[data-testid=graduate-home]").await;
+    assert_eq!(count(&app, "[data-testid=read-only-banner]").await, 0);
+    app.element("[data-testid=next-registerPaper]").await;
+    app.quit().await;
+}

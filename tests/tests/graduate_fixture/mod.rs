@@ -364,3 +364,133 @@ impl School {
         App::start_in_with_env(self.data_dir.take().expect("the app starts once"), env).await
     }
 }
+
+/// Drops the file at `path` on the drop zone `css`, as dragging it from a file manager does.
+pub async fn drop_file(app: &App, css: &str, path: &std::path::Path, mime: &str) {
+    let bytes = std::fs::read(path).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    app.element(css).await;
+    let script = r#"
+        const [css, list, name, mime] = arguments;
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(list)], name, { type: mime }));
+        const zone = document.querySelector(css);
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        return zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    "#;
+    within(
+        &format!("drop {name} on {css}"),
+        app.client.execute(
+            script,
+            vec![
+                css.into(),
+                serde_json::json!(bytes),
+                name.into(),
+                mime.into(),
+            ],
+        ),
+    )
+    .await
+    .unwrap();
+}
+
+impl School {
+    /// R-MOD-02: the same person (demo graduate `i`) also has a record in cohort 2025, with a
+    /// submitted destination; returns that record's graduate id.
+    pub async fn earlier_cohort_record(&self, i: u32) -> i64 {
+        use gradsign_engine::actions::graduates::{ImportRow, IMPORT_HEADER};
+        use gradsign_engine::{CohortSettings, DestinationInput, ReviewChain, Upload};
+        let admin = self.actor("admin").await;
+        self.engine
+            .configure_cohort(
+                &admin,
+                &CohortSettings {
+                    year: 2025,
+                    chain: ReviewChain::Both,
+                    invite_limit_days: 15,
+                    changes_until: Some(now() + 365 * 86_400),
+                    agreement_title: None,
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        self.engine
+            .set_module(&admin, 2025, true, now())
+            .await
+            .unwrap();
+        let row = ImportRow {
+            line: 2,
+            cells: vec![
+                format!("2025{:06}", i + 1),
+                name_of(i),
+                if i.is_multiple_of(2) { "男" } else { "女" }.into(),
+                id_number(i),
+                "专科".into(),
+                "会计学".into(),
+                "经济管理学院".into(),
+                "非定向".into(),
+                String::new(),
+                "北京".into(),
+                "13900000000".into(),
+                "old@demo.edu.cn".into(),
+            ],
+        };
+        let header: Vec<String> = IMPORT_HEADER.iter().map(|s| s.to_string()).collect();
+        self.engine
+            .import_graduates(&admin, 2025, &header, &[row], now())
+            .await
+            .unwrap();
+        let current = self
+            .engine
+            .sign_in(&student_number(i), NEW_PASSWORD, now())
+            .await
+            .unwrap()
+            .account
+            .actor();
+        let (_, old_id) = self
+            .engine
+            .my_cohorts(&current)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(cohort, _)| *cohort == 2025)
+            .expect("the 2025 record");
+        // That record's own actions (as the demo acts for graduates without an account).
+        let old = Actor {
+            graduate_id: Some(old_id),
+            account_id: None,
+            ..current
+        };
+        self.engine.confirm_info(&old, now()).await.unwrap();
+        let fields = [
+            ("school", "示范大学"),
+            ("programme", "会计学"),
+            ("degree_level", "本科"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let id = self
+            .engine
+            .create_destination(
+                &old,
+                &DestinationInput {
+                    type_id: "postgraduate".into(),
+                    fields,
+                },
+                &[Upload {
+                    name: "录取通知书.png".into(),
+                    bytes: gradsign_engine::demo::BLANK_PNG.to_vec(),
+                }],
+                now(),
+            )
+            .await
+            .unwrap();
+        self.engine
+            .submit_registration(&old, id, now())
+            .await
+            .unwrap();
+        old_id
+    }
+}
