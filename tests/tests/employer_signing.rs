@@ -44,8 +44,7 @@ async fn employer_invites_graduate_accepts_both_reviewers_approve_both_see_it_si
     choose_first_option(&app, "[data-testid=invite-archiveHandling]").await;
     app.screenshot("employer-invite").await;
     app.click("[data-testid=invite-submit]").await;
-    let state = app.text_of("[data-testid=employer-item-state]").await;
-    assert_eq!(state, "待应约");
+    wait_text(&app, "[data-testid=employer-item-state]", |t| t == "待应约").await;
     let terms = app.text_of("[data-testid=item-terms]").await;
     assert!(terms.contains("软件开发工程师"), "terms shown: {terms}");
     app.screenshot("employer-invitation").await;
@@ -97,10 +96,10 @@ async fn employer_invites_graduate_accepts_both_reviewers_approve_both_see_it_si
     // Both parties see it signed: the employer in its list and item, the graduate in the engine.
     sign_out(&app).await;
     sign_in(&app, EMPLOYER).await;
-    let listed = app
-        .text_of(&format!("[data-testid=employer-state-{id}]"))
-        .await;
-    assert_eq!(listed, "已签约");
+    wait_text(&app, &format!("[data-testid=employer-state-{id}]"), |t| {
+        t == "已签约"
+    })
+    .await;
     app.click(&format!("[data-testid=employer-open-{id}]"))
         .await;
     wait_text(&app, "[data-testid=employer-item-state]", |t| t == "已签约").await;

@@ -1,5 +1,5 @@
-//! The reviewers' workspace in the real window: a paper registration returned with a reason from
-//! the templates and resubmitted by the graduate; an other destination edited by the reviewer,
+//! The reviewers' workspace in the real window: the school admin edits the reason templates, a
+//! paper registration is returned with the first of them and resubmitted by the graduate; an other destination edited by the reviewer,
 //! shown as a diff, with the graduate seeing the change and the message; a batch approval of 20
 //! items with a progress bar and a per-item result (one taken by someone else first).
 
@@ -46,6 +46,46 @@ async fn reviewer_returns_a_paper_registration_and_the_graduate_resubmits() {
         .unwrap();
     let app = App::start_in(dir).await;
 
+    // The school admin edits the reviewers' reason templates first.
+    sign_in(&app, "admin").await;
+    app.element("[data-testid=signed-in-as]").await;
+    gradsign_e2e::within(
+        "open the reason templates",
+        app.client
+            .execute("window.location.hash = '#/admin/reason-templates'", vec![]),
+    )
+    .await
+    .unwrap();
+    wait_value(&app, "[data-testid=templates-text]", |v| {
+        v.starts_with("材料不清晰或不完整")
+    })
+    .await;
+    replace_text(
+        &app,
+        "[data-testid=templates-text]",
+        "照片模糊，请重新拍摄\u{E007}材料未盖章\u{E007}材料未盖章",
+    )
+    .await;
+    // (Enter, U+E007, starts a new line: a typed "\n" is not one in WebKit's driver.)
+    app.click("[data-testid=templates-save]").await;
+    // A duplicate is refused naming the field; nothing is saved.
+    let refused = app.text_of("[data-testid=templates-error]").await;
+    assert!(refused.contains("重复"), "shown: {refused}");
+    replace_text(
+        &app,
+        "[data-testid=templates-text]",
+        "照片模糊，请重新拍摄\u{E007}材料未盖章",
+    )
+    .await;
+    app.click("[data-testid=templates-save]").await;
+    wait_text(&app, ".el-message--success", |t| t.contains("已保存")).await;
+    app.screenshot("reviewer-reason-templates").await;
+    assert_eq!(
+        school.engine.reason_templates().await.unwrap(),
+        vec!["照片模糊，请重新拍摄", "材料未盖章"]
+    );
+    sign_out(&app).await;
+
     sign_in(&app, DEP_REVIEWER).await;
     app.click("[data-testid=queue-tab-paper]").await;
     app.click(&format!("[data-testid=queue-open-{id}]")).await;
@@ -75,7 +115,10 @@ async fn reviewer_returns_a_paper_registration_and_the_graduate_resubmits() {
     app.click("[data-testid=decide-return]").await;
     wait_text(&app, "[data-testid=item-state]", |t| t == "已退回").await;
     let reason = app.text_of("[data-testid=history-reason]").await;
-    assert_eq!(reason, "材料不清晰或不完整");
+    assert_eq!(
+        reason, "照片模糊，请重新拍摄",
+        "the school's first template"
+    );
     app.screenshot("reviewer-returned").await;
 
     // The graduate sees the reason and resubmits; the reviewer finds it back in the queue.
@@ -88,7 +131,7 @@ async fn reviewer_returns_a_paper_registration_and_the_graduate_resubmits() {
     assert!(seen
         .history
         .iter()
-        .any(|h| h.reason == "材料不清晰或不完整"));
+        .any(|h| h.reason == "照片模糊，请重新拍摄"));
     school
         .engine
         .submit_registration(school.g(2), id, now())
@@ -97,10 +140,10 @@ async fn reviewer_returns_a_paper_registration_and_the_graduate_resubmits() {
     app.click("[data-testid=item-back]").await;
     app.click("[data-testid=queue-tab-paper]").await;
     app.click("[data-testid=queue-search]").await;
-    let state = app
-        .text_of(&format!("[data-testid=queue-state-{id}]"))
-        .await;
-    assert_eq!(state, "待审核");
+    wait_text(&app, &format!("[data-testid=queue-state-{id}]"), |t| {
+        t == "待审核"
+    })
+    .await;
     app.click(&format!("[data-testid=queue-open-{id}]")).await;
     let history = app.text_of("[data-testid=item-history]").await;
     assert!(history.contains("退回"), "history: {history}");
@@ -165,6 +208,63 @@ async fn reviewer_edits_an_other_destination_and_the_graduate_sees_change_and_me
     // Still awaiting this reviewer: approve it now.
     app.click("[data-testid=decide-approve]").await;
     wait_text(&app, "[data-testid=item-awaiting]", |t| t.contains("学校")).await;
+
+    // The school approves, then the graduate voids it (R-DEST-04): it stays in the reviewer's
+    // "everything" view, read-only, with every decision in its history.
+    let school_reviewer = school
+        .engine
+        .sign_in(SCHOOL_REVIEWER, PASSWORD, now())
+        .await
+        .unwrap()
+        .account
+        .actor();
+    let v = school
+        .engine
+        .item_detail(&school.admin, id, now())
+        .await
+        .unwrap()
+        .item
+        .version;
+    school
+        .engine
+        .review(
+            &school_reviewer,
+            id,
+            v,
+            ReviewDecision::Approve {
+                note: String::new(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    school
+        .engine
+        .void_destination(school.g(3), id, now())
+        .await
+        .unwrap();
+    app.click("[data-testid=item-back]").await;
+    app.click("[data-testid=queue-tab-destination]").await;
+    app.click("[data-testid=queue-all]").await;
+    app.click("[data-testid=queue-search]").await;
+    wait_text(&app, &format!("[data-testid=queue-state-{id}]"), |t| {
+        t == "已作废"
+    })
+    .await;
+    app.click(&format!("[data-testid=queue-open-{id}]")).await;
+    app.element("[data-testid=item-voided]").await;
+    let history = app.text_of("[data-testid=item-history]").await;
+    for step in ["审核员修改", "院系 · 审核通过", "学校 · 审核通过", "作废"] {
+        assert!(history.contains(step), "{step} missing from {history}");
+    }
+    let panels = gradsign_e2e::within(
+        "look for decision panels",
+        app.client
+            .find_all(fantoccini::Locator::Css("[data-testid=decision-panel]")),
+    )
+    .await
+    .unwrap();
+    assert!(panels.is_empty(), "a voided record offers no decision");
     app.quit().await;
 }
 

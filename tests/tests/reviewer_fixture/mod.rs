@@ -329,3 +329,23 @@ pub async fn choose_option(app: &App, select_css: &str, option_css: &str) {
     .await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 }
+
+/// Waits until the form field `css`'s value satisfies `ok` (a textarea's value is not its text).
+pub async fn wait_value(app: &App, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let field = app.element(css).await;
+        let value = gradsign_e2e::within(&format!("value of {css}"), field.prop("value"))
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if ok(&value) {
+            return value;
+        }
+        assert!(
+            started.elapsed() < gradsign_e2e::SCREEN_TIMEOUT,
+            "{css} still holds {value:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

@@ -2,6 +2,7 @@
 // Also the item kinds, states, actions and field labels the employer's screens share.
 export const zh = {
   heading: '审核工作台',
+  statistics: '统计',
   signedInAs: '{name}（{role}）',
   signOut: '退出登录',
   kinds: {
@@ -170,6 +171,7 @@ export const zh = {
 
 export const en: typeof zh = {
   heading: 'Review workspace',
+  statistics: 'Statistics',
   signedInAs: '{name} ({role})',
   signOut: 'Sign out',
   kinds: {

@@ -81,7 +81,7 @@ fn payload_files(payload: &serde_json::Value) -> Vec<String> {
 }
 
 impl Engine {
-    /// An employer signs up with a scan of its business licence (营业执照); the licence is
+    /// R-EMP-01: an employer signs up with a scan of its business licence (营业执照); the licence is
     /// compressed like every upload and kept with the employer. Nothing is stored when refused.
     pub async fn employer_sign_up_with_licence(
         &self,
@@ -152,9 +152,9 @@ impl Engine {
         })
     }
 
-    /// The employer keeps its profile: every R-AGR-01 field but the credit code, which identifies
-    /// the employer (a different code is a different employer, which signs up anew). Invitations
-    /// already sent keep the details they were sent with.
+    /// R-EMP-01: the employer keeps its profile: every R-AGR-01 field but the credit code, which
+    /// identifies the employer (a different code is a different employer, which signs up anew).
+    /// Invitations already sent keep the details they were sent with.
     pub async fn update_employer_profile(
         &self,
         actor: &Actor,
@@ -265,8 +265,8 @@ impl Engine {
         self.read_file(&licence.hash).await
     }
 
-    /// A stored scan or proof (or its thumbnail) of an item, for whoever may see the item; a hash
-    /// the item does not refer to is not found, whatever else is stored.
+    /// R-REV-05: a stored scan or proof (or its thumbnail) of an item, for whoever may see the
+    /// item; a hash the item does not refer to is not found, whatever else is stored.
     pub async fn item_file(
         &self,
         actor: &Actor,
@@ -297,8 +297,8 @@ impl Engine {
         }
     }
 
-    /// The admin sets the reason templates (trimmed, blank lines dropped); an empty list restores
-    /// the defaults. Each at most 100 characters, at most 30, no two alike.
+    /// R-REV-04: the admin sets the reason templates (trimmed, blank lines dropped); an empty list
+    /// restores the defaults. Each at most 100 characters, at most 30, no two alike.
     pub async fn set_reason_templates(
         &self,
         actor: &Actor,
@@ -364,9 +364,9 @@ impl Engine {
         self.reason_templates().await
     }
 
-    /// The signed (or, with `state = "terminated"`, terminated) online agreements matching the
-    /// queue filter in the reviewer's scope, as one PDF (each agreement on its own pages, with its
-    /// own verification code). Pages through the keyset queue; refuses more than
+    /// R-PDF-05: the signed (or, with `state = "terminated"`, terminated) online agreements
+    /// matching the queue filter in the reviewer's scope, as one PDF (each agreement on its own
+    /// pages, with its own verification code). Pages through the keyset queue; refuses more than
     /// [`MAX_PRINTED_AGREEMENTS`] and an empty list. Returns the PDF and how many it holds.
     pub async fn agreements_pdf(
         &self,
