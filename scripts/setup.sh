@@ -10,7 +10,7 @@ build_pkgs=(build-essential pkg-config libssl-dev nasm cmake
   fonts-noto-cjk)
 # fonts-noto-cjk is a build package too: the app bundles its SC faces as resources (tauri.conf.json).
 test_pkgs=(postgresql poppler-utils zbar-tools libvips-tools imagemagick chromium
-  xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools)
+  xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools xdotool)
 
 case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;

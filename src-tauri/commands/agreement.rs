@@ -83,6 +83,7 @@ async fn choose_path(app: &tauri::AppHandle, file_name: &str) -> Option<std::pat
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
+        .set_title("保存电子就业协议书 / Save the agreement")
         .add_filter("PDF", &["pdf"])
         .set_file_name(file_name)
         .save_file(move |path| {

@@ -96,6 +96,28 @@ async fn r_sign_graduate_confirms_info_accepts_gets_signed_agreement_asks_termin
     assert!(dark > 5_000, "the page has text on it: {dark} dark pixels");
     scroll_to(&app, "[data-testid=pdf-preview]").await;
     app.screenshot("graduate-agreement").await;
+
+    // Save as PDF through the native save dialog: the file is the agreement.
+    let saved_dir = tempfile::tempdir().unwrap();
+    let saved = saved_dir.path().join("协议书.pdf");
+    app.click("[data-testid=pdf-save]").await;
+    answer_save_dialog("保存电子就业协议书", &saved).await;
+    wait_text(&app, "[data-testid=pdf-saved]", |t| {
+        t.contains("协议书.pdf")
+    })
+    .await;
+    let pdf = std::fs::read(&saved).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF file");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&saved)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains(&number),
+        "the saved PDF names agreement {number}"
+    );
     // Keep the drawn first page as a PNG: the verify screen reads its QR code later.
     within(
         "keep the drawn page",
