@@ -349,3 +349,82 @@ pub async fn wait_value(app: &App, css: &str, ok: impl Fn(&str) -> bool) -> Stri
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+/// An engine actor for a staff or employer login (signed in through the engine, as the app does).
+pub async fn actor_of(school: &School, login: &str) -> Actor {
+    school
+        .engine
+        .sign_in(login, PASSWORD, now())
+        .await
+        .unwrap()
+        .account
+        .actor()
+}
+
+impl School {
+    /// A signed online agreement between the fixture's employer and graduate `n`, made through
+    /// the engine (invite, accept, department and school approval).
+    pub async fn signed_agreement(&self, n: u32) -> i64 {
+        let employer = actor_of(self, EMPLOYER).await;
+        let id = self
+            .engine
+            .invite(
+                &employer,
+                &InviteInput {
+                    graduate: GraduateLookup::IdNumber {
+                        name: name_of(n),
+                        id_number: id_for(n),
+                    },
+                    terms: AgreementTerms {
+                        position: "数据分析师".into(),
+                        work_location: "北京".into(),
+                        salary: "月薪13000元".into(),
+                        probation: "3个月".into(),
+                        agreement_term: "3年".into(),
+                        liquidated_damages: String::new(),
+                        archive_handling: "回生源地".into(),
+                        archive_receiving_unit: String::new(),
+                        archive_address: String::new(),
+                        archive_postcode: String::new(),
+                        hukou_address: String::new(),
+                        other_terms: String::new(),
+                    },
+                    deadline_days: None,
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        self.engine
+            .accept_invitation(self.g(n), id, now())
+            .await
+            .unwrap();
+        for login in [DEP_REVIEWER, SCHOOL_REVIEWER] {
+            self.approve(&actor_of(self, login).await, id).await;
+        }
+        id
+    }
+
+    /// Approves item `id` at the reviewer's level, against its current version.
+    pub async fn approve(&self, reviewer: &Actor, id: i64) {
+        let v = self
+            .engine
+            .item_detail(&self.admin, id, now())
+            .await
+            .unwrap()
+            .item
+            .version;
+        self.engine
+            .review(
+                reviewer,
+                id,
+                v,
+                ReviewDecision::Approve {
+                    note: String::new(),
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+    }
+}
