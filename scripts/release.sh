@@ -30,7 +30,7 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 
 echo "release: building GradSign $version (.deb, profile dist)"
 # `tauri build` runs the UI build (beforeBuildCommand), compiles with --profile dist and bundles.
-ui/node_modules/.bin/tauri build --ci --bundles deb -- --profile dist
+ui/node_modules/.bin/tauri build --ci --bundles deb -- --profile dist --package gradsign-desktop
 deb=$(ls -t "$target_dir"/dist/bundle/deb/GradSign_"$version"_*.deb | head -n1)
 [ -f "$deb" ] || { echo "release: no .deb was produced" >&2; exit 1; }
 
