@@ -185,3 +185,56 @@ async fn r_dest_01_04_05_a_destination_is_approved_then_voided_and_a_directed_gr
     app.screenshot("graduate-directed").await;
     app.quit().await;
 }
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_off_01_an_approved_paper_agreement_is_terminated_offline_with_the_letters_scan() {
+    // Demo graduate 17 (2026000018): an approved paper agreement.
+    const G: u32 = 17;
+    let mut school = School::demo().await;
+    let graduate = school.activate(G).await;
+    let photos = tempfile::tempdir().unwrap();
+    let letter = photo(photos.path(), "解约函.jpg");
+    let app = school.start_app().await;
+    sign_in(&app, &student_number(G), NEW_PASSWORD).await;
+    app.click("[data-testid=current-open]").await;
+    wait_for(
+        &app,
+        "[data-testid=graduate-item][data-kind=paper][data-state=approved]",
+    )
+    .await;
+    app.click("[data-testid=ask-termination]").await;
+    choose_option(&app, "[data-testid=termination-reason]", "li:first-child").await;
+    // R-OFF-01: the explanation and the letter are required; without them nothing is sent.
+    app.click("[data-testid=termination-submit]").await;
+    app.element("[data-testid=item-error]").await;
+    assert!(school
+        .engine
+        .list_items(&graduate, Some(ItemKind::OfflineTermination), None)
+        .await
+        .unwrap()
+        .is_empty());
+    app.type_into("[data-testid=termination-explanation]", "已考取研究生")
+        .await;
+    wait_text(&app, "[data-testid=explanation-counter]", |t| t == "6/200").await;
+    choose_file(
+        &app,
+        "[data-testid=termination-scans]",
+        &letter,
+        "image/jpeg",
+    )
+    .await;
+    app.click("[data-testid=termination-submit]").await;
+    wait_for(
+        &app,
+        "[data-testid=termination-request][data-state=submitted]",
+    )
+    .await;
+    scroll_to(&app, "[data-testid=termination-requests]").await;
+    app.screenshot("graduate-offline-termination").await;
+    let id = school
+        .newest_item(&graduate, ItemKind::OfflineTermination)
+        .await;
+    assert_eq!(school.state(id).await, "submitted");
+    app.quit().await;
+}

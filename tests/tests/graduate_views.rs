@@ -209,3 +209,24 @@ async fn r_mod_02_the_cohort_switch_shows_an_earlier_record_read_only() {
     app.element("[data-testid=next-registerPaper]").await;
     app.quit().await;
 }
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_sign_10_the_invitation_screen_offers_to_void_an_approved_job_seeking_first() {
+    // Demo graduate 9 (2026000010): 待就业 approved and a pending invitation.
+    let mut school = School::demo().await;
+    let app = school.start_app().await;
+    sign_in(&app, "2026000010", DEMO_PASSWORD).await;
+    app.click("[data-testid=menu-graduate-invitations]").await;
+    app.click("[data-testid^=invitation-][data-state=pending]")
+        .await;
+    app.element("[data-testid=view-only-reason]").await;
+    assert_eq!(count(&app, "[data-testid=accept]").await, 0);
+    app.screenshot("graduate-invitation-void-first").await;
+    app.click("[data-testid=void-first]").await;
+    confirm_box(&app).await;
+    // Voided: the invitation can be answered now.
+    app.element("[data-testid=accept]").await;
+    assert_eq!(count(&app, "[data-testid=view-only-reason]").await, 0);
+    app.quit().await;
+}
