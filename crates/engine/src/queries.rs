@@ -456,7 +456,15 @@ impl Engine {
                     && it.state == "approved"
                     && actor.is_graduate(it.graduate_id)
                 {
-                    out.push("request_offline_termination".into());
+                    // R-OFF: one open offline termination per agreement (as the action checks).
+                    let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE kind = 'offline_termination' AND parent_id = $1 AND state IN ('submitted', 'under_review', 'returned')")
+                        .bind(it.id)
+                        .fetch_one(&mut *c)
+                        .await?
+                        .try_get("n")?;
+                    if open == 0 {
+                        out.push("request_offline_termination".into());
+                    }
                 }
             }
         }

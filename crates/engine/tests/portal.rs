@@ -82,4 +82,89 @@ mod sqlite {
         )
         .await
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn r_off_01_offline_termination_offered_only_while_none_is_open() {
+        super::r_off_01_offline_termination_offered_only_while_none_is_open(super::Backend::Sqlite)
+            .await
+    }
+}
+
+/// R-OFF: the agreement offers an offline termination only while none is open (the action
+/// refuses a second one; the screen shows only what the engine allows).
+async fn r_off_01_offline_termination_offered_only_while_none_is_open(backend: Backend) {
+    let (engine, _dir, _files) = World::empty(backend).await;
+    let now = shanghai_time(2026, 11, 27, 9, 0, 0);
+    engine.create_demo(now).await.unwrap();
+    // Demo graduate 17 (2026000018): an approved paper agreement, no termination.
+    let admin = engine
+        .sign_in("admin", demo::DEMO_PASSWORD, now)
+        .await
+        .unwrap()
+        .account
+        .actor();
+    let paper = engine
+        .list_items(&admin, Some(ItemKind::Paper), None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.student_number == "2026000018")
+        .unwrap();
+    let g = engine
+        .activate_graduate(
+            "2026000018",
+            &engine
+                .graduate(&admin, paper.graduate_id)
+                .await
+                .unwrap()
+                .id_number,
+            "Grad2026pass",
+            now,
+        )
+        .await
+        .unwrap()
+        .account
+        .actor();
+    let allowed = |d: ItemDetail| {
+        d.allowed
+            .contains(&"request_offline_termination".to_string())
+    };
+    assert!(allowed(
+        engine.item_detail(&g, paper.id, now).await.unwrap()
+    ));
+    engine
+        .request_offline_termination(
+            &g,
+            paper.id,
+            "其他",
+            "单位搬迁",
+            &[Upload {
+                name: "解约函.png".into(),
+                bytes: demo::BLANK_PNG.to_vec(),
+            }],
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(!allowed(
+        engine.item_detail(&g, paper.id, now).await.unwrap()
+    ));
+}
+
+mod postgres {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn r_mod_01_portal_shows_standing_current_destination_and_why_blocked() {
+        super::r_mod_01_portal_shows_standing_current_destination_and_why_blocked(
+            super::Backend::Postgres,
+        )
+        .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn r_off_01_offline_termination_offered_only_while_none_is_open() {
+        super::r_off_01_offline_termination_offered_only_while_none_is_open(
+            super::Backend::Postgres,
+        )
+        .await
+    }
 }
