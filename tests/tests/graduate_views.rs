@@ -230,3 +230,58 @@ async fn r_sign_10_the_invitation_screen_offers_to_void_an_approved_job_seeking_
     assert_eq!(count(&app, "[data-testid=view-only-reason]").await, 0);
     app.quit().await;
 }
+
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_note_01_a_message_arriving_while_the_app_runs_raises_a_desktop_notification_and_the_badge(
+) {
+    let mut school = School::demo().await;
+    // Watch the session bus for notification requests (no notification daemon runs here: the
+    // call itself is what the app does).
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let mut monitor = std::process::Command::new("dbus-monitor")
+        .args([
+            "--session",
+            "type='method_call',interface='org.freedesktop.Notifications'",
+        ])
+        .stdout(log.reopen().unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run dbus-monitor");
+    let app = school.start_app().await;
+    sign_in(&app, "2026000002", DEMO_PASSWORD).await;
+    app.element("[data-testid=graduate-home]").await;
+    let badge_before: usize = app
+        .text_of("[data-testid=unread-badge]")
+        .await
+        .parse()
+        .unwrap();
+    // The background task looks at the account's messages every 15 s; the first look only
+    // notes what is there.
+    tokio::time::sleep(std::time::Duration::from_secs(17)).await;
+    school
+        .invite("employer06", 1, &name_of(1), "管理培训生")
+        .await;
+    let started = std::time::Instant::now();
+    let seen = loop {
+        let text = std::fs::read_to_string(log.path()).unwrap_or_default();
+        if text.contains("member=Notify") {
+            break text;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(40),
+            "no desktop notification was asked for"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    };
+    let _ = monitor.kill();
+    let _ = monitor.wait();
+    // The notification carries the in-app message's title.
+    assert!(seen.contains("收到签约邀请"), "{seen}");
+    // The unread badge counts the new message too (the screen refreshes every 15 s).
+    wait_text(&app, "[data-testid=unread-badge]", |t| {
+        t.parse::<usize>().is_ok_and(|n| n == badge_before + 1)
+    })
+    .await;
+    app.quit().await;
+}
