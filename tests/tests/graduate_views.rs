@@ -136,6 +136,18 @@ async fn r_mod_01_a_wrong_password_and_a_closed_module_show_their_messages() {
     app.click("[data-testid=menu-graduate-guide]").await;
     app.element("[data-testid=graduate-guide] article").await;
     app.screenshot("graduate-guide").await;
+    // In English (remembered by the app; switched back so later tests start in Chinese).
+    app.click("[data-testid=language-switch] label:nth-child(2)")
+        .await;
+    wait_text(&app, "[data-testid=graduate-guide] h1", |t| t == "Guide").await;
+    assert_eq!(
+        app.text_of("[data-testid=menu-graduate-home]").await,
+        "Home"
+    );
+    app.screenshot("graduate-guide-en").await;
+    app.click("[data-testid=language-switch] label:nth-child(1)")
+        .await;
+    wait_text(&app, "[data-testid=graduate-guide] h1", |t| t == "操作指南").await;
     app.click("[data-testid=menu-graduate-account]").await;
     replace_text(&app, "[data-testid=account-phone]", "12345").await;
     app.click("[data-testid=account-save]").await;
