@@ -41,7 +41,8 @@ depends=$(dpkg-deb --field "$deb" Depends)
 recommends=$(dpkg-deb --field "$deb" Recommends)
 case "$depends" in *libwebkit2gtk-4.1-0*) ;; *) echo "release: Depends lacks WebKitGTK 4.1: $depends" >&2; exit 1 ;; esac
 case "$recommends" in *fonts-noto-cjk*) ;; *) echo "release: Recommends lacks fonts-noto-cjk: $recommends" >&2; exit 1 ;; esac
-dpkg-deb --contents "$deb" | grep -q 'fonts/NotoSerifCJK-Regular.ttc' \
+contents=$(dpkg-deb --contents "$deb")
+grep -q 'fonts/NotoSerifCJK-Regular.ttc' <<<"$contents" \
   || { echo "release: the bundled font is missing from the .deb" >&2; exit 1; }
 
 if [ -n "${TAURI_SIGNING_PRIVATE_KEY_PATH:-}" ]; then
@@ -64,7 +65,8 @@ sudo=""
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$deb" >/dev/null
 bin=/usr/bin/gradsign-desktop
 [ -x "$bin" ] || { echo "release: $bin is not installed" >&2; exit 1; }
-fonts=$(dpkg -L "$pkg" | grep 'fonts/NotoSerifCJK-Regular.ttc' | head -n1)
+installed=$(dpkg -L "$pkg")
+fonts=$(grep 'fonts/NotoSerifCJK-Regular.ttc' <<<"$installed" | head -n1)
 [ -f "$fonts" ] || { echo "release: the installed font is missing" >&2; exit 1; }
 
 echo "release: starting the installed app under Xvfb"
