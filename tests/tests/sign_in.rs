@@ -47,6 +47,7 @@ async fn a_wrong_password_shows_the_engines_message_then_the_right_one_signs_in(
 
     sign_in(&app, None, ADMIN_PASSWORD).await;
     let who = app.text_of("[data-testid=signed-in-as]").await;
-    assert_eq!(who, "已登录：王老师");
+    // The admin lands in the workspace, which names the person and the role.
+    assert_eq!(who, "王老师（学校管理员）");
     app.quit().await;
 }
