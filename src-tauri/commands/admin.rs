@@ -15,13 +15,9 @@ use std::collections::BTreeMap;
 use tauri::State;
 use ts_rs::TS;
 
+use crate::commands::actor;
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{now, AppState};
-
-/// The signed-in actor (the engine checks the session and every permission).
-async fn actor(state: &AppState) -> CommandResult<gradsign_engine::Actor> {
-    Ok(state.engine()?.authenticate(&state.token()?, now()).await?)
-}
 
 /// The file the admin chose, as base64.
 #[derive(Debug, Clone, Deserialize, TS)]

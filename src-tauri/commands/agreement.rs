@@ -7,7 +7,7 @@ use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
 
-use crate::commands::graduate::actor;
+use crate::commands::actor;
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{now, AppState};
 

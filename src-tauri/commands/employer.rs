@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::graduate::{actor, EmployerInput, TermsInput, UploadInput};
+use crate::commands::actor;
+use crate::commands::graduate::{EmployerInput, TermsInput, UploadInput};
 use crate::commands::review::WorkItem;
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{now, AppState};
@@ -208,45 +209,6 @@ pub async fn employer_withdraw_invitation(
     Ok(state
         .engine()?
         .withdraw_invitation(&actor, id, now())
-        .await?)
-}
-
-/// R-TERM-01: asks to terminate a signed agreement; returns the request's id.
-#[tauri::command]
-pub async fn employer_request_termination(
-    state: State<'_, AppState>,
-    agreement_id: i64,
-    reason: String,
-    explanation: String,
-) -> CommandResult<i64> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    Ok(engine
-        .request_termination(&actor, agreement_id, &reason, &explanation, now())
-        .await?)
-}
-
-/// R-TERM-02: answers the graduate's termination request.
-#[tauri::command]
-pub async fn employer_answer_termination(
-    state: State<'_, AppState>,
-    id: i64,
-    accept: bool,
-) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state
-        .engine()?
-        .answer_termination(&actor, id, accept, now())
-        .await?)
-}
-
-/// Cancels the employer's own termination request before the graduate answers.
-#[tauri::command]
-pub async fn employer_cancel_termination(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state
-        .engine()?
-        .cancel_termination(&actor, id, now())
         .await?)
 }
 

@@ -12,13 +12,9 @@ use std::collections::BTreeMap;
 use tauri::State;
 use ts_rs::TS;
 
+use crate::commands::actor;
 use crate::error::{CommandError, CommandResult};
 use crate::state::{now, AppState};
-
-/// The signed-in actor (the engine checks the session and every permission).
-pub(crate) async fn actor(state: &AppState) -> CommandResult<gradsign_engine::Actor> {
-    Ok(state.engine()?.authenticate(&state.token()?, now()).await?)
-}
 
 /// A graduate's basic info (R-INFO-04).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -284,45 +280,6 @@ pub async fn graduate_accept_invitation(state: State<'_, AppState>, id: i64) -> 
 pub async fn graduate_reject_invitation(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
     let actor = actor(&state).await?;
     Ok(state.engine()?.reject_invitation(&actor, id, now()).await?)
-}
-
-/// R-TERM-01: ask to terminate a signed online agreement.
-#[tauri::command]
-pub async fn graduate_request_termination(
-    state: State<'_, AppState>,
-    agreement_id: i64,
-    reason: String,
-    explanation: String,
-) -> CommandResult<i64> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    Ok(engine
-        .request_termination(&actor, agreement_id, &reason, &explanation, now())
-        .await?)
-}
-
-/// R-TERM-02: answer the employer's termination request.
-#[tauri::command]
-pub async fn graduate_answer_termination(
-    state: State<'_, AppState>,
-    id: i64,
-    accept: bool,
-) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state
-        .engine()?
-        .answer_termination(&actor, id, accept, now())
-        .await?)
-}
-
-/// Cancels the graduate's own termination request before the employer answers.
-#[tauri::command]
-pub async fn graduate_cancel_termination(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state
-        .engine()?
-        .cancel_termination(&actor, id, now())
-        .await?)
 }
 
 /// R-OFF-01: ask the school to terminate an approved paper agreement, with the letter's scans.

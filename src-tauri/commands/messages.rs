@@ -4,7 +4,7 @@ use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::graduate::actor;
+use crate::commands::actor;
 use crate::error::CommandResult;
 use crate::state::{now, AppState};
 

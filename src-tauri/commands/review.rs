@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::graduate::{actor, DestinationForm};
+use crate::commands::actor;
+use crate::commands::graduate::DestinationForm;
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{now, AppState};
 

@@ -9,15 +9,11 @@ use std::path::{Path, PathBuf};
 use tauri::{Manager, State};
 use ts_rs::TS;
 
+use crate::commands::actor;
 use crate::commands::admin::GraduateFilter;
 use crate::commands::review::QueueFilter;
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{now, AppState};
-
-/// The signed-in actor (the engine checks the session and every permission).
-async fn actor(state: &AppState) -> CommandResult<gradsign_engine::Actor> {
-    Ok(state.engine()?.authenticate(&state.token()?, now()).await?)
-}
 
 /// One group's placement (R-STAT-01).
 #[derive(Debug, Clone, Serialize, TS)]

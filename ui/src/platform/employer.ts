@@ -23,7 +23,7 @@ export const invite = (input: InviteForm) => call<number>('employer_invite', { i
 export const items = () => call<WorkItem[]>('employer_items')
 export const withdrawInvitation = (id: number) => call<null>('employer_withdraw_invitation', { id })
 export const requestTermination = (agreementId: number, reason: string, explanation: string) =>
-  call<number>('employer_request_termination', { agreementId, reason, explanation })
+  call<number>('termination_request', { agreementId, reason, explanation })
 export const answerTermination = (id: number, accept: boolean) =>
-  call<null>('employer_answer_termination', { id, accept })
-export const cancelTermination = (id: number) => call<null>('employer_cancel_termination', { id })
+  call<null>('termination_answer', { id, accept })
+export const cancelTermination = (id: number) => call<null>('termination_cancel', { id })

@@ -25,10 +25,10 @@ export const item = (id: number) => call<ItemDetailView>('graduate_item', { id }
 export const acceptInvitation = (id: number) => call<null>('graduate_accept_invitation', { id })
 export const rejectInvitation = (id: number) => call<null>('graduate_reject_invitation', { id })
 export const requestTermination = (agreementId: number, reason: string, explanation: string) =>
-  call<number>('graduate_request_termination', { agreementId, reason, explanation })
+  call<number>('termination_request', { agreementId, reason, explanation })
 export const answerTermination = (id: number, accept: boolean) =>
-  call<null>('graduate_answer_termination', { id, accept })
-export const cancelTermination = (id: number) => call<null>('graduate_cancel_termination', { id })
+  call<null>('termination_answer', { id, accept })
+export const cancelTermination = (id: number) => call<null>('termination_cancel', { id })
 export const requestOfflineTermination = (paperId: number, reason: string, explanation: string, scans: UploadInput[]) =>
   call<number>('graduate_request_offline_termination', { paperId, reason, explanation, scans })
 export const editOfflineTermination = (id: number, reason: string, explanation: string, scans: UploadInput[] | null) =>
