@@ -66,30 +66,41 @@ pub async fn agreement_save_pdf(
         .engine()?
         .agreement_pdf(&actor, id, fonts()?, now())
         .await?;
-    let Some(path) = choose_path(&app, &file_name).await else {
+    let title = "保存电子就业协议书 / Save the agreement";
+    let Some(path) = choose_pdf_path(&app, &file_name, title).await else {
         return Ok(None);
     };
-    std::fs::write(&path, pdf).map_err(|e| {
-        CommandError::new(
-            ErrorCode::Internal,
-            format!("文件未能保存：{e}"),
-            format!("The file could not be saved: {e}"),
-        )
-    })?;
+    write_file(&path, &pdf)?;
     Ok(Some(path.display().to_string()))
 }
 
-async fn choose_path(app: &tauri::AppHandle, file_name: &str) -> Option<std::path::PathBuf> {
+/// The native save dialog for a PDF; none when cancelled.
+pub(crate) async fn choose_pdf_path(
+    app: &tauri::AppHandle,
+    file_name: &str,
+    title: &str,
+) -> Option<std::path::PathBuf> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
-        .set_title("保存电子就业协议书 / Save the agreement")
+        .set_title(title)
         .add_filter("PDF", &["pdf"])
         .set_file_name(file_name)
         .save_file(move |path| {
             let _ = tx.send(path.and_then(|p| p.into_path().ok()));
         });
     rx.await.ok().flatten()
+}
+
+/// Writes a chosen file; the error names the reason, not the user's folders.
+pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> CommandResult<()> {
+    std::fs::write(path, bytes).map_err(|e| {
+        CommandError::new(
+            ErrorCode::Internal,
+            format!("文件未能保存：{}", e.kind()),
+            format!("The file could not be saved: {}", e.kind()),
+        )
+    })
 }
 
 /// R-VERIFY-01: checks a printed agreement's verification code and hash (no sign-in).

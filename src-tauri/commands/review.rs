@@ -10,6 +10,7 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::commands::actor;
+use crate::commands::agreement::{choose_pdf_path, write_file};
 use crate::commands::graduate::DestinationForm;
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{now, AppState};
@@ -327,7 +328,8 @@ pub async fn review_print_agreements(
         .engine()?
         .agreements_pdf(&actor, &filter.try_into()?, fonts, now())
         .await?;
-    let Some(path) = choose_pdf_path(&app, &file_name).await else {
+    let title = "保存协议打印件 / Save the agreements for printing";
+    let Some(path) = choose_pdf_path(&app, &file_name, title).await else {
         return Ok(None);
     };
     write_file(&path, &pdf)?;
@@ -335,34 +337,6 @@ pub async fn review_print_agreements(
         path: path.display().to_string(),
         agreements: u32::try_from(n).unwrap_or(u32::MAX),
     }))
-}
-
-/// The native save dialog for a PDF; none when cancelled.
-pub(crate) async fn choose_pdf_path(
-    app: &tauri::AppHandle,
-    file_name: &str,
-) -> Option<std::path::PathBuf> {
-    use tauri_plugin_dialog::DialogExt;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .add_filter("PDF", &["pdf"])
-        .set_file_name(file_name)
-        .save_file(move |path| {
-            let _ = tx.send(path.and_then(|p| p.into_path().ok()));
-        });
-    rx.await.ok().flatten()
-}
-
-/// Writes a chosen file; the error names the reason, not the user's folders.
-pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> CommandResult<()> {
-    std::fs::write(path, bytes).map_err(|e| {
-        CommandError::new(
-            ErrorCode::Internal,
-            format!("文件未能保存：{}", e.kind()),
-            format!("The file could not be saved: {}", e.kind()),
-        )
-    })
 }
 
 impl TryFrom<QueueFilter> for QueueQuery {

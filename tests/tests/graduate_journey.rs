@@ -5,7 +5,7 @@
 
 mod graduate_fixture;
 
-use gradsign_e2e::within;
+use gradsign_e2e::{answer_save_dialog, within};
 use gradsign_engine::ItemKind;
 use graduate_fixture::*;
 

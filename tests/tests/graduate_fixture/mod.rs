@@ -495,33 +495,3 @@ impl School {
     }
 }
 
-/// Answers the app's native save dialog (GTK) with `path`: finds the dialog by its title, gives
-/// it the keyboard (no window manager under Xvfb) and types the path into its name field.
-pub async fn answer_save_dialog(title: &str, path: &std::path::Path) {
-    let started = std::time::Instant::now();
-    let window = loop {
-        let found = std::process::Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", title])
-            .output()
-            .expect("run xdotool");
-        let ids = String::from_utf8_lossy(&found.stdout).to_string();
-        if let Some(id) = ids.lines().next() {
-            break id.to_string();
-        }
-        assert!(started.elapsed() < SCREEN_TIMEOUT, "no save dialog {title}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    // Let the dialog finish mapping and focus its name field.
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let xdotool = |args: &[&str]| {
-        let status = std::process::Command::new("xdotool")
-            .args(args)
-            .status()
-            .expect("run xdotool");
-        assert!(status.success(), "xdotool {args:?}");
-    };
-    xdotool(&["windowfocus", "--sync", &window]);
-    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
-    xdotool(&["type", "--delay", "20", &path.display().to_string()]);
-    xdotool(&["key", "Return"]);
-}
