@@ -494,4 +494,3 @@ impl School {
         old_id
     }
 }
-
