@@ -33,11 +33,19 @@ async fn employer_asks_graduate_refuses_then_graduate_asks_employer_agrees_and_i
     )
     .await;
     app.click("[data-testid=termination-submit]").await;
-    let requests = school
-        .engine
-        .list_items(school.g(1), Some(ItemKind::Termination), None)
-        .await
-        .unwrap();
+    // The click returns before the command has finished: wait for the engine to hold it.
+    let started = std::time::Instant::now();
+    let requests = loop {
+        let found = school
+            .engine
+            .list_items(school.g(1), Some(ItemKind::Termination), None)
+            .await
+            .unwrap();
+        if !found.is_empty() || started.elapsed() > gradsign_e2e::SCREEN_TIMEOUT {
+            break found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
     assert_eq!(requests.len(), 1);
     let first = requests[0].id;
     assert_eq!(requests[0].state, "awaiting_counterparty");
