@@ -4,8 +4,7 @@
 
 use base64::Engine as _;
 use gradsign_engine::{
-    AgreementTerms, EmployerDetails, EmployerProfile, EmployerSignUp, GraduateLookup, InviteInput,
-    Upload,
+    EmployerDetails, EmployerProfile, EmployerSignUp, GraduateLookup, InviteInput, Upload,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -106,7 +105,7 @@ pub async fn employer_sign_up(
 ) -> CommandResult<()> {
     let licence = upload(input.licence)?;
     let s = EmployerSignUp {
-        details: details(input.details),
+        details: input.details.into(),
         login: input.login,
         password: input.password,
         display_name: input.display_name,
@@ -132,7 +131,7 @@ pub async fn employer_update_profile(
     details: EmployerInput,
 ) -> CommandResult<EmployerProfileView> {
     let actor = actor(&state).await?;
-    let d = self::details(details);
+    let d = EmployerDetails::from(details);
     Ok(state
         .engine()?
         .update_employer_profile(&actor, &d, now())
@@ -212,35 +211,6 @@ pub async fn employer_withdraw_invitation(
         .await?)
 }
 
-fn details(d: EmployerInput) -> EmployerDetails {
-    EmployerDetails {
-        name: d.name,
-        credit_code: d.credit_code,
-        nature: d.nature,
-        industry: d.industry,
-        address: d.address,
-        contact_person: d.contact_person,
-        contact_phone: d.contact_phone,
-    }
-}
-
-fn terms(t: TermsInput) -> AgreementTerms {
-    AgreementTerms {
-        position: t.position,
-        work_location: t.work_location,
-        salary: t.salary,
-        probation: t.probation,
-        agreement_term: t.agreement_term,
-        liquidated_damages: t.liquidated_damages,
-        archive_handling: t.archive_handling,
-        archive_receiving_unit: t.archive_receiving_unit,
-        archive_address: t.archive_address,
-        archive_postcode: t.archive_postcode,
-        hukou_address: t.hukou_address,
-        other_terms: t.other_terms,
-    }
-}
-
 /// The licence file from the UI; a missing or unreadable one names the licence field.
 fn upload(f: UploadInput) -> CommandResult<Upload> {
     let bytes = base64::engine::general_purpose::STANDARD
@@ -288,7 +258,7 @@ impl TryFrom<InviteForm> for InviteInput {
         };
         Ok(InviteInput {
             graduate,
-            terms: terms(f.terms),
+            terms: f.terms.into(),
             deadline_days: f.deadline_days,
         })
     }

@@ -542,31 +542,42 @@ impl From<ItemDetail> for ItemDetailView {
 
 impl From<PaperForm> for PaperInput {
     fn from(f: PaperForm) -> Self {
-        let (e, t) = (f.employer, f.terms);
         PaperInput {
-            employer: EmployerDetails {
-                name: e.name,
-                credit_code: e.credit_code,
-                nature: e.nature,
-                industry: e.industry,
-                address: e.address,
-                contact_person: e.contact_person,
-                contact_phone: e.contact_phone,
-            },
-            terms: AgreementTerms {
-                position: t.position,
-                work_location: t.work_location,
-                salary: t.salary,
-                probation: t.probation,
-                agreement_term: t.agreement_term,
-                liquidated_damages: t.liquidated_damages,
-                archive_handling: t.archive_handling,
-                archive_receiving_unit: t.archive_receiving_unit,
-                archive_address: t.archive_address,
-                archive_postcode: t.archive_postcode,
-                hukou_address: t.hukou_address,
-                other_terms: t.other_terms,
-            },
+            employer: f.employer.into(),
+            terms: f.terms.into(),
+        }
+    }
+}
+
+impl From<EmployerInput> for EmployerDetails {
+    fn from(e: EmployerInput) -> Self {
+        EmployerDetails {
+            name: e.name,
+            credit_code: e.credit_code,
+            nature: e.nature,
+            industry: e.industry,
+            address: e.address,
+            contact_person: e.contact_person,
+            contact_phone: e.contact_phone,
+        }
+    }
+}
+
+impl From<TermsInput> for AgreementTerms {
+    fn from(t: TermsInput) -> Self {
+        AgreementTerms {
+            position: t.position,
+            work_location: t.work_location,
+            salary: t.salary,
+            probation: t.probation,
+            agreement_term: t.agreement_term,
+            liquidated_damages: t.liquidated_damages,
+            archive_handling: t.archive_handling,
+            archive_receiving_unit: t.archive_receiving_unit,
+            archive_address: t.archive_address,
+            archive_postcode: t.archive_postcode,
+            hukou_address: t.hukou_address,
+            other_terms: t.other_terms,
         }
     }
 }
