@@ -5,76 +5,24 @@
 
 use std::path::Path;
 
-use ts_rs::{Config, ExportError, TS};
+use ts_rs::{ExportError, TS};
 
-use crate::commands::{admin, stats};
-use crate::commands::{agreement, app, graduate, messages, school, session};
-use crate::commands::{employer, review};
-use crate::error;
+use crate::commands::review;
+use crate::commands::{export, session};
 use crate::{commands::about, update};
 
-/// Writes every binding into `dir`.
+/// Writes every binding into `dir`: the catalog's (crates/api) and the desktop's own.
 pub fn export_all(dir: &Path) -> Result<(), ExportError> {
-    let cfg = Config::new().with_out_dir(dir);
-    error::CommandError::export_all(&cfg)?;
-    error::ErrorCode::export_all(&cfg)?;
-    error::Text::export_all(&cfg)?;
-    app::AppStatus::export_all(&cfg)?;
+    gradsign_api::bindings::export_all(dir)?;
+    let cfg = gradsign_api::bindings::config(dir);
     about::AboutInfo::export_all(&cfg)?;
     update::UpdateInfo::export_all(&cfg)?;
     update::UpdateOutcome::export_all(&cfg)?;
     update::UpdateProgress::export_all(&cfg)?;
-    school::SchoolSetupInput::export_all(&cfg)?;
-    school::DemoAccountView::export_all(&cfg)?;
     session::SignInInput::export_all(&cfg)?;
     session::SignInOutcome::export_all(&cfg)?;
-    graduate::PortalView::export_all(&cfg)?;
-    graduate::ItemDetailView::export_all(&cfg)?;
-    graduate::ItemSummary::export_all(&cfg)?;
-    graduate::GraduateInfo::export_all(&cfg)?;
-    graduate::UploadInput::export_all(&cfg)?;
-    graduate::PaperForm::export_all(&cfg)?;
-    graduate::DestinationForm::export_all(&cfg)?;
-    graduate::ReferenceData::export_all(&cfg)?;
-    messages::MessageView::export_all(&cfg)?;
-    agreement::VerifyView::export_all(&cfg)?;
-    agreement::QrRead::export_all(&cfg)?;
-    employer::EmployerSignUpInput::export_all(&cfg)?;
-    employer::EmployerProfileView::export_all(&cfg)?;
-    employer::StaffInput::export_all(&cfg)?;
-    employer::InviteForm::export_all(&cfg)?;
-    review::WorkItem::export_all(&cfg)?;
-    review::WorkItemDetail::export_all(&cfg)?;
-    review::QueueFilter::export_all(&cfg)?;
-    review::QueuePageView::export_all(&cfg)?;
-    review::DecisionInput::export_all(&cfg)?;
-    review::WorkspaceReference::export_all(&cfg)?;
     review::PrintOutcome::export_all(&cfg)?;
-    admin::ImportFileInput::export_all(&cfg)?;
-    admin::ImportProblemView::export_all(&cfg)?;
-    admin::ImportPreview::export_all(&cfg)?;
-    admin::ImportOutcome::export_all(&cfg)?;
-    admin::GraduateRow::export_all(&cfg)?;
-    admin::GraduateFilter::export_all(&cfg)?;
-    admin::GraduateFixInput::export_all(&cfg)?;
-    admin::AffectedItemView::export_all(&cfg)?;
-    admin::FixPreviewView::export_all(&cfg)?;
-    admin::DepartmentView::export_all(&cfg)?;
-    admin::MergeOutcome::export_all(&cfg)?;
-    admin::CohortView::export_all(&cfg)?;
-    admin::CohortInput::export_all(&cfg)?;
-    admin::AccountRow::export_all(&cfg)?;
-    admin::StaffAccountInput::export_all(&cfg)?;
-    admin::EmployerRow::export_all(&cfg)?;
-    admin::SettingsView::export_all(&cfg)?;
-    admin::GatewayInput::export_all(&cfg)?;
-    admin::OutboxRow::export_all(&cfg)?;
-    admin::DeliveryOutcome::export_all(&cfg)?;
-    stats::PlacementView::export_all(&cfg)?;
-    stats::CodeStateCount::export_all(&cfg)?;
-    stats::CodeShare::export_all(&cfg)?;
-    stats::StatisticsView::export_all(&cfg)?;
-    stats::ExportOutcome::export_all(&cfg)?;
+    export::ExportOutcome::export_all(&cfg)?;
     Ok(())
 }
 

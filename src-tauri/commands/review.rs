@@ -1,194 +1,16 @@
-//! The reviewers' workspace (department and school level, issue 5): one keyset-paged queue per
-//! kind, the item with its scans and timeline, approve / return / reject, the reviewer's edit of
-//! a destination (R-DEST-03), the reason templates (a school setting) and the printout of a
-//! filtered list of signed agreements as one PDF. The item types here serve the employer too.
+//! The reviewers' printout of a filtered list of signed agreements as one PDF, saved through the
+//! native dialog (a desktop thing). The PDF itself is the catalog's `review_agreements_pdf`; the
+//! rest of the reviewers' workspace is in crates/api (review.rs).
 
-use gradsign_engine::{Cursor, DestinationInput, ItemDetail, ItemKind, ItemView, QueueQuery};
-use gradsign_engine::{QueuePage, ReviewDecision};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::json;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::actor;
-use crate::commands::agreement::{choose_pdf_path, write_file};
-use crate::commands::graduate::DestinationForm;
-use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::state::{now, AppState};
-
-/// An item as a reviewer or an employer sees it (ID number masked by the engine).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkItem {
-    #[ts(type = "number")]
-    pub id: i64,
-    /// signing | termination | paper | destination | offline_termination
-    pub kind: String,
-    pub state: String,
-    #[ts(type = "number")]
-    pub step: i64,
-    /// department | school, while in review.
-    pub awaiting_level: Option<String>,
-    /// The version a decision is made against (R-REV-02).
-    #[ts(type = "number")]
-    pub version: i64,
-    #[ts(type = "number | null")]
-    pub parent_id: Option<i64>,
-    pub graduate_name: String,
-    pub student_number: String,
-    pub id_number: String,
-    pub department: String,
-    pub major: String,
-    pub education_level: String,
-    pub employer_name: Option<String>,
-    pub dest_code: String,
-    #[ts(type = "number | null")]
-    pub deadline: Option<i64>,
-    pub agreement_number: Option<String>,
-    pub verification_code: Option<String>,
-    /// The kind's own record (employer, terms, fields, file references) as the engine keeps it.
-    #[ts(type = "Record<string, unknown>")]
-    pub payload: serde_json::Value,
-    #[ts(type = "number")]
-    pub submitted_at: i64,
-    #[ts(type = "number")]
-    pub created_at: i64,
-    #[ts(type = "number")]
-    pub updated_at: i64,
-}
-
-/// One timeline entry, with what a reviewer's edit changed (before/after).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkHistoryEntry {
-    #[ts(type = "number")]
-    pub seq: i64,
-    #[ts(type = "number")]
-    pub at: i64,
-    pub actor_name: String,
-    pub actor_role: String,
-    pub action: String,
-    pub level: String,
-    pub from_state: String,
-    pub to_state: String,
-    pub reason: String,
-    #[ts(type = "unknown")]
-    pub changes: serde_json::Value,
-}
-
-/// An item, its timeline and the actions the engine allows the signed-in user now.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkItemDetail {
-    pub item: WorkItem,
-    pub history: Vec<WorkHistoryEntry>,
-    pub allowed: Vec<String>,
-    pub blocked_reason: Option<CommandError>,
-}
-
-/// Where a queue page starts (keyset: submitted time, then id).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QueueCursor {
-    #[ts(type = "number")]
-    pub submitted_at: i64,
-    #[ts(type = "number")]
-    pub id: i64,
-}
-
-/// The queue's filter, sort and page position.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QueueFilter {
-    /// signing | termination | paper | destination | offline_termination; none: every kind.
-    pub kind: Option<String>,
-    /// Only what awaits the reviewer's level (the work queue); otherwise everything in scope.
-    pub awaiting_me: bool,
-    pub state: Option<String>,
-    #[ts(type = "number | null")]
-    pub department_id: Option<i64>,
-    pub major: Option<String>,
-    pub education_level: Option<String>,
-    pub dest_code: Option<String>,
-    /// UTC seconds, inclusive.
-    #[ts(type = "number | null")]
-    pub submitted_from: Option<i64>,
-    /// UTC seconds, exclusive.
-    #[ts(type = "number | null")]
-    pub submitted_to: Option<i64>,
-    pub newest_first: bool,
-    pub after: Option<QueueCursor>,
-    #[ts(type = "number")]
-    pub limit: i64,
-}
-
-/// A queue row (ID number masked).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QueueRowView {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub kind: String,
-    pub state: String,
-    #[ts(type = "number")]
-    pub step: i64,
-    #[ts(type = "number")]
-    pub version: i64,
-    pub graduate_name: String,
-    pub student_number: String,
-    pub id_number: String,
-    pub department: String,
-    pub major: String,
-    pub education_level: String,
-    pub dest_code: String,
-    #[ts(type = "number")]
-    pub submitted_at: i64,
-}
-
-/// One page of a queue and the cursor of the next (none on the last page).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QueuePageView {
-    pub rows: Vec<QueueRowView>,
-    pub next: Option<QueueCursor>,
-}
-
-/// A reviewer's decision.
-#[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DecisionInput {
-    /// approve | return | reject
-    pub decision: String,
-    /// Required to return or reject; a note when approving.
-    pub reason: String,
-}
-
-/// What the workspaces' forms offer: departments, reason templates, the engine's reference lists.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkspaceReference {
-    pub departments: Vec<QueueDepartment>,
-    pub reason_templates: Vec<String>,
-    pub termination_reasons: Vec<String>,
-    pub education_levels: Vec<String>,
-    pub employer_natures: Vec<String>,
-    pub archive_handling: Vec<String>,
-    #[ts(type = "number")]
-    pub invitation_days_default: i64,
-    /// The most an invitation may wait (the largest limit of an open cohort).
-    #[ts(type = "number")]
-    pub invitation_days_max: i64,
-    #[ts(type = "import('../platform/reference').DestinationTable")]
-    pub destinations: serde_json::Value,
-}
-
-/// A department, as the queue's filter offers it.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QueueDepartment {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub name: String,
-}
+use crate::commands::agreement::choose_pdf_path;
+use crate::error::CommandResult;
+use crate::saved_file::write_atomically;
+use crate::state::AppState;
 
 /// A printout written to the chosen file.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -198,336 +20,111 @@ pub struct PrintOutcome {
     pub agreements: u32,
 }
 
-/// The reviewer's queue: one keyset page.
-#[tauri::command]
-pub async fn review_queue(
-    state: State<'_, AppState>,
-    filter: QueueFilter,
-) -> CommandResult<QueuePageView> {
-    let actor = actor(&state).await?;
-    let page = state
-        .engine()?
-        .review_queue(&actor, &filter.try_into()?)
-        .await?;
-    Ok(page.into())
-}
-
-/// An item with its timeline and the actions allowed now (reviewers and employers alike).
-#[tauri::command]
-pub async fn review_item(state: State<'_, AppState>, id: i64) -> CommandResult<WorkItemDetail> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.item_detail(&actor, id, now()).await?.into())
-}
-
-/// Approve, return or reject, against the version the reviewer saw (R-REV-02).
-#[tauri::command]
-pub async fn review_decide(
-    state: State<'_, AppState>,
-    id: i64,
-    version: i64,
-    input: DecisionInput,
-) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    let d = input.try_into()?;
-    Ok(state
-        .engine()?
-        .review(&actor, id, version, d, now())
-        .await?)
-}
-
-/// R-DEST-03: the reviewer changes a destination's type and fields; the graduate is notified.
-#[tauri::command]
-pub async fn review_edit_destination(
-    state: State<'_, AppState>,
-    id: i64,
-    version: i64,
-    form: DestinationForm,
-) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    let input = DestinationInput {
-        type_id: form.type_id,
-        fields: form.fields,
-    };
-    let engine = state.engine()?;
-    Ok(engine
-        .reviewer_edit_destination(&actor, id, version, &input, now())
-        .await?)
-}
-
-/// A scan or proof of an item (JPEG bytes), for whoever may see the item.
-#[tauri::command]
-pub async fn review_item_file(
-    state: State<'_, AppState>,
-    id: i64,
-    hash: String,
-) -> CommandResult<tauri::ipc::Response> {
-    let actor = actor(&state).await?;
-    let bytes = state.engine()?.item_file(&actor, id, &hash, now()).await?;
-    Ok(tauri::ipc::Response::new(bytes))
-}
-
-/// The forms' reference data.
-#[tauri::command]
-pub async fn workspace_reference(state: State<'_, AppState>) -> CommandResult<WorkspaceReference> {
-    let engine = state.engine()?;
-    let lists = gradsign_engine::reference::lists();
-    let open_max = engine
-        .cohorts()
-        .await?
-        .iter()
-        .filter(|c| c.module_open)
-        .map(|c| c.invite_limit_days)
-        .max();
-    Ok(WorkspaceReference {
-        departments: engine
-            .departments()
-            .await?
-            .into_iter()
-            .map(|d| QueueDepartment {
-                id: d.id,
-                name: d.name,
-            })
-            .collect(),
-        reason_templates: engine.reason_templates().await?,
-        termination_reasons: lists.termination_reasons.clone(),
-        education_levels: lists.education_levels.clone(),
-        employer_natures: lists.employer_natures.clone(),
-        archive_handling: lists.archive_handling.clone(),
-        invitation_days_default: lists.invitation_days_default,
-        invitation_days_max: open_max.unwrap_or(lists.invitation_days_max),
-        destinations: serde_json::to_value(gradsign_engine::reference::destinations())
-            .map_err(CommandError::internal)?,
-    })
-}
-
-/// The admin sets the reviewers' reason templates (an empty list restores the defaults).
-#[tauri::command]
-pub async fn reason_templates_set(
-    state: State<'_, AppState>,
-    templates: Vec<String>,
-) -> CommandResult<Vec<String>> {
-    let actor = actor(&state).await?;
-    Ok(state
-        .engine()?
-        .set_reason_templates(&actor, &templates, now())
-        .await?)
-}
-
 /// Prints the filtered list of signed (or terminated) agreements as one PDF, saved where the
-/// reviewer chooses; none when the dialog was cancelled.
+/// reviewer chooses; none when the dialog was cancelled. `filter` is the catalog's `QueueFilter`.
 #[tauri::command]
 pub async fn review_print_agreements(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    filter: QueueFilter,
+    filter: serde_json::Value,
     file_name: String,
 ) -> CommandResult<Option<PrintOutcome>> {
-    let actor = actor(&state).await?;
-    let fonts = gradsign_documents::Fonts::system_shared().map_err(CommandError::internal)?;
-    let (pdf, n) = state
-        .engine()?
-        .agreements_pdf(&actor, &filter.try_into()?, fonts, now())
-        .await?;
+    let pdf = state
+        .call("review_agreements_pdf", filter.clone())
+        .await?
+        .into_bytes()?;
+    let agreements = printed_count(&state, filter).await?;
     let title = "保存协议打印件 / Save the agreements for printing";
     let Some(path) = choose_pdf_path(&app, &file_name, title).await else {
         return Ok(None);
     };
-    write_file(&path, &pdf)?;
+    write_atomically(&path, &pdf)?;
     Ok(Some(PrintOutcome {
         path: path.display().to_string(),
-        agreements: u32::try_from(n).unwrap_or(u32::MAX),
+        agreements,
     }))
 }
 
-impl TryFrom<QueueFilter> for QueueQuery {
-    type Error = CommandError;
-
-    fn try_from(f: QueueFilter) -> CommandResult<Self> {
-        let blank = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        Ok(QueueQuery {
-            kind: match blank(f.kind) {
-                Some(k) => Some(ItemKind::parse(&k)?),
-                None => None,
-            },
-            awaiting_me: f.awaiting_me,
-            state: blank(f.state),
-            department_id: f.department_id,
-            major: blank(f.major),
-            education_level: blank(f.education_level),
-            dest_code: blank(f.dest_code),
-            submitted_from: f.submitted_from,
-            submitted_to: f.submitted_to,
-            newest_first: f.newest_first,
-            after: f.after.map(|c| Cursor {
-                submitted_at: c.submitted_at,
-                id: c.id,
-            }),
-            limit: f.limit,
-        })
+/// How many agreements the printout holds: the catalog's answer is the PDF alone, so they are
+/// counted through the queue the engine prints from (its signed, or terminated, agreements of
+/// the filter, whatever awaits whom).
+async fn printed_count(state: &AppState, mut filter: serde_json::Value) -> CommandResult<u32> {
+    if let Some(f) = filter.as_object_mut() {
+        let printed = match f.get("state").and_then(|s| s.as_str()).map(str::trim) {
+            None | Some("") => "signed".to_string(),
+            Some(other) => other.to_string(),
+        };
+        f.insert("kind".into(), json!("signing"));
+        f.insert("state".into(), json!(printed));
+        f.insert("awaitingMe".into(), json!(false));
+        f.insert("after".into(), serde_json::Value::Null);
+        f.insert("limit".into(), json!(200));
     }
-}
-
-impl TryFrom<DecisionInput> for ReviewDecision {
-    type Error = CommandError;
-
-    fn try_from(d: DecisionInput) -> CommandResult<Self> {
-        let reason = d.reason.trim().to_string();
-        match d.decision.as_str() {
-            "approve" => Ok(ReviewDecision::Approve { note: reason }),
-            "return" => Ok(ReviewDecision::Return { reason }),
-            "reject" => Ok(ReviewDecision::Reject { reason }),
-            _ => {
-                let mut e = CommandError::new(
-                    ErrorCode::Validation,
-                    "请选择审核结果：通过、退回或驳回",
-                    "Choose a decision: approve, return or reject",
-                );
-                e.details = serde_json::json!({ "field": "decision" });
-                Err(e)
-            }
+    let mut count: usize = 0;
+    loop {
+        let page = state
+            .call("review_queue", filter.clone())
+            .await?
+            .into_json()?;
+        count += page["rows"].as_array().map_or(0, Vec::len);
+        match page.get("next") {
+            Some(next) if !next.is_null() => filter["after"] = next.clone(),
+            _ => break,
         }
     }
-}
-
-impl From<QueuePage> for QueuePageView {
-    fn from(p: QueuePage) -> Self {
-        QueuePageView {
-            rows: p
-                .rows
-                .into_iter()
-                .map(|r| QueueRowView {
-                    id: r.id,
-                    kind: r.kind.as_str().to_string(),
-                    state: r.state,
-                    step: r.step,
-                    version: r.version,
-                    graduate_name: r.graduate_name,
-                    student_number: r.student_number,
-                    id_number: r.id_number,
-                    department: r.department,
-                    major: r.major,
-                    education_level: r.education_level,
-                    dest_code: r.dest_code,
-                    submitted_at: r.submitted_at,
-                })
-                .collect(),
-            next: p.next.map(|c| QueueCursor {
-                submitted_at: c.submitted_at,
-                id: c.id,
-            }),
-        }
-    }
-}
-
-impl From<ItemView> for WorkItem {
-    fn from(i: ItemView) -> Self {
-        WorkItem {
-            id: i.id,
-            kind: i.kind.as_str().to_string(),
-            state: i.state,
-            step: i.step,
-            awaiting_level: i.awaiting_level.map(|l| l.as_str().to_string()),
-            version: i.version,
-            parent_id: i.parent_id,
-            graduate_name: i.graduate_name,
-            student_number: i.student_number,
-            id_number: i.id_number,
-            department: i.department,
-            major: i.major,
-            education_level: i.education_level,
-            employer_name: i.employer_name,
-            dest_code: i.dest_code,
-            deadline: i.deadline,
-            agreement_number: i.agreement_number,
-            verification_code: i.verification_code,
-            payload: i.payload,
-            submitted_at: i.submitted_at,
-            created_at: i.created_at,
-            updated_at: i.updated_at,
-        }
-    }
-}
-
-impl From<ItemDetail> for WorkItemDetail {
-    fn from(d: ItemDetail) -> Self {
-        WorkItemDetail {
-            item: d.item.into(),
-            history: d
-                .history
-                .into_iter()
-                .map(|h| WorkHistoryEntry {
-                    seq: h.seq,
-                    at: h.at,
-                    actor_name: h.actor_name,
-                    actor_role: h.actor_role,
-                    action: h.action,
-                    level: h.level,
-                    from_state: h.from_state,
-                    to_state: h.to_state,
-                    reason: h.reason,
-                    changes: h.changes,
-                })
-                .collect(),
-            allowed: d.allowed,
-            blocked_reason: d.blocked_reason.map(CommandError::from),
-        }
-    }
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::now;
 
+    /// The printout's count is the number of agreements the engine put in the PDF, for the
+    /// filter as the UI sends it and for one that leaves kind and state to the engine.
     #[test]
-    fn a_filter_maps_blanks_to_none_and_refuses_an_unknown_kind() {
-        let f = QueueFilter {
-            kind: Some("paper".into()),
-            major: Some("  ".into()),
-            state: Some(" submitted ".into()),
-            after: Some(QueueCursor {
-                submitted_at: 5,
-                id: 9,
-            }),
-            limit: 50,
-            ..QueueFilter::default()
-        };
-        let q = QueueQuery::try_from(f).unwrap();
-        assert_eq!(q.kind, Some(ItemKind::Paper));
-        assert_eq!(q.major, None);
-        assert_eq!(q.state.as_deref(), Some("submitted"));
-        assert_eq!(
-            q.after,
-            Some(Cursor {
-                submitted_at: 5,
-                id: 9
-            })
-        );
-        let bad = QueueQuery::try_from(QueueFilter {
-            kind: Some("banana".into()),
-            ..QueueFilter::default()
-        })
-        .unwrap_err();
-        assert_eq!(bad.code, ErrorCode::Validation);
-    }
-
-    #[test]
-    fn a_decision_is_one_of_three() {
-        let d = ReviewDecision::try_from(DecisionInput {
-            decision: "return".into(),
-            reason: " 材料未盖章 ".into(),
-        })
-        .unwrap();
-        assert_eq!(
-            d,
-            ReviewDecision::Return {
-                reason: "材料未盖章".into()
+    fn the_count_is_what_the_engine_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        tauri::async_runtime::block_on(async {
+            let state = AppState::open(dir.path()).await.unwrap();
+            let engine = state.engine().unwrap();
+            engine.create_demo(now() - 3600).await.unwrap();
+            let session = engine
+                .sign_in(
+                    "school-reviewer",
+                    gradsign_engine::demo::DEMO_PASSWORD,
+                    now(),
+                )
+                .await
+                .unwrap();
+            state.keep_session(session.token.clone());
+            let actor = engine.authenticate(&session.token, now()).await.unwrap();
+            let fonts = gradsign_documents::Fonts::system_shared().unwrap();
+            for (kind, state_filter, awaiting_me) in [
+                (json!("signing"), json!("signed"), false),
+                (json!(null), json!(" "), true),
+            ] {
+                let filter = json!({
+                    "kind": kind, "awaitingMe": awaiting_me, "state": state_filter,
+                    "departmentId": null, "major": null, "educationLevel": null, "destCode": null,
+                    "submittedFrom": null, "submittedTo": null, "newestFirst": false,
+                    "after": null, "limit": 1
+                });
+                let query =
+                    gradsign_api::catalog::parse_request::<gradsign_api::review::QueueFilter>(
+                        filter.clone(),
+                    )
+                    .unwrap()
+                    .try_into()
+                    .unwrap();
+                let (_, printed) = engine
+                    .agreements_pdf(&actor, &query, fonts, now())
+                    .await
+                    .unwrap();
+                assert!(printed > 1, "the demo school has several signed agreements");
+                let counted = printed_count(&state, filter).await.unwrap();
+                assert_eq!(counted as usize, printed);
             }
-        );
-        let e = ReviewDecision::try_from(DecisionInput {
-            decision: "maybe".into(),
-            reason: String::new(),
-        })
-        .unwrap_err();
-        assert_eq!(e.details["field"], "decision");
+        });
     }
 }

@@ -3,7 +3,7 @@ import type { ErrorCode } from "./ErrorCode";
 import type { Text } from "./Text";
 
 /**
- * The error every command returns.
+ * The error every operation (and every desktop command) returns.
  */
 export type CommandError = { code: ErrorCode, message: Text, 
 /**

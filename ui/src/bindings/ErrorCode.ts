@@ -2,6 +2,6 @@
 
 /**
  * What went wrong, as the UI tells it apart. The engine's codes, one for one (mapped in
- * `commands`), so a new engine code fails to compile here until the UI knows it.
+ * below), so a new engine code fails to compile here until the UI knows it.
  */
 export type ErrorCode = "validation" | "not_found" | "forbidden" | "unauthenticated" | "wrong_credentials" | "throttled" | "not_imported" | "already_activated" | "info_not_confirmed" | "module_closed" | "read_only_cohort" | "invalid_state" | "expired" | "already_reviewed" | "one_destination" | "signing_locked" | "duplicate_invitation" | "directed_graduate" | "employer_not_approved" | "open_termination" | "changes_closed" | "duplicate" | "schema_too_new" | "update_unavailable" | "update_rejected" | "internal";

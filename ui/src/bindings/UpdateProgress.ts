@@ -3,4 +3,4 @@
 /**
  * Download progress, sent while the package arrives.
  */
-export type UpdateProgress = { "event": "started", total: bigint | null, } | { "event": "progress", downloaded: bigint, } | { "event": "verified" };
+export type UpdateProgress = { "event": "started", total: number | null, } | { "event": "progress", downloaded: number, } | { "event": "verified" };

@@ -1,26 +1,21 @@
-// Typed wrappers over the reviewers' commands (src-tauri/commands/review.rs), used by the employer
-// too for an item's detail and the forms' reference data. Types come from Rust (src/bindings).
+// Typed wrappers over the reviewers' catalog operations (crates/api/src/review.rs), used by the
+// employer too for an item's detail and the forms' reference data, and the desktop's printout and
+// save dialogs. Types come from Rust (src/bindings).
 import type { DecisionInput } from '@/bindings/DecisionInput'
 import type { DestinationForm } from '@/bindings/DestinationForm'
 import type { PrintOutcome } from '@/bindings/PrintOutcome'
 import type { QueueFilter } from '@/bindings/QueueFilter'
-import type { QueuePageView } from '@/bindings/QueuePageView'
-import type { WorkItemDetail } from '@/bindings/WorkItemDetail'
-import type { WorkspaceReference } from '@/bindings/WorkspaceReference'
-import { call } from '@/platform'
+import { call, op } from '@/platform'
 
-export const queue = (filter: QueueFilter) => call<QueuePageView>('review_queue', { filter })
-export const item = (id: number) => call<WorkItemDetail>('review_item', { id })
-export const decide = (id: number, version: number, input: DecisionInput) =>
-  call<null>('review_decide', { id, version, input })
+export const queue = (filter: QueueFilter) => op('review_queue', filter)
+export const item = (id: number) => op('review_item', { id })
+export const decide = (id: number, version: number, input: DecisionInput) => op('review_decide', { id, version, input })
 export const editDestination = (id: number, version: number, form: DestinationForm) =>
-  call<null>('review_edit_destination', { id, version, form })
+  op('review_edit_destination', { id, version, form })
 /** A scan's JPEG bytes. */
-export const itemFile = async (id: number, hash: string) =>
-  new Uint8Array(await call<ArrayBuffer>('review_item_file', { id, hash }))
-export const reference = () => call<WorkspaceReference>('workspace_reference')
-export const setReasonTemplates = (templates: string[]) =>
-  call<string[]>('reason_templates_set', { templates })
+export const itemFile = async (id: number, hash: string) => new Uint8Array(await op('review_item_file', { id, hash }))
+export const reference = () => op('workspace_reference', null)
+export const setReasonTemplates = (templates: string[]) => op('reason_templates_set', { templates })
 /** Prints the filtered signed agreements as one PDF through the save dialog; null when cancelled. */
 export const printAgreements = (filter: QueueFilter, fileName: string) =>
   call<PrintOutcome | null>('review_print_agreements', { filter, fileName })

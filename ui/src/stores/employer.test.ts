@@ -5,7 +5,9 @@ const calls: string[] = []
 const answers: Record<string, unknown> = {}
 
 vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (command: string) => {
+  // Catalog operations arrive as `operation {name, request}`: recorded by the operation's name.
+  invoke: vi.fn(async (invoked: string, invokedArgs: unknown) => {
+    const command = invoked === 'operation' ? (invokedArgs as { name: string }).name : invoked
     calls.push(command)
     if (command in answers) return answers[command]
     throw { code: 'forbidden', message: { zh: '无权操作', en: 'Not allowed' }, details: null }

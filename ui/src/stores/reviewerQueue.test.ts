@@ -5,7 +5,12 @@ const calls: { command: string; args: Record<string, unknown> }[] = []
 const pages: unknown[] = []
 
 vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (command: string, args: Record<string, unknown>) => {
+  // Catalog operations arrive as `operation {name, request}`: recorded by the operation's name.
+  invoke: vi.fn(async (invoked: string, invokedArgs: Record<string, unknown>) => {
+    const viaCatalog = invoked === 'operation'
+    const op = invokedArgs as { name: string; request: Record<string, unknown> }
+    const command = viaCatalog ? op.name : invoked
+    const args = viaCatalog ? op.request : invokedArgs
     calls.push({ command, args })
     if (command === 'review_queue') return pages.shift()
     if (command === 'workspace_reference') return { departments: [], reasonTemplates: ['材料未盖章'] }
@@ -37,7 +42,7 @@ describe('reviewer queue store', () => {
     expect(store.next).toBeNull()
     await store.nextPage() // nothing after the last page: no call
     expect(calls.length).toBe(2)
-    const filters = calls.map((c) => c.args.filter as Record<string, unknown>)
+    const filters = calls.map((c) => c.args)
     expect(filters[0]?.after).toBeNull()
     expect(filters[1]?.after).toEqual({ submittedAt: 1002, id: 2 })
     expect(Object.keys(filters[1] ?? {})).not.toContain('offset')
@@ -52,7 +57,7 @@ describe('reviewer queue store', () => {
     store.filter.awaitingMe = false
     await store.switchKind('paper')
     expect(store.kind).toBe('paper')
-    const filter = calls[0]?.args.filter as Record<string, unknown>
+    const filter = calls[0]?.args ?? {}
     expect(filter.kind).toBe('paper')
     expect(filter.state).toBeNull()
     await store.loadReference()

@@ -1,24 +1,22 @@
 //! The employer's workspace (issue 5): sign-up with the business licence, staff accounts, the
 //! profile, invitations (R-SIGN-01, R-AGR-01), withdrawal, termination (R-TERM) and the list of
-//! invitations and agreements. Each command: the signed-in actor, the engine, the mapped answer.
+//! invitations and agreements. Each operation: the signed-in actor, the engine, the mapped answer.
 
 use base64::Engine as _;
 use gradsign_engine::{
-    EmployerDetails, EmployerProfile, EmployerSignUp, GraduateLookup, InviteInput, Upload,
+    Actor, EmployerDetails, EmployerProfile, EmployerSignUp, GraduateLookup, InviteInput, Upload,
 };
 use serde::{Deserialize, Serialize};
-use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::actor;
-use crate::commands::graduate::{EmployerInput, TermsInput, UploadInput};
-use crate::commands::review::WorkItem;
+use crate::catalog::{Bytes, Cx};
 use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::state::{now, AppState};
+use crate::graduate::{EmployerInput, ItemRef, TermsInput, UploadInput};
+use crate::review::WorkItem;
 
 /// The sign-up form: R-AGR-01's employer fields, the first staff account, the licence scan.
 #[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmployerSignUpInput {
     pub details: EmployerInput,
     pub login: String,
@@ -68,7 +66,7 @@ pub struct EmployerProfileView {
 
 /// A new staff account.
 #[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StaffInput {
     pub login: String,
     pub password: String,
@@ -88,7 +86,7 @@ pub struct GraduateLookupInput {
 
 /// An invitation: the graduate, every term of R-AGR-01 and the response window.
 #[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InviteForm {
     pub graduate: GraduateLookupInput,
     pub terms: TermsInput,
@@ -98,11 +96,7 @@ pub struct InviteForm {
 }
 
 /// An employer signs up (no sign-in needed); the account opens for invitations once approved.
-#[tauri::command]
-pub async fn employer_sign_up(
-    state: State<'_, AppState>,
-    input: EmployerSignUpInput,
-) -> CommandResult<()> {
+pub async fn sign_up(cx: &Cx<'_>, input: EmployerSignUpInput) -> CommandResult<()> {
     let licence = upload(input.licence)?;
     let s = EmployerSignUp {
         details: input.details.into(),
@@ -110,69 +104,56 @@ pub async fn employer_sign_up(
         password: input.password,
         display_name: input.display_name,
     };
-    let engine = state.engine()?;
-    engine
-        .employer_sign_up_with_licence(&s, &licence, now())
+    cx.engine
+        .employer_sign_up_with_licence(&s, &licence, cx.now)
         .await?;
     Ok(())
 }
 
 /// The signed-in employer's profile and staff.
-#[tauri::command]
-pub async fn employer_profile(state: State<'_, AppState>) -> CommandResult<EmployerProfileView> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.employer_profile(&actor, None).await?.into())
+pub async fn profile(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<EmployerProfileView> {
+    Ok(cx.engine.employer_profile(actor, None).await?.into())
 }
 
 /// The employer keeps its profile (the credit code stays).
-#[tauri::command]
-pub async fn employer_update_profile(
-    state: State<'_, AppState>,
+pub async fn update_profile(
+    cx: &Cx<'_>,
+    actor: &Actor,
     details: EmployerInput,
 ) -> CommandResult<EmployerProfileView> {
-    let actor = actor(&state).await?;
     let d = EmployerDetails::from(details);
-    Ok(state
-        .engine()?
-        .update_employer_profile(&actor, &d, now())
+    Ok(cx
+        .engine
+        .update_employer_profile(actor, &d, cx.now)
         .await?
         .into())
 }
 
 /// The employer replaces its business licence scan.
-#[tauri::command]
-pub async fn employer_replace_licence(
-    state: State<'_, AppState>,
+pub async fn replace_licence(
+    cx: &Cx<'_>,
+    actor: &Actor,
     licence: UploadInput,
 ) -> CommandResult<EmployerProfileView> {
-    let actor = actor(&state).await?;
     let licence = upload(licence)?;
-    let engine = state.engine()?;
-    Ok(engine
-        .replace_employer_licence(&actor, &licence, now())
+    Ok(cx
+        .engine
+        .replace_employer_licence(actor, &licence, cx.now)
         .await?
         .into())
 }
 
 /// The business licence scan (JPEG bytes).
-#[tauri::command]
-pub async fn employer_licence(state: State<'_, AppState>) -> CommandResult<tauri::ipc::Response> {
-    let actor = actor(&state).await?;
-    let bytes = state.engine()?.employer_licence(&actor, None).await?;
-    Ok(tauri::ipc::Response::new(bytes))
+pub async fn licence(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Bytes> {
+    Ok(Bytes(cx.engine.employer_licence(actor, None).await?))
 }
 
 /// Adds a staff account for the same employer.
-#[tauri::command]
-pub async fn employer_add_staff(
-    state: State<'_, AppState>,
-    input: StaffInput,
-) -> CommandResult<StaffView> {
-    let actor = actor(&state).await?;
+pub async fn add_staff(cx: &Cx<'_>, actor: &Actor, input: StaffInput) -> CommandResult<StaffView> {
     let (login, pw, name) = (&input.login, &input.password, &input.display_name);
-    let a = state
-        .engine()?
-        .add_employer_staff(&actor, login, pw, name, now())
+    let a = cx
+        .engine
+        .add_employer_staff(actor, login, pw, name, cx.now)
         .await?;
     Ok(StaffView {
         id: a.id,
@@ -183,32 +164,20 @@ pub async fn employer_add_staff(
 }
 
 /// R-SIGN-01: invites a graduate; returns the invitation's id.
-#[tauri::command]
-pub async fn employer_invite(state: State<'_, AppState>, input: InviteForm) -> CommandResult<i64> {
-    let actor = actor(&state).await?;
-    let invite = InviteInput::try_from(input)?;
-    Ok(state.engine()?.invite(&actor, &invite, now()).await?)
+pub async fn invite(cx: &Cx<'_>, actor: &Actor, form: InviteForm) -> CommandResult<i64> {
+    let invite = InviteInput::try_from(form)?;
+    Ok(cx.engine.invite(actor, &invite, cx.now).await?)
 }
 
 /// The employer's invitations, agreements and termination requests, newest first.
-#[tauri::command]
-pub async fn employer_items(state: State<'_, AppState>) -> CommandResult<Vec<WorkItem>> {
-    let actor = actor(&state).await?;
-    let items = state.engine()?.list_items(&actor, None, None).await?;
+pub async fn items(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<WorkItem>> {
+    let items = cx.engine.list_items(actor, None, None).await?;
     Ok(items.into_iter().map(WorkItem::from).collect())
 }
 
 /// Withdraws a pending invitation.
-#[tauri::command]
-pub async fn employer_withdraw_invitation(
-    state: State<'_, AppState>,
-    id: i64,
-) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state
-        .engine()?
-        .withdraw_invitation(&actor, id, now())
-        .await?)
+pub async fn withdraw_invitation(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<()> {
+    Ok(cx.engine.withdraw_invitation(actor, req.id, cx.now).await?)
 }
 
 /// The licence file from the UI; a missing or unreadable one names the licence field.
