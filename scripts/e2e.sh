@@ -35,7 +35,7 @@ echo "e2e: building the app and the tests"
 # custom-protocol: the window loads ui/dist from the app itself, not the Vite dev server.
 cargo build --quiet -p gradsign-desktop --features custom-protocol
 cargo test --quiet -p gradsign-e2e --no-run
-cargo test --quiet -p gradsign-desktop --lib --no-run
+cargo test --quiet -p gradsign-desktop --features custom-protocol --lib --no-run
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -63,6 +63,6 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
       org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true && break
     sleep 0.1
   done
-  GRADSIGN_KEYCHAIN_TEST=1 cargo test --quiet -p gradsign-desktop --lib session_store
+  GRADSIGN_KEYCHAIN_TEST=1 cargo test --quiet -p gradsign-desktop --features custom-protocol --lib session_store
   cargo test -p gradsign-e2e -- --ignored --test-threads=1 "$@"
 ' e2e "$@"

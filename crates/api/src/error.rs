@@ -1,4 +1,5 @@
-//! The one error shape every command returns on the wire: `{code, message, details}`.
+//! The one error shape every operation returns on the wire, over Tauri IPC and HTTP alike:
+//! `{code, message, details}`.
 //!
 //! `code` is what the UI branches on; `message` is the text to show, in Chinese and English (the UI
 //! picks the chosen language); `details` is machine-readable context such as the field at fault.
@@ -8,7 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// What went wrong, as the UI tells it apart. The engine's codes, one for one (mapped in
-/// `commands`), so a new engine code fails to compile here until the UI knows it.
+/// below), so a new engine code fails to compile here until the UI knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export_to = "ErrorCode.ts")]
@@ -59,9 +60,9 @@ pub enum ErrorCode {
     Duplicate,
     /// The database was written by a newer version of GradSign.
     SchemaTooNew,
-    /// The desktop shell's own: the update server could not be reached or answered nonsense.
+    /// The desktop's own: the update server could not be reached or answered nonsense.
     UpdateUnavailable,
-    /// The desktop shell's own: a downloaded update failed its signature check (tampered, or
+    /// The desktop's own: a downloaded update failed its signature check (tampered, or
     /// signed for another version than the manifest announced); nothing was installed.
     UpdateRejected,
     /// Anything else: a bug or a broken installation. Carries no personal data.
@@ -76,7 +77,7 @@ pub struct Text {
     pub en: String,
 }
 
-/// The error every command returns.
+/// The error every operation (and every desktop command) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export_to = "CommandError.ts")]
 pub struct CommandError {
@@ -100,7 +101,7 @@ impl CommandError {
         }
     }
 
-    /// An unexpected failure of the desktop shell; `context` must not contain personal data.
+    /// An unexpected failure outside the engine; `context` must not contain personal data.
     pub fn internal(context: impl std::fmt::Display) -> Self {
         let mut e = Self::new(
             ErrorCode::Internal,
@@ -108,6 +109,15 @@ impl CommandError {
             "Internal error, please try again",
         );
         e.details = serde_json::json!({ "context": context.to_string() });
+        e
+    }
+}
+
+impl CommandError {
+    /// A call to an operation the catalog does not have.
+    pub fn unknown_operation(name: &str) -> Self {
+        let mut e = Self::new(ErrorCode::NotFound, "没有这个操作", "No such operation");
+        e.details = serde_json::json!({ "operation": name });
         e
     }
 }
@@ -165,7 +175,7 @@ impl std::fmt::Display for CommandError {
 
 impl std::error::Error for CommandError {}
 
-/// What a command returns.
+/// What an operation returns.
 pub type CommandResult<T> = Result<T, CommandError>;
 
 #[cfg(test)]

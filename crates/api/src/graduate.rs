@@ -1,6 +1,6 @@
-//! The graduate's commands (issue 4): their page and basic info (R-INFO, R-MOD), invitations
-//! (R-SIGN), online and offline termination (R-TERM, R-OFF), paper registration (R-PAPER) and
-//! other destinations (R-DEST). Each one: the signed-in actor, the engine, the mapped answer.
+//! The graduate's operations: their page and basic info (R-INFO, R-MOD), invitations (R-SIGN),
+//! offline termination (R-OFF), paper registration (R-PAPER) and other destinations (R-DEST).
+//! Each one: the signed-in actor, the engine, the mapped answer.
 
 use base64::Engine as _;
 use gradsign_engine::{
@@ -9,12 +9,12 @@ use gradsign_engine::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::actor;
+use gradsign_engine::Actor;
+
+use crate::catalog::Cx;
 use crate::error::{CommandError, CommandResult};
-use crate::state::{now, AppState};
 
 /// A graduate's basic info (R-INFO-04).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -207,207 +207,254 @@ pub struct ReferenceData {
     pub lists: serde_json::Value,
 }
 
-/// The graduate's page: info, cohort, contact, current destination, why blocked (R-MOD-02:
-/// `graduateId` of an earlier cohort's record shows that one, read-only).
-#[tauri::command]
-pub async fn graduate_portal(
-    state: State<'_, AppState>,
-    graduate_id: Option<i64>,
-) -> CommandResult<PortalView> {
-    let actor = actor(&state).await?;
-    let portal = state
-        .engine()?
-        .graduate_portal(&actor, graduate_id, now())
+/// `graduate_portal`: R-MOD-02, `graduateId` of an earlier cohort's record shows that one.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PortalRequest {
+    #[serde(default)]
+    pub graduate_id: Option<i64>,
+}
+
+/// R-INFO-02: the graduate's phone and e-mail.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContactRequest {
+    pub phone: String,
+    pub email: String,
+}
+
+/// `graduate_items`: one kind (all when none), of the signed-in record or an earlier one's.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ItemsRequest {
+    #[serde(default)]
+    #[ts(
+        type = "\"signing\" | \"termination\" | \"paper\" | \"destination\" | \"offline_termination\" | null"
+    )]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub graduate_id: Option<i64>,
+}
+
+/// An operation on one item.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ItemRef {
+    pub id: i64,
+}
+
+/// R-OFF-01: terminate an approved paper agreement, with the letter's scans.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OfflineTerminationRequest {
+    pub paper_id: i64,
+    pub reason: String,
+    pub explanation: String,
+    pub scans: Vec<UploadInput>,
+}
+
+/// R-OFF-02: edit a returned offline termination (scans replaced when given).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OfflineTerminationEdit {
+    pub id: i64,
+    pub reason: String,
+    pub explanation: String,
+    pub scans: Option<Vec<UploadInput>>,
+}
+
+/// R-PAPER-01: a new paper registration with scans of the stamped agreement.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PaperCreate {
+    pub form: PaperForm,
+    pub scans: Vec<UploadInput>,
+}
+
+/// R-PAPER-02: edit a draft or returned paper registration (scans replaced when given).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PaperEdit {
+    pub id: i64,
+    pub form: PaperForm,
+    pub scans: Option<Vec<UploadInput>>,
+}
+
+/// R-DEST-01: a new other-destination registration with its proof.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DestinationCreate {
+    pub form: DestinationForm,
+    pub proofs: Vec<UploadInput>,
+}
+
+/// R-DEST-01: edit a draft or returned destination (proofs replaced when given).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DestinationEdit {
+    pub id: i64,
+    pub form: DestinationForm,
+    pub proofs: Option<Vec<UploadInput>>,
+}
+
+/// The graduate's page: info, cohort, contact, current destination, why blocked.
+pub async fn portal(cx: &Cx<'_>, actor: &Actor, req: PortalRequest) -> CommandResult<PortalView> {
+    let portal = cx
+        .engine
+        .graduate_portal(actor, req.graduate_id, cx.now)
         .await?;
     Ok(portal.into())
 }
 
 /// R-INFO-01: "信息确认无误，进入系统".
-#[tauri::command]
-pub async fn graduate_confirm_info(state: State<'_, AppState>) -> CommandResult<GraduateInfo> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.confirm_info(&actor, now()).await?.into())
+pub async fn confirm_info(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<GraduateInfo> {
+    Ok(cx.engine.confirm_info(actor, cx.now).await?.into())
 }
 
 /// R-INFO-02: the graduate edits phone and e-mail only.
-#[tauri::command]
-pub async fn graduate_update_contact(
-    state: State<'_, AppState>,
-    phone: String,
-    email: String,
+pub async fn update_contact(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: ContactRequest,
 ) -> CommandResult<GraduateInfo> {
-    let actor = actor(&state).await?;
-    let g = state
-        .engine()?
-        .update_contact(&actor, &phone, &email, now())
+    let g = cx
+        .engine
+        .update_contact(actor, &req.phone, &req.email, cx.now)
         .await?;
     Ok(g.into())
 }
 
-/// The graduate's items of one kind (all kinds when none), of the signed-in record or of an
-/// earlier cohort's (R-MOD-02).
-#[tauri::command]
-pub async fn graduate_items(
-    state: State<'_, AppState>,
-    kind: Option<String>,
-    graduate_id: Option<i64>,
+/// The graduate's items of one kind (all kinds when none).
+pub async fn items(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: ItemsRequest,
 ) -> CommandResult<Vec<ItemSummary>> {
-    let actor = actor(&state).await?;
-    let kind = kind.as_deref().map(ItemKind::parse).transpose()?;
-    let items = state
-        .engine()?
-        .list_items(&actor, kind, graduate_id)
-        .await?;
+    let kind = req.kind.as_deref().map(ItemKind::parse).transpose()?;
+    let items = cx.engine.list_items(actor, kind, req.graduate_id).await?;
     Ok(items.into_iter().map(ItemSummary::from).collect())
 }
 
 /// One item with its timeline and the allowed actions.
-#[tauri::command]
-pub async fn graduate_item(state: State<'_, AppState>, id: i64) -> CommandResult<ItemDetailView> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.item_detail(&actor, id, now()).await?.into())
+pub async fn item(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<ItemDetailView> {
+    Ok(cx.engine.item_detail(actor, req.id, cx.now).await?.into())
 }
 
 /// R-SIGN-02: accept an invitation.
-#[tauri::command]
-pub async fn graduate_accept_invitation(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.accept_invitation(&actor, id, now()).await?)
+pub async fn accept_invitation(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<()> {
+    Ok(cx.engine.accept_invitation(actor, req.id, cx.now).await?)
 }
 
 /// R-SIGN-02: reject an invitation.
-#[tauri::command]
-pub async fn graduate_reject_invitation(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.reject_invitation(&actor, id, now()).await?)
+pub async fn reject_invitation(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<()> {
+    Ok(cx.engine.reject_invitation(actor, req.id, cx.now).await?)
 }
 
-/// R-OFF-01: ask the school to terminate an approved paper agreement, with the letter's scans.
-#[tauri::command]
-pub async fn graduate_request_offline_termination(
-    state: State<'_, AppState>,
-    paper_id: i64,
-    reason: String,
-    explanation: String,
-    scans: Vec<UploadInput>,
+/// R-OFF-01: ask the school to terminate an approved paper agreement.
+pub async fn request_offline_termination(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: OfflineTerminationRequest,
 ) -> CommandResult<i64> {
-    let (actor, scans) = (actor(&state).await?, uploads(scans)?);
-    let engine = state.engine()?;
-    Ok(engine
-        .request_offline_termination(&actor, paper_id, &reason, &explanation, &scans, now())
+    let scans = uploads(req.scans)?;
+    Ok(cx
+        .engine
+        .request_offline_termination(
+            actor,
+            req.paper_id,
+            &req.reason,
+            &req.explanation,
+            &scans,
+            cx.now,
+        )
         .await?)
 }
 
-/// R-OFF-02: edit a returned offline termination (scans replaced when given).
-#[tauri::command]
-pub async fn graduate_edit_offline_termination(
-    state: State<'_, AppState>,
-    id: i64,
-    reason: String,
-    explanation: String,
-    scans: Option<Vec<UploadInput>>,
+/// R-OFF-02: edit a returned offline termination.
+pub async fn edit_offline_termination(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: OfflineTerminationEdit,
 ) -> CommandResult<()> {
-    let (actor, scans) = (actor(&state).await?, scans.map(uploads).transpose()?);
-    let engine = state.engine()?;
-    Ok(engine
-        .edit_offline_termination(&actor, id, &reason, &explanation, scans.as_deref(), now())
+    let scans = req.scans.map(uploads).transpose()?;
+    Ok(cx
+        .engine
+        .edit_offline_termination(
+            actor,
+            req.id,
+            &req.reason,
+            &req.explanation,
+            scans.as_deref(),
+            cx.now,
+        )
         .await?)
 }
 
-/// R-PAPER-01: a draft paper registration with scans of the stamped agreement.
-#[tauri::command]
-pub async fn graduate_create_paper(
-    state: State<'_, AppState>,
-    form: PaperForm,
-    scans: Vec<UploadInput>,
+/// R-PAPER-01: a draft paper registration.
+pub async fn create_paper(cx: &Cx<'_>, actor: &Actor, req: PaperCreate) -> CommandResult<i64> {
+    let scans = uploads(req.scans)?;
+    Ok(cx
+        .engine
+        .create_paper(actor, &req.form.into(), &scans, cx.now)
+        .await?)
+}
+
+/// R-PAPER-02: edit a draft or returned paper registration.
+pub async fn edit_paper(cx: &Cx<'_>, actor: &Actor, req: PaperEdit) -> CommandResult<()> {
+    let scans = req.scans.map(uploads).transpose()?;
+    Ok(cx
+        .engine
+        .edit_paper(actor, req.id, &req.form.into(), scans.as_deref(), cx.now)
+        .await?)
+}
+
+/// R-DEST-01: a draft other-destination registration.
+pub async fn create_destination(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: DestinationCreate,
 ) -> CommandResult<i64> {
-    let (actor, scans) = (actor(&state).await?, uploads(scans)?);
-    let engine = state.engine()?;
-    Ok(engine
-        .create_paper(&actor, &form.into(), &scans, now())
+    let proofs = uploads(req.proofs)?;
+    Ok(cx
+        .engine
+        .create_destination(actor, &req.form.into(), &proofs, cx.now)
         .await?)
 }
 
-/// R-PAPER-02: edit a draft or returned paper registration (scans replaced when given).
-#[tauri::command]
-pub async fn graduate_edit_paper(
-    state: State<'_, AppState>,
-    id: i64,
-    form: PaperForm,
-    scans: Option<Vec<UploadInput>>,
+/// R-DEST-01: edit a draft or returned destination.
+pub async fn edit_destination(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: DestinationEdit,
 ) -> CommandResult<()> {
-    let (actor, scans) = (actor(&state).await?, scans.map(uploads).transpose()?);
-    let engine = state.engine()?;
-    Ok(engine
-        .edit_paper(&actor, id, &form.into(), scans.as_deref(), now())
-        .await?)
-}
-
-/// R-DEST-01: a draft other-destination registration with its proof.
-#[tauri::command]
-pub async fn graduate_create_destination(
-    state: State<'_, AppState>,
-    form: DestinationForm,
-    proofs: Vec<UploadInput>,
-) -> CommandResult<i64> {
-    let (actor, proofs) = (actor(&state).await?, uploads(proofs)?);
-    let engine = state.engine()?;
-    Ok(engine
-        .create_destination(&actor, &form.into(), &proofs, now())
-        .await?)
-}
-
-/// R-DEST-01: edit a draft or returned destination (proofs replaced when given).
-#[tauri::command]
-pub async fn graduate_edit_destination(
-    state: State<'_, AppState>,
-    id: i64,
-    form: DestinationForm,
-    proofs: Option<Vec<UploadInput>>,
-) -> CommandResult<()> {
-    let (actor, proofs) = (actor(&state).await?, proofs.map(uploads).transpose()?);
-    let engine = state.engine()?;
-    Ok(engine
-        .edit_destination(&actor, id, &form.into(), proofs.as_deref(), now())
+    let proofs = req.proofs.map(uploads).transpose()?;
+    Ok(cx
+        .engine
+        .edit_destination(actor, req.id, &req.form.into(), proofs.as_deref(), cx.now)
         .await?)
 }
 
 /// Submits (or resubmits after a return) a paper, destination or offline termination.
-#[tauri::command]
-pub async fn graduate_submit_registration(
-    state: State<'_, AppState>,
-    id: i64,
-) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state
-        .engine()?
-        .submit_registration(&actor, id, now())
-        .await?)
+pub async fn submit_registration(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<()> {
+    Ok(cx.engine.submit_registration(actor, req.id, cx.now).await?)
 }
 
 /// R-PAPER-02 / R-DEST-01 / R-OFF: withdraw before any reviewer has acted.
-#[tauri::command]
-pub async fn graduate_withdraw_registration(
-    state: State<'_, AppState>,
-    id: i64,
-) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state
-        .engine()?
-        .withdraw_registration(&actor, id, now())
+pub async fn withdraw_registration(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<()> {
+    Ok(cx
+        .engine
+        .withdraw_registration(actor, req.id, cx.now)
         .await?)
 }
 
 /// R-DEST-04: void an approved destination at once.
-#[tauri::command]
-pub async fn graduate_void_destination(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.void_destination(&actor, id, now()).await?)
+pub async fn void_destination(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<()> {
+    Ok(cx.engine.void_destination(actor, req.id, cx.now).await?)
 }
 
-/// The destination table and fixed lists (reason lists, natures, archive handling).
-#[tauri::command]
-pub fn graduate_reference() -> CommandResult<ReferenceData> {
+/// The destination table and fixed lists (reason lists, natures, archive handling): public
+/// reference data of DOMAIN.md, the same for every school.
+pub async fn reference(_: &Cx<'_>, _: ()) -> CommandResult<ReferenceData> {
     Ok(ReferenceData {
         destinations: serde_json::to_value(gradsign_engine::reference::destinations())
             .map_err(CommandError::internal)?,
@@ -417,7 +464,7 @@ pub fn graduate_reference() -> CommandResult<ReferenceData> {
 }
 
 /// Decodes the UI's files; a file that is not base64 is named in the error.
-fn uploads(files: Vec<UploadInput>) -> CommandResult<Vec<Upload>> {
+pub fn uploads(files: Vec<UploadInput>) -> CommandResult<Vec<Upload>> {
     files
         .into_iter()
         .map(|f| {

@@ -1,12 +1,12 @@
 //! In-app messages (R-NOTE-01) of whoever is signed in.
 
+use gradsign_engine::Actor;
 use serde::Serialize;
-use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::actor;
+use crate::catalog::Cx;
 use crate::error::CommandResult;
-use crate::state::{now, AppState};
+use crate::graduate::ItemRef;
 
 /// One in-app message.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -25,18 +25,14 @@ pub struct MessageView {
 }
 
 /// The signed-in account's messages, newest first.
-#[tauri::command]
-pub async fn messages_list(state: State<'_, AppState>) -> CommandResult<Vec<MessageView>> {
-    let actor = actor(&state).await?;
-    let messages = state.engine()?.messages(&actor).await?;
+pub async fn list(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<MessageView>> {
+    let messages = cx.engine.messages(actor).await?;
     Ok(messages.into_iter().map(MessageView::from).collect())
 }
 
 /// Marks one of the signed-in account's messages read.
-#[tauri::command]
-pub async fn messages_mark_read(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.mark_message_read(&actor, id, now()).await?)
+pub async fn mark_read(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<()> {
+    Ok(cx.engine.mark_message_read(actor, req.id, cx.now).await?)
 }
 
 impl From<gradsign_engine::Message> for MessageView {

@@ -5,7 +5,12 @@ const calls: { command: string; args: unknown }[] = []
 const answers: Record<string, unknown> = {}
 
 vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (command: string, args: unknown) => {
+  // Catalog operations arrive as `operation {name, request}`: recorded by the operation's name.
+  invoke: vi.fn(async (invoked: string, invokedArgs: unknown) => {
+    const viaCatalog = invoked === 'operation'
+    const op = invokedArgs as { name: string; request: unknown }
+    const command = viaCatalog ? op.name : invoked
+    const args = viaCatalog ? op.request : invokedArgs
     calls.push({ command, args })
     if (command in answers) return answers[command]
     throw { code: 'internal', message: { zh: '未模拟', en: 'not mocked' }, details: null }
