@@ -1,12 +1,16 @@
-//! Signing in and out, and the remembered session.
+//! Signing in and out, and the remembered session: the keychain is the desktop's, so these stay
+//! desktop commands; the engine's part of each is the catalog's (crates/api, session.rs:
+//! `session_open`, `session_user`, `session_close`).
 
+use gradsign_api::session::{SessionUser, SignInRequest};
+use gradsign_api::{Caller, Cx};
+use gradsign_engine::SessionToken;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use gradsign_engine::{AccountView, Role};
-
-use crate::error::{CommandError, CommandResult};
+use crate::commands::operation::DESKTOP_CLIENT;
+use crate::error::{CommandResult, ErrorCode};
 use crate::state::{now, AppState, RememberOutcome};
 
 /// The sign-in form.
@@ -17,25 +21,6 @@ pub struct SignInInput {
     pub password: String,
     /// Keep the session in the OS keychain ("remember me").
     pub remember: bool,
-}
-
-/// Who is signed in.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionUser {
-    pub display_name: String,
-    pub role: UserRole,
-}
-
-/// The roles of DOMAIN.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum UserRole {
-    Graduate,
-    Employer,
-    DepartmentReviewer,
-    SchoolReviewer,
-    SchoolAdmin,
 }
 
 /// What happened to "remember me".
@@ -64,16 +49,18 @@ pub async fn session_sign_in(
     state: State<'_, AppState>,
     input: SignInInput,
 ) -> CommandResult<SignInOutcome> {
-    let session = state
-        .engine()?
-        .sign_in(&input.username, &input.password, now())
-        .await?;
+    let caller = Caller::anonymous(DESKTOP_CLIENT);
+    let request = SignInRequest {
+        username: input.username,
+        password: input.password,
+    };
+    let opened = gradsign_api::session::sign_in(&cx(&state, &caller)?, request).await?;
     let remembered = state
-        .start_session(session.token, input.remember)
+        .start_session(SessionToken(opened.token), input.remember)
         .await
         .into();
     Ok(SignInOutcome {
-        user: session.account.try_into()?,
+        user: opened.user,
         remembered,
     })
 }
@@ -84,16 +71,22 @@ pub async fn session_resume(state: State<'_, AppState>) -> CommandResult<Option<
     let Some(token) = state.remembered_token().await else {
         return Ok(None);
     };
-    match state.engine()?.session_account(&token, now()).await {
-        Ok(account) => {
+    let caller = Caller::with_token(token.clone(), DESKTOP_CLIENT);
+    let cx = cx(&state, &caller)?;
+    let user = match cx.actor().await {
+        Ok(actor) => gradsign_api::session::user(&cx, &actor, ()).await,
+        Err(e) => Err(e),
+    };
+    match user {
+        Ok(user) => {
             state.keep_session(token);
-            Ok(Some(account.try_into()?))
+            Ok(Some(user))
         }
-        Err(e) if e.code == gradsign_engine::ErrorCode::Unauthenticated => {
+        Err(e) if e.code == ErrorCode::Unauthenticated => {
             state.end_session().await?;
             Ok(None)
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -101,7 +94,8 @@ pub async fn session_resume(state: State<'_, AppState>) -> CommandResult<Option<
 #[tauri::command]
 pub async fn session_sign_out(state: State<'_, AppState>) -> CommandResult<()> {
     if let Some(token) = state.end_session().await? {
-        state.engine()?.sign_out(&token).await?;
+        let caller = Caller::with_token(token, DESKTOP_CLIENT);
+        gradsign_api::session::close(&cx(&state, &caller)?, ()).await?;
     }
     Ok(())
 }
@@ -116,21 +110,11 @@ impl From<RememberOutcome> for Remembered {
     }
 }
 
-impl TryFrom<AccountView> for SessionUser {
-    type Error = CommandError;
-
-    fn try_from(account: AccountView) -> CommandResult<Self> {
-        let role = match account.role {
-            Role::Graduate => UserRole::Graduate,
-            Role::Employer => UserRole::Employer,
-            Role::DepartmentReviewer => UserRole::DepartmentReviewer,
-            Role::SchoolReviewer => UserRole::SchoolReviewer,
-            Role::SchoolAdmin => UserRole::SchoolAdmin,
-            Role::System => return Err(CommandError::internal("system account signed in")),
-        };
-        Ok(SessionUser {
-            display_name: account.display_name,
-            role,
-        })
-    }
+/// A catalog call's context for a session the window does not hold (yet, or any more).
+fn cx<'a>(state: &'a AppState, caller: &'a Caller) -> CommandResult<Cx<'a>> {
+    Ok(Cx {
+        engine: state.engine()?,
+        now: now(),
+        caller,
+    })
 }

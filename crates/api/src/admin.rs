@@ -1,27 +1,26 @@
 //! The school admin's workspace (issue 5): graduates imported from .xlsx/.csv with a preview
 //! (R-IMPORT-01), basic info fixed with R-DEST-05's consequences shown first, departments
 //! (R-DEP-01), cohorts (R-MOD-01, R-CHANGE-01), settings (R-SCAN-03, the SMS/WeChat gateway of
-//! R-NOTE-02), accounts and employers (R-ACC-01, R-AUTH-03) and the outbox. Each command: the
+//! R-NOTE-02), accounts and employers (R-ACC-01, R-AUTH-03) and the outbox. Each operation: the
 //! signed-in actor, the engine, the mapped answer; the engine decides every rule and permission.
 
 use base64::Engine as _;
 use gradsign_engine::outbox::{DeliveryReport, GatewayConfig, OutboxMessage};
+use gradsign_engine::Actor;
 use gradsign_engine::{
-    AccountView, Cohort, CohortSettings, FixPreview, Graduate, GraduateFix, GraduateQuery,
-    ImportProblem, NewStaff, ReviewChain, Role,
+    AccountView, Cohort, CohortSettings, Department, FixPreview, Graduate, GraduateFix,
+    GraduateQuery, ImportProblem, NewStaff, ReviewChain, Role,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::actor;
+use crate::catalog::Cx;
 use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::state::{now, AppState};
 
 /// The file the admin chose, as base64.
 #[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImportFileInput {
     #[ts(type = "number")]
     pub cohort: i64,
@@ -88,7 +87,7 @@ pub struct GraduateRow {
 
 /// The graduates list's filter.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GraduateFilter {
     #[ts(type = "number")]
     pub cohort: i64,
@@ -101,7 +100,7 @@ pub struct GraduateFilter {
 
 /// A fix of basic info; absent fields are kept.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GraduateFixInput {
     pub name: Option<String>,
     pub gender: Option<String>,
@@ -178,7 +177,7 @@ pub struct CohortView {
 
 /// The cohort form; `changesUntil` null = 31 August 23:59:59 of the cohort year.
 #[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CohortInput {
     #[ts(type = "number")]
     pub year: i64,
@@ -208,7 +207,7 @@ pub struct AccountRow {
 
 /// A new reviewer or admin account.
 #[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StaffAccountInput {
     pub login: String,
     pub password: String,
@@ -252,7 +251,7 @@ pub struct SettingsView {
 
 /// The gateway form; an empty URL removes the gateway; an empty token keeps the stored one.
 #[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GatewayInput {
     pub url: String,
     pub token: String,
@@ -290,6 +289,92 @@ pub struct DeliveryOutcome {
     pub no_gateway: u32,
 }
 
+/// `admin_fix_preview`: a graduate and the fix to weigh.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixPreviewRequest {
+    pub id: i64,
+    pub fix: GraduateFixInput,
+}
+
+/// `admin_fix_graduate`: the fix, against the version the admin saw.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FixRequest {
+    pub id: i64,
+    pub version: i64,
+    pub fix: GraduateFixInput,
+}
+
+/// A new department's name.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DepartmentAdd {
+    pub name: String,
+}
+
+/// A department's new name.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DepartmentRename {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Two departments: `from` is merged into `into`.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DepartmentMerge {
+    pub from: i64,
+    pub into: i64,
+}
+
+/// A cohort's module opened or closed.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ModuleSwitch {
+    pub year: i64,
+    pub open: bool,
+}
+
+/// R-SCAN-03's setting.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KeepOriginals {
+    pub keep: bool,
+}
+
+/// An account or employer disabled or enabled.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DisabledSwitch {
+    pub id: i64,
+    pub disabled: bool,
+}
+
+/// An account's new password.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PasswordReset {
+    pub id: i64,
+    pub password: String,
+}
+
+/// An employer's sign-up approved, or the approval withdrawn.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmployerApproval {
+    pub id: i64,
+    pub approved: bool,
+}
+
+/// One outbox message.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OutboxRef {
+    pub id: i64,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Import (R-IMPORT-01)
 
@@ -309,31 +394,29 @@ fn read_file(input: &ImportFileInput) -> CommandResult<gradsign_engine::ImportFi
 }
 
 /// Reads the chosen file and lists every bad row; nothing is imported.
-#[tauri::command]
-pub async fn admin_import_check(
-    state: State<'_, AppState>,
-    input: ImportFileInput,
+pub async fn import_check(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: ImportFileInput,
 ) -> CommandResult<ImportPreview> {
-    let actor = actor(&state).await?;
-    actor.require(actor.role == Role::SchoolAdmin)?;
-    let f = read_file(&input)?;
-    let problems = state
-        .engine()?
-        .check_import(input.cohort, &f.header, &f.rows)
+    let f = read_file(&req)?;
+    let problems = cx
+        .engine
+        .check_import(actor, req.cohort, &f.header, &f.rows)
         .await?;
     Ok(ImportPreview::new(f, problems))
 }
 
 /// Imports every row or none; a refusal carries every bad row in `details.rows`.
-#[tauri::command]
-pub async fn admin_import(
-    state: State<'_, AppState>,
-    input: ImportFileInput,
+pub async fn import(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: ImportFileInput,
 ) -> CommandResult<ImportOutcome> {
-    let (actor, f) = (actor(&state).await?, read_file(&input)?);
-    let r = state
-        .engine()?
-        .import_graduates(&actor, input.cohort, &f.header, &f.rows, now())
+    let f = read_file(&req)?;
+    let r = cx
+        .engine
+        .import_graduates(actor, req.cohort, &f.header, &f.rows, cx.now)
         .await?;
     Ok(ImportOutcome {
         created: u32::try_from(r.created).unwrap_or(u32::MAX),
@@ -368,43 +451,37 @@ impl From<ImportProblem> for ImportProblemView {
 // Graduates
 
 /// A cohort's graduates (at most 2,000 per filter).
-#[tauri::command]
-pub async fn admin_graduates(
-    state: State<'_, AppState>,
-    filter: GraduateFilter,
+pub async fn graduates(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: GraduateFilter,
 ) -> CommandResult<Vec<GraduateRow>> {
-    let actor = actor(&state).await?;
-    let list = state
-        .engine()?
-        .list_graduates(&actor, &filter.into(), 2000)
-        .await?;
+    let list = cx.engine.list_graduates(actor, &req.into(), 2000).await?;
     Ok(list.into_iter().map(GraduateRow::from).collect())
 }
 
 /// What saving this fix would change and withdraw (R-DEST-05), before saving.
-#[tauri::command]
-pub async fn admin_fix_preview(
-    state: State<'_, AppState>,
-    id: i64,
-    fix: GraduateFixInput,
+pub async fn fix_preview(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: FixPreviewRequest,
 ) -> CommandResult<FixPreviewView> {
-    let actor = actor(&state).await?;
-    let p = state.engine()?.preview_fix(&actor, id, &fix.into()).await?;
+    let p = cx
+        .engine
+        .preview_fix(actor, req.id, &req.fix.into())
+        .await?;
     Ok(p.into())
 }
 
 /// Saves a fix of basic info (recorded; the graduate notified in the app, by SMS and WeChat).
-#[tauri::command]
-pub async fn admin_fix_graduate(
-    state: State<'_, AppState>,
-    id: i64,
-    version: i64,
-    fix: GraduateFixInput,
+pub async fn fix_graduate(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: FixRequest,
 ) -> CommandResult<GraduateRow> {
-    let actor = actor(&state).await?;
-    let g = state
-        .engine()?
-        .fix_graduate(&actor, id, version, &fix.into(), now())
+    let g = cx
+        .engine
+        .fix_graduate(actor, req.id, req.version, &req.fix.into(), cx.now)
         .await?;
     Ok(g.into())
 }
@@ -489,59 +566,44 @@ impl From<FixPreview> for FixPreviewView {
 // Departments (R-DEP-01)
 
 /// Every department.
-#[tauri::command]
-pub async fn admin_departments(state: State<'_, AppState>) -> CommandResult<Vec<DepartmentView>> {
-    actor(&state).await?;
-    let list = state.engine()?.departments().await?;
-    Ok(list
-        .into_iter()
-        .map(|d| DepartmentView {
-            id: d.id,
-            name: d.name,
-        })
-        .collect())
+pub async fn departments(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<DepartmentView>> {
+    let list = cx.engine.departments(actor).await?;
+    Ok(list.into_iter().map(DepartmentView::from).collect())
 }
 
 /// Adds a department.
-#[tauri::command]
-pub async fn admin_department_add(
-    state: State<'_, AppState>,
-    name: String,
+pub async fn department_add(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: DepartmentAdd,
 ) -> CommandResult<DepartmentView> {
-    let actor = actor(&state).await?;
-    let d = state.engine()?.add_department(&actor, &name, now()).await?;
-    Ok(DepartmentView {
-        id: d.id,
-        name: d.name,
-    })
+    let d = cx.engine.add_department(actor, &req.name, cx.now).await?;
+    Ok(d.into())
 }
 
 /// Renames a department.
-#[tauri::command]
-pub async fn admin_department_rename(
-    state: State<'_, AppState>,
-    id: i64,
-    name: String,
+pub async fn department_rename(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: DepartmentRename,
 ) -> CommandResult<DepartmentView> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    let d = engine.rename_department(&actor, id, &name, now()).await?;
-    Ok(DepartmentView {
-        id: d.id,
-        name: d.name,
-    })
+    let d = cx
+        .engine
+        .rename_department(actor, req.id, &req.name, cx.now)
+        .await?;
+    Ok(d.into())
 }
 
 /// Merges `from` into `into` (graduates, items and reviewers move; nothing is lost).
-#[tauri::command]
-pub async fn admin_department_merge(
-    state: State<'_, AppState>,
-    from: i64,
-    into: i64,
+pub async fn department_merge(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: DepartmentMerge,
 ) -> CommandResult<MergeOutcome> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    let r = engine.merge_departments(&actor, from, into, now()).await?;
+    let r = cx
+        .engine
+        .merge_departments(actor, req.from, req.into, cx.now)
+        .await?;
     Ok(MergeOutcome {
         graduates: r.graduates,
         items: r.items,
@@ -549,40 +611,44 @@ pub async fn admin_department_merge(
     })
 }
 
+impl From<Department> for DepartmentView {
+    fn from(d: Department) -> Self {
+        DepartmentView {
+            id: d.id,
+            name: d.name,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cohorts (R-MOD-01, R-CHANGE-01)
 
 /// Every cohort, newest first.
-#[tauri::command]
-pub async fn admin_cohorts(state: State<'_, AppState>) -> CommandResult<Vec<CohortView>> {
-    actor(&state).await?;
-    let list = state.engine()?.cohorts().await?;
+pub async fn cohorts(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<CohortView>> {
+    let list = cx.engine.cohorts(actor).await?;
     Ok(list.into_iter().map(CohortView::from).collect())
 }
 
 /// Creates or updates a cohort's settings.
-#[tauri::command]
-pub async fn admin_cohort_configure(
-    state: State<'_, AppState>,
-    input: CohortInput,
+pub async fn cohort_configure(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: CohortInput,
 ) -> CommandResult<CohortView> {
-    let actor = actor(&state).await?;
-    let s = input.try_into()?;
-    let c = state.engine()?.configure_cohort(&actor, &s, now()).await?;
+    let s = req.try_into()?;
+    let c = cx.engine.configure_cohort(actor, &s, cx.now).await?;
     Ok(c.into())
 }
 
 /// Opens or closes the module for a cohort.
-#[tauri::command]
-pub async fn admin_cohort_set_module(
-    state: State<'_, AppState>,
-    year: i64,
-    open: bool,
+pub async fn cohort_set_module(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: ModuleSwitch,
 ) -> CommandResult<CohortView> {
-    let actor = actor(&state).await?;
-    let c = state
-        .engine()?
-        .set_module(&actor, year, open, now())
+    let c = cx
+        .engine
+        .set_module(actor, req.year, req.open, cx.now)
         .await?;
     Ok(c.into())
 }
@@ -617,69 +683,62 @@ impl TryFrom<CohortInput> for CohortSettings {
 // ---------------------------------------------------------------------------------------------
 // Settings (R-SCAN-03, R-NOTE-02)
 
-/// The settings screen's values (the gateway token is never returned).
-#[tauri::command]
-pub async fn admin_settings(state: State<'_, AppState>) -> CommandResult<SettingsView> {
-    let actor = actor(&state).await?;
-    actor.require(actor.role == Role::SchoolAdmin)?;
-    let engine = state.engine()?;
-    let gw = engine.gateway().await?;
-    Ok(SettingsView {
-        keep_original_scans: engine.keep_original_scans().await?,
-        gateway_url: gw.as_ref().map(|g| g.url.clone()).unwrap_or_default(),
-        sms_template: gw
-            .as_ref()
-            .map(|g| g.sms_template.clone())
-            .unwrap_or_default(),
-        wechat_template: gw
-            .as_ref()
-            .map(|g| g.wechat_template.clone())
-            .unwrap_or_default(),
-        token_set: gw.is_some_and(|g| !g.token.is_empty()),
+/// The settings screen's values: the gateway without its token, only whether one is stored (the
+/// token never leaves the engine, R-NOTE-04).
+pub async fn settings(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<SettingsView> {
+    let keep_original_scans = cx.engine.keep_original_scans(actor).await?;
+    Ok(match cx.engine.gateway_settings(actor).await? {
+        Some(gw) => SettingsView {
+            keep_original_scans,
+            gateway_url: gw.url,
+            sms_template: gw.sms_template,
+            wechat_template: gw.wechat_template,
+            token_set: gw.token_set,
+        },
+        None => SettingsView {
+            keep_original_scans,
+            gateway_url: String::new(),
+            sms_template: String::new(),
+            wechat_template: String::new(),
+            token_set: false,
+        },
     })
 }
 
 /// R-SCAN-03: keep the original of every later upload, or not.
-#[tauri::command]
-pub async fn admin_keep_originals_set(state: State<'_, AppState>, keep: bool) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    Ok(engine.set_keep_original_scans(&actor, keep, now()).await?)
+pub async fn keep_originals_set(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: KeepOriginals,
+) -> CommandResult<()> {
+    Ok(cx
+        .engine
+        .set_keep_original_scans(actor, req.keep, cx.now)
+        .await?)
 }
 
-/// Sets the SMS/WeChat gateway (an empty URL removes it; an empty token keeps the stored one).
-#[tauri::command]
-pub async fn admin_gateway_set(
-    state: State<'_, AppState>,
-    input: GatewayInput,
-) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    let cfg = gateway_config(input, engine.gateway().await?);
-    Ok(engine.set_gateway(&actor, cfg.as_ref(), now()).await?)
+/// Sets the SMS/WeChat gateway (an empty URL removes it; the engine keeps the stored token when
+/// the form's is empty).
+pub async fn gateway_set(cx: &Cx<'_>, actor: &Actor, req: GatewayInput) -> CommandResult<()> {
+    let cfg = gateway_config(req);
+    Ok(cx.engine.set_gateway(actor, cfg.as_ref(), cx.now).await?)
 }
 
 /// Sends the due outbox messages now (the settings screen's test send, the outbox's "send now").
-#[tauri::command]
-pub async fn admin_outbox_deliver(state: State<'_, AppState>) -> CommandResult<DeliveryOutcome> {
-    let actor = actor(&state).await?;
-    actor.require(actor.role == Role::SchoolAdmin)?;
-    Ok(state.engine()?.deliver_outbox(now()).await?.into())
+pub async fn outbox_deliver(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<DeliveryOutcome> {
+    Ok(cx.engine.deliver_outbox(actor, cx.now).await?.into())
 }
 
-fn gateway_config(i: GatewayInput, stored: Option<GatewayConfig>) -> Option<GatewayConfig> {
+/// The form as the engine's gateway: a blank URL means "no gateway".
+fn gateway_config(i: GatewayInput) -> Option<GatewayConfig> {
     if i.url.trim().is_empty() {
         return None;
     }
-    let token = match (i.token.trim(), stored) {
-        ("", Some(s)) => s.token,
-        (t, _) => t.to_string(),
-    };
     Some(GatewayConfig {
-        url: i.url.trim().to_string(),
-        token,
-        sms_template: i.sms_template.trim().to_string(),
-        wechat_template: i.wechat_template.trim().to_string(),
+        url: i.url,
+        token: i.token,
+        sms_template: i.sms_template,
+        wechat_template: i.wechat_template,
     })
 }
 
@@ -699,59 +758,45 @@ impl From<DeliveryReport> for DeliveryOutcome {
 // Accounts and employers (R-ACC-01, R-AUTH-03)
 
 /// Every account, without secrets.
-#[tauri::command]
-pub async fn admin_accounts(state: State<'_, AppState>) -> CommandResult<Vec<AccountRow>> {
-    let actor = actor(&state).await?;
-    let list = state.engine()?.accounts(&actor).await?;
+pub async fn accounts(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<AccountRow>> {
+    let list = cx.engine.accounts(actor).await?;
     Ok(list.into_iter().map(AccountRow::from).collect())
 }
 
 /// Creates a reviewer (department or school level) or another admin.
-#[tauri::command]
-pub async fn admin_account_create(
-    state: State<'_, AppState>,
-    input: StaffAccountInput,
+pub async fn account_create(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: StaffAccountInput,
 ) -> CommandResult<AccountRow> {
-    let actor = actor(&state).await?;
-    let s = input.try_into()?;
-    let a = state
-        .engine()?
-        .create_staff_account(&actor, &s, now())
-        .await?;
+    let s = req.try_into()?;
+    let a = cx.engine.create_staff_account(actor, &s, cx.now).await?;
     Ok(a.into())
 }
 
 /// Disables or enables an account.
-#[tauri::command]
-pub async fn admin_account_set_disabled(
-    state: State<'_, AppState>,
-    id: i64,
-    disabled: bool,
+pub async fn account_set_disabled(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: DisabledSwitch,
 ) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    Ok(engine
-        .set_account_disabled(&actor, id, disabled, now())
+    Ok(cx
+        .engine
+        .set_account_disabled(actor, req.id, req.disabled, cx.now)
         .await?)
 }
 
 /// Sets a new password for an account (its sessions end).
-#[tauri::command]
-pub async fn admin_password_reset(
-    state: State<'_, AppState>,
-    id: i64,
-    password: String,
-) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    Ok(engine.reset_password(&actor, id, &password, now()).await?)
+pub async fn password_reset(cx: &Cx<'_>, actor: &Actor, req: PasswordReset) -> CommandResult<()> {
+    Ok(cx
+        .engine
+        .reset_password(actor, req.id, &req.password, cx.now)
+        .await?)
 }
 
 /// Every employer, sign-ups awaiting approval first.
-#[tauri::command]
-pub async fn admin_employers(state: State<'_, AppState>) -> CommandResult<Vec<EmployerRow>> {
-    let actor = actor(&state).await?;
-    let list = state.engine()?.employers(&actor).await?;
+pub async fn employers(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<EmployerRow>> {
+    let list = cx.engine.employers(actor).await?;
     Ok(list
         .into_iter()
         .map(|e| EmployerRow {
@@ -771,30 +816,26 @@ pub async fn admin_employers(state: State<'_, AppState>) -> CommandResult<Vec<Em
 }
 
 /// Approves an employer's sign-up (or withdraws the approval).
-#[tauri::command]
-pub async fn admin_employer_approve(
-    state: State<'_, AppState>,
-    id: i64,
-    approved: bool,
+pub async fn employer_approve(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: EmployerApproval,
 ) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    Ok(engine
-        .set_employer_approval(&actor, id, approved, now())
+    Ok(cx
+        .engine
+        .set_employer_approval(actor, req.id, req.approved, cx.now)
         .await?)
 }
 
 /// Disables or enables an employer.
-#[tauri::command]
-pub async fn admin_employer_set_disabled(
-    state: State<'_, AppState>,
-    id: i64,
-    disabled: bool,
+pub async fn employer_set_disabled(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: DisabledSwitch,
 ) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    let engine = state.engine()?;
-    Ok(engine
-        .set_employer_disabled(&actor, id, disabled, now())
+    Ok(cx
+        .engine
+        .set_employer_disabled(actor, req.id, req.disabled, cx.now)
         .await?)
 }
 
@@ -839,18 +880,14 @@ impl TryFrom<StaffAccountInput> for NewStaff {
 // Outbox (R-NOTE-02)
 
 /// The SMS/WeChat outbox, newest first, with delivery status.
-#[tauri::command]
-pub async fn admin_outbox(state: State<'_, AppState>) -> CommandResult<Vec<OutboxRow>> {
-    let actor = actor(&state).await?;
-    let list = state.engine()?.outbox(&actor).await?;
+pub async fn outbox(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<OutboxRow>> {
+    let list = cx.engine.outbox(actor).await?;
     Ok(list.into_iter().map(OutboxRow::from).collect())
 }
 
 /// Sends a given-up or unsent message again.
-#[tauri::command]
-pub async fn admin_outbox_retry(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.retry_outbox(&actor, id, now()).await?)
+pub async fn outbox_retry(cx: &Cx<'_>, actor: &Actor, req: OutboxRef) -> CommandResult<()> {
+    Ok(cx.engine.retry_outbox(actor, req.id, cx.now).await?)
 }
 
 impl From<OutboxMessage> for OutboxRow {
@@ -883,17 +920,15 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_gateway_url_removes_it_and_an_empty_token_keeps_the_stored_one() {
-        assert!(gateway_config(gw("  ", "t"), None).is_none());
-        let stored = gateway_config(gw("https://sms.example.edu.cn/hook", "secret"), None).unwrap();
-        assert_eq!(stored.sms_template, "SMS_1");
-        let kept = gateway_config(
-            gw("https://sms.example.edu.cn/v2", ""),
-            Some(stored.clone()),
+    fn an_empty_gateway_url_removes_it_and_the_rest_goes_to_the_engine_as_typed() {
+        assert!(gateway_config(gw("  ", "t")).is_none());
+        let cfg = gateway_config(gw("https://sms.example.edu.cn/hook", "")).unwrap();
+        assert_eq!(cfg.url, "https://sms.example.edu.cn/hook");
+        assert_eq!(
+            cfg.token, "",
+            "an empty token: the engine keeps the stored one"
         );
-        assert_eq!(kept.unwrap().token, "secret");
-        let replaced = gateway_config(gw("https://sms.example.edu.cn/v2", "new"), Some(stored));
-        assert_eq!(replaced.unwrap().token, "new");
+        assert_eq!(cfg.sms_template, " SMS_1 ", "the engine trims and checks");
     }
 
     #[test]

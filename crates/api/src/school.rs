@@ -1,17 +1,20 @@
-//! Creating the school on first start: the engine's demo school, or a real one.
+//! Creating the school on first start: the engine's demo school, or a real one. Both operations
+//! are anonymous (there is no account yet to sign in with); the engine refuses both unless the
+//! database is empty: `init_school` counts the schools inside its own transaction and answers
+//! `duplicate` ("This database already holds a school"), and `create_demo` checks `is_empty` first
+//! and then goes through `init_school`. So on a set-up database they change nothing.
 
 use gradsign_engine::demo::DemoAccount;
 use gradsign_engine::SchoolSetup;
 use serde::{Deserialize, Serialize};
-use tauri::State;
 use ts_rs::TS;
 
+use crate::catalog::Cx;
 use crate::error::CommandResult;
-use crate::state::{now, AppState};
 
 /// A new school with its first admin account (the engine's `SchoolSetup`).
 #[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SchoolSetupInput {
     pub name: String,
     /// The 5-digit school code (学校代码) used in agreement numbers.
@@ -34,10 +37,10 @@ pub struct DemoAccountView {
     pub note: String,
 }
 
-/// Fills the empty database with the engine's demo school; returns its accounts.
-#[tauri::command]
-pub async fn school_demo_create(state: State<'_, AppState>) -> CommandResult<Vec<DemoAccountView>> {
-    let accounts = state.engine()?.create_demo(now()).await?;
+/// Fills the empty database with the engine's demo school; returns its accounts. Anonymous; the
+/// engine refuses (`duplicate`) unless the database is empty.
+pub async fn demo_create(cx: &Cx<'_>, _: ()) -> CommandResult<Vec<DemoAccountView>> {
+    let accounts = cx.engine.create_demo(cx.now).await?;
     Ok(accounts.into_iter().map(DemoAccountView::from).collect())
 }
 
@@ -52,13 +55,10 @@ impl From<DemoAccount> for DemoAccountView {
     }
 }
 
-/// Creates a school and its admin account in the empty database.
-#[tauri::command]
-pub async fn school_setup(
-    state: State<'_, AppState>,
-    input: SchoolSetupInput,
-) -> CommandResult<()> {
-    state.engine()?.init_school(&input.into(), now()).await?;
+/// Creates a school and its admin account in the empty database. Anonymous; the engine refuses
+/// (`duplicate`, in the same transaction as the insert) unless the database holds no school.
+pub async fn setup(cx: &Cx<'_>, req: SchoolSetupInput) -> CommandResult<()> {
+    cx.engine.init_school(&req.into(), cx.now).await?;
     Ok(())
 }
 

@@ -1,19 +1,16 @@
-//! Statistics for reviewers and the admin (R-STAT-01) and the Excel exports of statistics and
-//! lists with their filter (R-STAT-02). The engine makes the workbook; the file goes to the path
-//! the user chose (typed, or picked in the native save dialog), written beside it and renamed.
+//! Statistics for reviewers and the admin (R-STAT-01) and the Excel workbooks of statistics and
+//! lists with their filter (R-STAT-02). The engine makes the workbook; the operation answers its
+//! bytes, and the transport saves them (the desktop where the user chose, a server as a download).
 
 use gradsign_engine::queries::PlacementGroup;
-use gradsign_engine::Statistics;
-use serde::Serialize;
-use std::path::{Path, PathBuf};
-use tauri::{Manager, State};
+use gradsign_engine::{Actor, Statistics};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::commands::actor;
-use crate::commands::admin::GraduateFilter;
-use crate::commands::review::QueueFilter;
-use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::state::{now, AppState};
+use crate::admin::GraduateFilter;
+use crate::catalog::{Bytes, Cx};
+use crate::error::CommandResult;
+use crate::review::QueueFilter;
 
 /// One group's placement (R-STAT-01).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -65,162 +62,51 @@ pub struct StatisticsView {
     pub by_education_level: Vec<PlacementView>,
 }
 
-/// Where an export was written.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportOutcome {
-    pub path: String,
-    pub bytes: u32,
+/// A cohort's statistics, or their workbook.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatsRequest {
+    pub cohort: i64,
 }
 
 /// The statistics of a cohort (department reviewers: their department).
-#[tauri::command]
-pub async fn stats_get(state: State<'_, AppState>, cohort: i64) -> CommandResult<StatisticsView> {
-    let actor = actor(&state).await?;
-    Ok(state.engine()?.statistics(&actor, cohort).await?.into())
+pub async fn get(cx: &Cx<'_>, actor: &Actor, req: StatsRequest) -> CommandResult<StatisticsView> {
+    Ok(cx.engine.statistics(actor, req.cohort).await?.into())
 }
 
 /// The cohorts statistics can be asked for (newest first).
-#[tauri::command]
-pub async fn stats_cohorts(state: State<'_, AppState>) -> CommandResult<Vec<i64>> {
-    actor(&state).await?;
-    let list = state.engine()?.cohorts().await?;
+pub async fn cohorts(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<i64>> {
+    let list = cx.engine.cohorts(actor).await?;
     Ok(list.into_iter().map(|c| c.year).collect())
 }
 
-/// Writes the statistics workbook to `path`.
-#[tauri::command]
-pub async fn stats_export(
-    state: State<'_, AppState>,
-    cohort: i64,
-    path: String,
-) -> CommandResult<ExportOutcome> {
-    let actor = actor(&state).await?;
-    let bytes = state
-        .engine()?
-        .export_statistics(&actor, cohort, now())
+/// The statistics workbook (.xlsx) of a cohort.
+pub async fn workbook(cx: &Cx<'_>, actor: &Actor, req: StatsRequest) -> CommandResult<Bytes> {
+    let bytes = cx
+        .engine
+        .export_statistics(actor, req.cohort, cx.now)
         .await?;
-    write_xlsx(&path, &bytes)
+    Ok(Bytes(bytes))
 }
 
-/// Writes the graduates list (with its filter) to `path`.
-#[tauri::command]
-pub async fn export_graduates(
-    state: State<'_, AppState>,
-    filter: GraduateFilter,
-    path: String,
-) -> CommandResult<ExportOutcome> {
-    let actor = actor(&state).await?;
-    let bytes = state
-        .engine()?
-        .export_graduates(&actor, &filter.into(), now())
+/// The graduates list with its filter, as a workbook (.xlsx).
+pub async fn graduates_workbook(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: GraduateFilter,
+) -> CommandResult<Bytes> {
+    let bytes = cx
+        .engine
+        .export_graduates(actor, &req.into(), cx.now)
         .await?;
-    write_xlsx(&path, &bytes)
+    Ok(Bytes(bytes))
 }
 
-/// Writes a review queue (every page of the filter) to `path`.
-#[tauri::command]
-pub async fn export_queue(
-    state: State<'_, AppState>,
-    filter: QueueFilter,
-    path: String,
-) -> CommandResult<ExportOutcome> {
-    let actor = actor(&state).await?;
-    let q = filter.try_into()?;
-    let bytes = state.engine()?.export_queue(&actor, &q, now()).await?;
-    write_xlsx(&path, &bytes)
-}
-
-/// A suggested path for an export: the user's downloads folder (or home) and `file_name`.
-#[tauri::command]
-pub fn export_default_path(app: tauri::AppHandle, file_name: String) -> String {
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().home_dir())
-        .unwrap_or_else(|_| PathBuf::from("."));
-    dir.join(safe_name(&file_name)).display().to_string()
-}
-
-/// The native save dialog for an .xlsx file; none when cancelled.
-#[tauri::command]
-pub async fn export_choose_path(
-    app: tauri::AppHandle,
-    file_name: String,
-) -> CommandResult<Option<String>> {
-    use tauri_plugin_dialog::DialogExt;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .add_filter("Excel", &["xlsx"])
-        .set_file_name(safe_name(&file_name))
-        .save_file(move |path| {
-            let _ = tx.send(path.and_then(|p| p.into_path().ok()));
-        });
-    Ok(rx.await.ok().flatten().map(|p| p.display().to_string()))
-}
-
-/// A file name without folders or control characters, ending in .xlsx.
-fn safe_name(name: &str) -> String {
-    let base: String = name
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | ':'))
-        .take(80)
-        .collect();
-    let base = base.trim().trim_start_matches('.');
-    let base = if base.is_empty() { "export" } else { base };
-    if base.to_ascii_lowercase().ends_with(".xlsx") {
-        base.to_string()
-    } else {
-        format!("{base}.xlsx")
-    }
-}
-
-fn refused(field: &str, zh: String, en: String) -> CommandError {
-    let mut e = CommandError::new(ErrorCode::Validation, zh, en);
-    e.details = serde_json::json!({ "field": field });
-    e
-}
-
-/// Writes to a temporary file in the target's folder, then renames: no partial file is left.
-fn write_xlsx(path: &str, bytes: &[u8]) -> CommandResult<ExportOutcome> {
-    let target = PathBuf::from(path.trim());
-    if target.as_os_str().is_empty() || !target.is_absolute() {
-        return Err(refused(
-            "path",
-            "请选择保存位置（完整路径）".into(),
-            "Choose where to save (a full path)".into(),
-        ));
-    }
-    if target.is_dir() {
-        return Err(refused(
-            "path",
-            "保存位置是一个文件夹，请输入文件名".into(),
-            "The path is a folder; add a file name".into(),
-        ));
-    }
-    let dir = target.parent().map(Path::to_path_buf).unwrap_or_default();
-    if !dir.is_dir() {
-        return Err(refused(
-            "path",
-            "保存位置所在的文件夹不存在".into(),
-            "The folder of the chosen path does not exist".into(),
-        ));
-    }
-    let tmp = dir.join(format!(".gradsign-export-{}.partial", std::process::id()));
-    let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, &target));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(refused(
-            "path",
-            format!("文件未能保存：{}", e.kind()),
-            format!("The file could not be saved: {}", e.kind()),
-        ));
-    }
-    Ok(ExportOutcome {
-        path: target.display().to_string(),
-        bytes: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
-    })
+/// A review queue (every page of the filter), as a workbook (.xlsx).
+pub async fn queue_workbook(cx: &Cx<'_>, actor: &Actor, req: QueueFilter) -> CommandResult<Bytes> {
+    let q = req.try_into()?;
+    let bytes = cx.engine.export_queue(actor, &q, cx.now).await?;
+    Ok(Bytes(bytes))
 }
 
 impl From<&PlacementGroup> for PlacementView {
@@ -266,35 +152,5 @@ impl From<Statistics> for StatisticsView {
             formula_zh: s.formula_zh,
             formula_en: s.formula_en,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn export_names_lose_folders_and_gain_xlsx() {
-        assert_eq!(safe_name("../../etc/统计 2026"), "etc统计 2026.xlsx");
-        assert_eq!(safe_name("名单.XLSX"), "名单.XLSX");
-        assert_eq!(safe_name("  "), "export.xlsx");
-    }
-
-    #[test]
-    fn a_refused_path_names_the_field_and_leaves_no_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let e = write_xlsx("relative.xlsx", b"x").unwrap_err();
-        assert_eq!(e.details["field"], "path");
-        let missing = dir.path().join("nope").join("a.xlsx");
-        let e = write_xlsx(missing.to_str().unwrap(), b"x").unwrap_err();
-        assert!(e.message.en.contains("does not exist"));
-        let e = write_xlsx(dir.path().to_str().unwrap(), b"x").unwrap_err();
-        assert!(e.message.zh.contains("文件夹"));
-        let ok = dir.path().join("统计.xlsx");
-        let r = write_xlsx(ok.to_str().unwrap(), b"PK..").unwrap();
-        assert_eq!(r.bytes, 4);
-        assert_eq!(std::fs::read(&ok).unwrap(), b"PK..");
-        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(left.len(), 1, "only the export itself");
     }
 }

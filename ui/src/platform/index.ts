@@ -1,9 +1,9 @@
-// The only module that talks to Tauri. Every command has one typed function here, taking and
-// returning the types generated from Rust (src/bindings, see src-tauri/bindings.rs).
+// The only module that talks to Tauri. Catalog operations (crates/api) go through `op`, typed by
+// the generated operation map (src/bindings/Operations.ts): a wrong name or request is a type
+// error. The desktop's own commands (dialogs, keychain, updater) go through `call`.
 import { invoke } from '@tauri-apps/api/core'
-import type { AppStatus } from '@/bindings/AppStatus'
+import type { OperationName, Operations } from '@/bindings/Operations'
 import type { CommandError } from '@/bindings/CommandError'
-import type { DemoAccountView } from '@/bindings/DemoAccountView'
 import type { SchoolSetupInput } from '@/bindings/SchoolSetupInput'
 import type { SessionUser } from '@/bindings/SessionUser'
 import type { SignInInput } from '@/bindings/SignInInput'
@@ -31,9 +31,19 @@ export async function call<T>(command: string, args?: Record<string, unknown>): 
   }
 }
 
-export const appStatus = () => call<AppStatus>('app_status')
-export const schoolDemoCreate = () => call<DemoAccountView[]>('school_demo_create')
-export const schoolSetup = (input: SchoolSetupInput) => call<null>('school_setup', { input })
+/** Runs a catalog operation by name with its request; resolves to its response. */
+export function op<K extends OperationName>(
+  name: K,
+  request: Operations[K]['request'],
+): Promise<Operations[K]['response']> {
+  return call<Operations[K]['response']>('operation', { name, request })
+}
+
+export const appStatus = () => op('app_status', null)
+export const schoolDemoCreate = () => op('school_demo_create', null)
+export const schoolSetup = (input: SchoolSetupInput) => op('school_setup', input)
+// Signing in and out keeps the session in the keychain: desktop commands over the catalog's
+// session_open / session_user / session_close.
 export const sessionSignIn = (input: SignInInput) => call<SignInOutcome>('session_sign_in', { input })
 export const sessionResume = () => call<SessionUser | null>('session_resume')
 export const sessionSignOut = () => call<null>('session_sign_out')

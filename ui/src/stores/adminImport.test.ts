@@ -5,7 +5,12 @@ const calls: { command: string; args: Record<string, unknown> }[] = []
 const answers: Record<string, unknown[]> = {}
 
 vi.mock('@tauri-apps/api/core', () => ({
-  invoke: vi.fn(async (command: string, args: Record<string, unknown>) => {
+  // Catalog operations arrive as `operation {name, request}`: recorded by the operation's name.
+  invoke: vi.fn(async (invoked: string, invokedArgs: Record<string, unknown>) => {
+    const viaCatalog = invoked === 'operation'
+    const op = invokedArgs as { name: string; request: Record<string, unknown> }
+    const command = viaCatalog ? op.name : invoked
+    const args = viaCatalog ? op.request : invokedArgs
     calls.push({ command, args })
     const next = answers[command]?.shift()
     if (next instanceof Error) throw JSON.parse(next.message)
@@ -41,7 +46,7 @@ describe('admin import store', () => {
     await store.choose('毕业生.xlsx', new Uint8Array([80, 75, 3, 4]))
     expect(calls[0]).toEqual({
       command: 'admin_import_check',
-      args: { input: { cohort: 2026, fileName: '毕业生.xlsx', dataBase64: 'UEsDBA==' } },
+      args: { cohort: 2026, fileName: '毕业生.xlsx', dataBase64: 'UEsDBA==' },
     })
     expect(store.step).toBe('checked')
     expect(store.canImport).toBe(true)
