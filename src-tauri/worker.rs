@@ -38,10 +38,12 @@ async fn sweep(app: &AppHandle) {
     if engine.is_empty().await.unwrap_or(true) {
         return;
     }
-    if let Err(e) = engine.sweep(now()).await {
+    // Machine work runs as the engine's own system actor (R-AUTH-07), never as the signed-in person.
+    let system = gradsign_engine::Actor::system();
+    if let Err(e) = engine.sweep(&system, now()).await {
         eprintln!("gradsign worker: sweep failed: {:?}", e.code);
     }
-    if let Err(e) = engine.deliver_outbox(now()).await {
+    if let Err(e) = engine.deliver_outbox(&system, now()).await {
         eprintln!("gradsign worker: outbox failed: {:?}", e.code);
     }
 }

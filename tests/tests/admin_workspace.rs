@@ -508,7 +508,7 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
     let school = School::create(dir.path(), 6).await;
     school.placed(2).await;
     school.placed(3).await;
-    let cs = school.engine.departments().await.unwrap()[0].id;
+    let cs = school.engine.departments(&school.admin).await.unwrap()[0].id;
     school
         .engine
         .create_staff_account(
@@ -792,7 +792,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         !t.contains("美术学院")
     })
     .await;
-    let deps = school.engine.departments().await.unwrap();
+    let deps = school.engine.departments(&school.admin).await.unwrap();
     assert_eq!(
         deps.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
         ["计算机学院", "外国语学院"]
@@ -802,7 +802,14 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     click(&app, "[data-testid=nav-cohorts]").await;
     click(&app, "[data-testid=cohort-toggle-2026]").await;
     wait_text(&app, "[data-testid=cohort-state-2026]", |t| t == "已关闭").await;
-    assert!(!school.engine.cohort(2026).await.unwrap().module_open);
+    assert!(
+        !school
+            .engine
+            .cohort(&school.admin, 2026)
+            .await
+            .unwrap()
+            .module_open
+    );
     click(&app, "[data-testid=cohort-toggle-2026]").await;
     wait_text(&app, "[data-testid=cohort-state-2026]", |t| t == "已开放").await;
     click(&app, "[data-testid=cohort-edit-2026]").await;
@@ -820,7 +827,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     })
     .await;
     screenshot(&app, "admin-cohorts").await;
-    let c = school.engine.cohort(2026).await.unwrap();
+    let c = school.engine.cohort(&school.admin, 2026).await.unwrap();
     assert!(c.module_open);
     assert_eq!(c.invite_limit_days, 10);
     assert_eq!(c.chain, ReviewChain::School);
@@ -942,7 +949,12 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     click(&app, "[data-testid=nav-settings]").await;
     click(&app, "[data-testid=keep-originals]").await;
     let started = Instant::now();
-    while !school.engine.keep_original_scans().await.unwrap() {
+    while !school
+        .engine
+        .keep_original_scans(&school.admin)
+        .await
+        .unwrap()
+    {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "the setting was not saved"
@@ -958,7 +970,13 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         .await;
     click(&app, "[data-testid=gateway-save]").await;
     let started = Instant::now();
-    while school.engine.gateway().await.unwrap().is_none() {
+    while school
+        .engine
+        .gateway_settings(&school.admin)
+        .await
+        .unwrap()
+        .is_none()
+    {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "the gateway was not saved"

@@ -81,7 +81,7 @@ async fn reviewer_returns_a_paper_registration_and_the_graduate_resubmits() {
     wait_text(&app, ".el-message--success", |t| t.contains("已保存")).await;
     app.screenshot("reviewer-reason-templates").await;
     assert_eq!(
-        school.engine.reason_templates().await.unwrap(),
+        school.engine.reason_templates(&school.admin).await.unwrap(),
         vec!["照片模糊，请重新拍摄", "材料未盖章"]
     );
     sign_out(&app).await;

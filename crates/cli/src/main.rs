@@ -333,7 +333,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Check { expect_head } => {
             let engine = open(&cli.db, cli.files).await?;
             let r = engine
-                .check(expect_head.as_deref())
+                .check(&Actor::system(), expect_head.as_deref())
                 .await
                 .map_err(|e| e.to_string())?;
             println!("history entries: {}", r.chain.entries);
@@ -364,7 +364,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Sweep => {
             let engine = open(&cli.db, cli.files).await?;
-            let r = engine.sweep(now()).await.map_err(|e| e.to_string())?;
+            let r = engine
+                .sweep(&Actor::system(), now())
+                .await
+                .map_err(|e| e.to_string())?;
             println!(
                 "expired {} invitations, sent {} reminders",
                 r.expired, r.reminded
@@ -386,7 +389,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 let engine = open(&cli.db, cli.files).await?;
                 let actor = admin(&engine, None).await?;
                 let id = engine
-                    .agreement_by_number(number.as_deref().unwrap_or_default())
+                    .agreement_by_number(&actor, number.as_deref().unwrap_or_default())
                     .await
                     .map_err(|e| e.to_string())?;
                 engine
@@ -441,7 +444,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         } => {
             let engine = open(&cli.db, cli.files).await?;
             let r = engine
-                .deliver_outbox(now())
+                .deliver_outbox(&Actor::system(), now())
                 .await
                 .map_err(|e| e.to_string())?;
             println!(

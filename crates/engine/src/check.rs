@@ -9,6 +9,7 @@ use crate::snapshot::sha256_hex;
 use crate::workflow::registration::RegistrationState;
 use crate::workflow::signing::SigningState;
 use crate::workflow::termination::TerminationState;
+use crate::workflow::{Actor, Role};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -27,8 +28,10 @@ impl CheckReport {
 }
 
 impl Engine {
-    /// Verifies the chain (against `expect_head` when given) and the invariants.
-    pub async fn check(&self, expect_head: Option<&str>) -> Result<CheckReport> {
+    /// Verifies the chain (against `expect_head` when given) and the invariants; for the admin
+    /// or the system (`gradsign check`, R-AUTH-07).
+    pub async fn check(&self, actor: &Actor, expect_head: Option<&str>) -> Result<CheckReport> {
+        require_checker(actor)?;
         let mut c = self.store.read().await?;
         let chain = verify_chain(&mut c, expect_head).await?;
         let mut problems = Vec::new();
@@ -88,12 +91,17 @@ impl Engine {
         Ok(CheckReport { chain, problems })
     }
 
-    /// The current head hash of the history chain.
-    pub async fn head_hash(&self) -> Result<String> {
+    /// The current head hash of the history chain (admin or system, as [`Engine::check`]).
+    pub async fn head_hash(&self, actor: &Actor) -> Result<String> {
+        require_checker(actor)?;
         let mut c = self.store.read().await?;
         Ok(sqlx::query("SELECT hash FROM chain_head WHERE id = 1")
             .fetch_one(&mut *c)
             .await?
             .try_get("hash")?)
     }
+}
+
+fn require_checker(actor: &Actor) -> Result<()> {
+    actor.require(matches!(actor.role, Role::SchoolAdmin | Role::System))
 }

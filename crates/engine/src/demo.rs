@@ -292,14 +292,14 @@ impl Engine {
                 year: 2026,
                 chain: ReviewChain::Both,
                 invite_limit_days: 15,
-                changes_until: Some(now + 365 * 86_400),
+                changes_until: Some(now.saturating_add(365 * 86_400)),
                 agreement_title: None,
             },
             t,
         )
         .await?;
         self.set_module(&admin, 2026, true, t).await?;
-        let departments = self.departments().await?;
+        let departments = self.all_departments().await?;
         let mut dep_reviewers = vec![];
         for (k, d) in departments.iter().enumerate() {
             let login = ["cs-reviewer", "econ-reviewer", "lang-reviewer"][k];
@@ -523,7 +523,7 @@ impl Demo<'_> {
             .await?;
         // Graduate 2: an expired invitation, and an accepted one awaiting the department.
         self.invite(5, 2, t).await?;
-        e.sweep(t + 7 * day).await?;
+        e.sweep(&Actor::system(), t + 7 * day).await?;
         let a2 = self.invite(6, 2, now - 2 * day).await?;
         e.accept_invitation(self.g(2), a2, now - 2 * day + 600)
             .await?;

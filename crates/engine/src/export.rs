@@ -175,7 +175,7 @@ fn round4(x: f64) -> f64 {
 fn workbook(now: Timestamp) -> Workbook {
     let mut wb = Workbook::new();
     // The file's creation date comes from `now`, not the clock: the same export twice is the same.
-    let created = ExcelDateTime::from_timestamp(now + 8 * 3600).unwrap_or_default();
+    let created = ExcelDateTime::from_timestamp(now.saturating_add(8 * 3600)).unwrap_or_default();
     wb.set_properties(
         &DocProperties::new()
             .set_title("GradSign")

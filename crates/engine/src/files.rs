@@ -65,8 +65,9 @@ impl Engine {
         Ok(self.files_dir.join(&hash[..2]).join(hash))
     }
 
-    /// Reads a stored file's bytes.
-    pub async fn read_file(&self, hash: &str) -> Result<Vec<u8>> {
+    /// Reads a stored file's bytes. Crate-private: callers outside the engine get files only
+    /// through an action that checks the actor and the item (R-REV-05, R-EMP-01).
+    pub(crate) async fn read_file(&self, hash: &str) -> Result<Vec<u8>> {
         let p = self.file_path(hash)?;
         tokio::fs::read(p)
             .await
@@ -97,7 +98,7 @@ impl Engine {
             ));
         }
         // R-SCAN-03: the original is kept only where the school's setting asks for it.
-        let keep_originals = self.keep_original_scans().await?;
+        let keep_originals = self.keeps_original_scans().await?;
         let mut written = WrittenFiles::default();
         let mut refs = Vec::new();
         for u in uploads {

@@ -18,6 +18,7 @@ pub mod queries;
 pub mod reference;
 pub mod snapshot;
 pub mod store;
+mod throttle;
 pub mod time;
 pub mod types;
 pub mod workflow;
@@ -37,6 +38,7 @@ pub use export::{FilterLine, GraduateQuery};
 pub use files::Upload;
 pub use import_file::{read_import, ImportFile};
 pub use model::{AgreementTerms, EmployerDetails, FileRef, ItemKind};
+pub use outbox::{GatewayConfig, GatewaySettings};
 pub use queries::{
     Cursor, ItemDetail, ItemView, Message, QueuePage, QueueQuery, QueueRow, Statistics,
 };

@@ -6,9 +6,10 @@ use crate::audit::Entry;
 use crate::engine::{record, Engine};
 use crate::error::{DomainError, Result};
 use crate::time::Timestamp;
+use crate::types::optional_text;
 use crate::workflow::{Actor, Role};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use std::time::Duration;
 
 /// Attempts before a message is given up.
@@ -16,8 +17,10 @@ pub const MAX_ATTEMPTS: i64 = 5;
 /// First retry delay, seconds; doubled on each further failure.
 pub const BACKOFF_SECONDS: i64 = 60;
 
-/// The school's SMS/WeChat gateway.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The school's SMS/WeChat gateway as the admin sets it ([`Engine::set_gateway`]). An empty
+/// `token` keeps the stored one (R-NOTE-04). It is read from input only: it never serializes and
+/// its Debug output hides the token, so the token cannot leave the engine by accident.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 pub struct GatewayConfig {
     pub url: String,
     pub token: String,
@@ -31,6 +34,59 @@ impl std::fmt::Debug for GatewayConfig {
             .field("url", &self.url)
             .field("token", &"<redacted>")
             .finish()
+    }
+}
+
+/// The gateway as the admin's settings screen shows it (R-NOTE-04): everything but the token,
+/// and whether one is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewaySettings {
+    pub url: String,
+    pub sms_template: String,
+    pub wechat_template: String,
+    /// A non-empty token is stored (its value never leaves the engine).
+    pub token_set: bool,
+}
+
+/// The gateway as stored in `settings` (JSON under the key `gateway`); private, so the token is
+/// only ever read by [`Engine::deliver_outbox`].
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct StoredGateway {
+    url: String,
+    token: String,
+    sms_template: String,
+    wechat_template: String,
+}
+
+impl std::fmt::Debug for StoredGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredGateway")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+impl From<&StoredGateway> for GatewaySettings {
+    fn from(g: &StoredGateway) -> Self {
+        GatewaySettings {
+            url: g.url.clone(),
+            sms_template: g.sms_template.clone(),
+            wechat_template: g.wechat_template.clone(),
+            token_set: !g.token.is_empty(),
+        }
+    }
+}
+
+async fn stored_gateway(c: &mut AnyConnection) -> Result<Option<StoredGateway>> {
+    let row = sqlx::query("SELECT value FROM settings WHERE key = 'gateway'")
+        .fetch_optional(c)
+        .await?;
+    match row {
+        Some(r) => Ok(Some(serde_json::from_str(
+            &r.try_get::<String, _>("value")?,
+        )?)),
+        None => Ok(None),
     }
 }
 
@@ -82,21 +138,19 @@ pub struct DeliveryReport {
 }
 
 impl Engine {
-    /// The configured gateway, if any.
-    pub async fn gateway(&self) -> Result<Option<GatewayConfig>> {
+    /// R-NOTE-04: the configured gateway without its token (admin only), if any.
+    pub async fn gateway_settings(&self, actor: &Actor) -> Result<Option<GatewaySettings>> {
+        actor.require(actor.role == Role::SchoolAdmin)?;
         let mut c = self.store.read().await?;
-        let row = sqlx::query("SELECT value FROM settings WHERE key = 'gateway'")
-            .fetch_optional(&mut *c)
-            .await?;
-        match row {
-            Some(r) => Ok(Some(serde_json::from_str(
-                &r.try_get::<String, _>("value")?,
-            )?)),
-            None => Ok(None),
-        }
+        Ok(stored_gateway(&mut c)
+            .await?
+            .as_ref()
+            .map(GatewaySettings::from))
     }
 
-    /// The admin sets (or with None removes) the gateway. Only http(s) URLs are accepted.
+    /// The admin sets (or with None removes) the gateway. Only http(s) URLs are accepted. An
+    /// empty token keeps the stored one (R-NOTE-04): the stored config is read, merged and
+    /// written inside this one transaction, so a concurrent change of the token is not lost.
     pub async fn set_gateway(
         &self,
         actor: &Actor,
@@ -104,21 +158,57 @@ impl Engine {
         now: Timestamp,
     ) -> Result<()> {
         actor.require(actor.role == Role::SchoolAdmin)?;
-        if let Some(g) = cfg {
-            if !(g.url.starts_with("https://") || g.url.starts_with("http://")) || g.url.len() > 500
-            {
-                return Err(DomainError::field(
-                    "url",
-                    "网关地址须以 http:// 或 https:// 开头",
-                    "The gateway URL must start with http:// or https://",
-                ));
+        let input = match cfg {
+            None => None,
+            Some(g) => {
+                let url = g.url.trim();
+                if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
+                    return Err(DomainError::field(
+                        "url",
+                        "网关地址须以 http:// 或 https:// 开头（最多500个字符）",
+                        "The gateway URL must start with http:// or https:// (at most 500 characters)",
+                    ));
+                }
+                let sms = optional_text("sms_template", "短信模板编号", &g.sms_template, 100)?;
+                let wechat =
+                    optional_text("wechat_template", "微信模板编号", &g.wechat_template, 100)?;
+                if g.token.trim().chars().count() > 1000 {
+                    return Err(DomainError::field(
+                        "token",
+                        "网关令牌最多1000个字符",
+                        "The gateway token has at most 1000 characters",
+                    ));
+                }
+                Some((url.to_string(), g.token.trim().to_string(), sms, wechat))
             }
-        }
+        };
         let mut tx = self.store.begin().await?;
+        // Lock the stored row first (PostgreSQL: a concurrent set_gateway waits here and the read
+        // below then sees its committed token; SQLite's BEGIN IMMEDIATE already serialises).
+        sqlx::query("UPDATE settings SET value = value WHERE key = 'gateway'")
+            .execute(tx.conn())
+            .await?;
+        let stored = stored_gateway(tx.conn()).await?;
+        let merged = input.map(|(url, token, sms_template, wechat_template)| {
+            let replaced = !token.is_empty();
+            let token = match (&stored, replaced) {
+                (Some(s), false) => s.token.clone(),
+                _ => token,
+            };
+            (
+                StoredGateway {
+                    url,
+                    token,
+                    sms_template,
+                    wechat_template,
+                },
+                replaced,
+            )
+        });
         sqlx::query("DELETE FROM settings WHERE key = 'gateway'")
             .execute(tx.conn())
             .await?;
-        if let Some(g) = cfg {
+        if let Some((g, _)) = &merged {
             sqlx::query("INSERT INTO settings (key, value) VALUES ('gateway', $1)")
                 .bind(serde_json::to_string(g)?)
                 .execute(tx.conn())
@@ -133,10 +223,22 @@ impl Engine {
                 at: now,
                 action: "set_gateway",
                 level: "",
-                from_state: "",
-                to_state: if cfg.is_some() { "configured" } else { "none" },
+                from_state: if stored.is_some() {
+                    "configured"
+                } else {
+                    "none"
+                },
+                to_state: if merged.is_some() {
+                    "configured"
+                } else {
+                    "none"
+                },
                 reason: "",
-                changes: serde_json::json!({ "url": cfg.map(|g| g.url.clone()) }),
+                // Never the token: only whether it was replaced.
+                changes: serde_json::json!({
+                    "url": merged.as_ref().map(|(g, _)| g.url.clone()),
+                    "token_replaced": merged.as_ref().is_some_and(|(_, r)| *r),
+                }),
             },
         )
         .await?;
@@ -144,11 +246,14 @@ impl Engine {
         Ok(())
     }
 
-    /// Sends due messages through the gateway; with none configured they stay unsent.
-    pub async fn deliver_outbox(&self, now: Timestamp) -> Result<DeliveryReport> {
+    /// Sends due messages through the gateway; with none configured they stay unsent. Run by the
+    /// admin ("send now") or by the engine's own [`Actor::system`] (the background worker, `gradsign
+    /// outbox send`); R-AUTH-07.
+    pub async fn deliver_outbox(&self, actor: &Actor, now: Timestamp) -> Result<DeliveryReport> {
+        actor.require(matches!(actor.role, Role::SchoolAdmin | Role::System))?;
         let mut report = DeliveryReport::default();
-        let gateway = self.gateway().await?;
         let mut c = self.store.read().await?;
+        let gateway = stored_gateway(&mut c).await?;
         let Some(gw) = gateway else {
             let done = sqlx::query("UPDATE outbox SET status = 'not_sent_no_gateway', updated_at = $1 WHERE status = 'pending'").bind(now).execute(&mut *c).await?;
             report.no_gateway = usize::try_from(done.rows_affected()).unwrap_or(0);
@@ -202,7 +307,7 @@ impl Engine {
                 Some(_) if attempts >= MAX_ATTEMPTS => (DeliveryStatus::GivenUp, now),
                 Some(_) => (
                     DeliveryStatus::Retrying,
-                    now + BACKOFF_SECONDS * (1 << (attempts - 1).min(10)),
+                    now.saturating_add(BACKOFF_SECONDS << (attempts - 1).clamp(0, 10)),
                 ),
             };
             match status {

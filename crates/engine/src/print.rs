@@ -2,7 +2,7 @@
 //! state and the signing and review timeline, for the actors who may see the agreement. The
 //! documents crate turns this into the PDF; the engine decides every word of it.
 
-use crate::engine::{load_item, Engine};
+use crate::engine::{item_from_row, load_item, Engine, ITEM_COLUMNS};
 use crate::error::{DomainError, Result};
 use crate::model::ItemKind;
 use crate::snapshot::AgreementSnapshot;
@@ -132,18 +132,23 @@ impl Engine {
         })
     }
 
-    /// The online agreement item with this agreement number (for `gradsign agreement render`).
-    pub async fn agreement_by_number(&self, number: &str) -> Result<i64> {
+    /// The online agreement item with this agreement number (for `gradsign agreement render`),
+    /// if the actor may see it (R-AUTH-07); otherwise "not found", as for an unknown number.
+    pub async fn agreement_by_number(&self, actor: &Actor, number: &str) -> Result<i64> {
         let mut c = self.store.read().await?;
-        let row =
-            sqlx::query("SELECT id FROM items WHERE agreement_number = $1 AND kind = 'signing'")
-                .bind(number.trim())
-                .fetch_optional(&mut *c)
-                .await?;
-        match row {
-            Some(r) => Ok(r.try_get("id")?),
-            None => Err(DomainError::not_found("协议", "Agreement")),
+        let row = sqlx::query(&format!(
+            "SELECT {ITEM_COLUMNS} FROM items WHERE agreement_number = $1 AND kind = 'signing'"
+        ))
+        .bind(number.trim())
+        .fetch_optional(&mut *c)
+        .await?;
+        if let Some(r) = row {
+            let it = item_from_row(&r)?;
+            if crate::queries::visible(&mut c, actor, &it).await? {
+                return Ok(it.id);
+            }
         }
+        Err(DomainError::not_found("协议", "Agreement"))
     }
 }
 

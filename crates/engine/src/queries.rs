@@ -180,7 +180,7 @@ fn rate(placed: i64, total: i64) -> f64 {
 }
 
 /// Whether the actor may see the item at all.
-async fn visible(c: &mut AnyConnection, actor: &Actor, it: &Item) -> Result<bool> {
+pub(crate) async fn visible(c: &mut AnyConnection, actor: &Actor, it: &Item) -> Result<bool> {
     Ok(match actor.role {
         Role::Graduate => {
             if actor.graduate_id == Some(it.graduate_id) {

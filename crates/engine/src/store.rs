@@ -28,10 +28,15 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0002_queue_indexes.sql"),
         include_str!("../../../migrations/postgres/0002_queue_indexes.sql"),
     ),
+    (
+        3,
+        include_str!("../../../migrations/sqlite/0003_throttles.sql"),
+        include_str!("../../../migrations/postgres/0003_throttles.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// A pool plus its backend.
 #[derive(Debug, Clone)]

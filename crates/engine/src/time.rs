@@ -1,6 +1,6 @@
 //! Time conventions: stored in UTC as unix seconds, shown in Asia/Shanghai (UTC+8, no DST since 1991).
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Days, FixedOffset, NaiveTime, Offset, TimeZone, Utc};
 
 /// UTC unix seconds. Every engine action takes `now` from its caller.
 pub type Timestamp = i64;
@@ -10,19 +10,35 @@ pub fn shanghai() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or(Utc.fix())
 }
 
-/// "N days": 23:59:59 Asia/Shanghai of the N-th day after `now` (N = 0 is today's end).
-pub fn end_of_day_after(now: Timestamp, days: i64) -> Timestamp {
-    let local = shanghai()
-        .timestamp_opt(now, 0)
-        .single()
-        .unwrap_or_else(|| shanghai().timestamp_opt(0, 0).unwrap());
-    let date = local.date_naive() + Duration::days(days);
-    let end = date.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
+/// "N days": 23:59:59 Asia/Shanghai of the N-th day after `now` (N = 0 is today's end), or None
+/// when `now` or the day it lands on is outside chrono's calendar (R-INPUT-01: callers turn that
+/// into a field error, never a panic).
+pub fn checked_end_of_day_after(now: Timestamp, days: i64) -> Option<Timestamp> {
+    let local = shanghai().timestamp_opt(now, 0).single()?;
+    let date = if days >= 0 {
+        local
+            .date_naive()
+            .checked_add_days(Days::new(days.unsigned_abs()))?
+    } else {
+        local
+            .date_naive()
+            .checked_sub_days(Days::new(days.unsigned_abs()))?
+    };
+    let end = date.and_time(NaiveTime::from_hms_opt(23, 59, 59)?);
     shanghai()
         .from_local_datetime(&end)
         .single()
         .map(|d| d.timestamp())
-        .unwrap_or(now)
+}
+
+/// [`checked_end_of_day_after`], saturating instead of failing: far future (or past) days are
+/// `Timestamp::MAX` (or `MIN`), so a deadline computed from an absurd input is never "on time".
+pub fn end_of_day_after(now: Timestamp, days: i64) -> Timestamp {
+    checked_end_of_day_after(now, days).unwrap_or(if days >= 0 {
+        Timestamp::MAX
+    } else {
+        Timestamp::MIN
+    })
 }
 
 /// A UTC instant for a Shanghai wall-clock time; used for settings like "31 August".

@@ -107,7 +107,11 @@ async fn demo_has_every_state_of_every_workflow(backend: Backend) {
         .unwrap()
         .get("n");
     assert_eq!(n, 200);
-    assert!(engine.check(None).await.unwrap().ok());
+    assert!(engine
+        .check(&gradsign_engine::Actor::system(), None)
+        .await
+        .unwrap()
+        .ok());
     assert!(
         engine
             .create_demo(shanghai_time(2026, 11, 27, 9, 0, 0))

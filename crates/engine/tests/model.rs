@@ -739,7 +739,7 @@ async fn run(w: &World, m: &Model, a: &Act) -> Result<Option<i64>> {
             .request_offline_termination(w.g(*g), *id, "毕业生出国出境", "已出国", &[png()], now)
             .await
             .map(Some),
-        Act::Sweep => eng.sweep(now).await.map(|_| None),
+        Act::Sweep => eng.sweep(&Actor::system(), now).await.map(|_| None),
         Act::Tick { .. } => Ok(None),
     }
 }
@@ -893,7 +893,7 @@ async fn one_run(
 }
 
 async fn invariants(w: &World, ctx: &str) {
-    let r = w.engine.check(None).await.unwrap();
+    let r = w.engine.check(&Actor::system(), None).await.unwrap();
     assert!(r.ok(), "{ctx}: check failed: {r:?}");
     let mut c = w.engine.store().read().await.unwrap();
     let late: i64 = sqlx::Row::try_get(

@@ -128,7 +128,11 @@ async fn r_note_02_webhook_delivered_retried_given_up(w: World) {
         .unwrap();
     school_change(&w, "广州").await;
     let now = w.t0 + 10;
-    let r = w.engine.deliver_outbox(now).await.unwrap();
+    let r = w
+        .engine
+        .deliver_outbox(&Actor::system(), now)
+        .await
+        .unwrap();
     assert_eq!((r.sent, r.failed, r.given_up), (1, 1, 0));
     let out = w.engine.outbox(&w.admin).await.unwrap();
     assert_eq!(status_of(&out, "sms"), ("sent".into(), 1));
@@ -151,13 +155,13 @@ async fn r_note_02_webhook_delivered_retried_given_up(w: World) {
     // Not due yet: nothing is sent.
     let r = w
         .engine
-        .deliver_outbox(now + BACKOFF_SECONDS - 1)
+        .deliver_outbox(&Actor::system(), now + BACKOFF_SECONDS - 1)
         .await
         .unwrap();
     assert_eq!(r, Default::default());
     let r = w
         .engine
-        .deliver_outbox(now + BACKOFF_SECONDS)
+        .deliver_outbox(&Actor::system(), now + BACKOFF_SECONDS)
         .await
         .unwrap();
     assert_eq!(r.sent, 1);
@@ -179,7 +183,7 @@ async fn r_note_02_webhook_delivered_retried_given_up(w: World) {
     school_change(&w, "深圳").await;
     let mut t = w.t0 + 1000;
     for attempt in 1..=MAX_ATTEMPTS {
-        let r = w.engine.deliver_outbox(t).await.unwrap();
+        let r = w.engine.deliver_outbox(&Actor::system(), t).await.unwrap();
         if attempt < MAX_ATTEMPTS {
             assert_eq!(r.failed, 2, "attempt {attempt}");
             t += BACKOFF_SECONDS * (1 << (attempt - 1));
@@ -201,14 +205,24 @@ async fn r_note_02_webhook_delivered_retried_given_up(w: World) {
         ]
     );
     assert_eq!(
-        w.engine.deliver_outbox(t + 100_000).await.unwrap(),
+        w.engine
+            .deliver_outbox(&Actor::system(), t + 100_000)
+            .await
+            .unwrap(),
         Default::default(),
         "given up stays given up"
     );
     // The admin retries by hand; the gateway has recovered.
     gw.script.lock().unwrap().clear();
     w.engine.retry_outbox(&w.admin, out[0].id, t).await.unwrap();
-    assert_eq!(w.engine.deliver_outbox(t).await.unwrap().sent, 1);
+    assert_eq!(
+        w.engine
+            .deliver_outbox(&Actor::system(), t)
+            .await
+            .unwrap()
+            .sent,
+        1
+    );
     // A wrong token is a failure like any other (401), recorded.
     let bad = GatewayConfig {
         token: "wrong".into(),
@@ -216,7 +230,14 @@ async fn r_note_02_webhook_delivered_retried_given_up(w: World) {
     };
     w.engine.set_gateway(&w.admin, Some(&bad), t).await.unwrap();
     w.engine.retry_outbox(&w.admin, out[1].id, t).await.unwrap();
-    assert_eq!(w.engine.deliver_outbox(t).await.unwrap().failed, 1);
+    assert_eq!(
+        w.engine
+            .deliver_outbox(&Actor::system(), t)
+            .await
+            .unwrap()
+            .failed,
+        1
+    );
     assert_eq!(
         w.engine.outbox(&w.admin).await.unwrap()[1].last_error,
         "HTTP 401"
@@ -239,7 +260,11 @@ async fn r_note_02_unreachable_gateway_is_a_recorded_failure(w: World) {
         .await
         .unwrap();
     school_change(&w, "广州").await;
-    let r = w.engine.deliver_outbox(w.t0).await.unwrap();
+    let r = w
+        .engine
+        .deliver_outbox(&Actor::system(), w.t0)
+        .await
+        .unwrap();
     assert_eq!(r.failed, 2);
     assert!(w
         .engine

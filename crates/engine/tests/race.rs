@@ -56,7 +56,7 @@ async fn r_rev_02_eight_concurrent_approvals_one_wins(w: World) {
         (d.item.state.as_str(), d.item.awaiting_level, d.item.version),
         ("under_review", Some(Level::School), version + 1)
     );
-    assert!(w.engine.check(None).await.unwrap().ok());
+    assert!(w.engine.check(&Actor::system(), None).await.unwrap().ok());
 }
 
 on_both_backends!(r_rev_02_eight_concurrent_approvals_one_wins);

@@ -396,9 +396,13 @@ async fn r_sign_02_deadline_is_exclusive_and_decided_by_the_engine(w: World) {
         ErrorCode::Expired
     );
     assert_eq!(w.digest().await, before);
-    let r = w.engine.sweep(deadline - 1).await.unwrap();
+    let r = w
+        .engine
+        .sweep(&Actor::system(), deadline - 1)
+        .await
+        .unwrap();
     assert_eq!(r.expired, 0);
-    let r = w.engine.sweep(deadline).await.unwrap();
+    let r = w.engine.sweep(&Actor::system(), deadline).await.unwrap();
     assert_eq!(r.expired, 1);
     assert_eq!(w.state(b).await, "expired");
     assert_eq!(
@@ -462,7 +466,10 @@ async fn r_sign_05_no_second_invitation_while_one_is_pending(w: World) {
     w.invite(1, 1, w.t0).await.unwrap(); // another employer may
     w.engine.reject_invitation(w.g(1), a, w.t0).await.unwrap();
     let b = w.invite(0, 1, w.t0).await.unwrap(); // after a rejection it may
-    w.engine.sweep(end_of_day_after(w.t0, 5)).await.unwrap();
+    w.engine
+        .sweep(&Actor::system(), end_of_day_after(w.t0, 5))
+        .await
+        .unwrap();
     assert_eq!(w.state(b).await, "expired");
     w.invite(0, 1, end_of_day_after(w.t0, 5)).await.unwrap(); // after expiry it may
 }
@@ -966,7 +973,7 @@ async fn r_paper_01_paper_registration_with_scans(w: World) {
         w.engine.file_path(&hash).unwrap().exists(),
         "stored by content hash"
     );
-    let stored = w.engine.read_file(&hash).await.unwrap();
+    let stored = std::fs::read(w.engine.file_path(&hash).unwrap()).unwrap();
     assert!(
         stored.starts_with(&[0xFF, 0xD8, 0xFF]),
         "R-SCAN-01: re-encoded as JPEG"
@@ -980,10 +987,7 @@ async fn r_paper_01_paper_registration_with_scans(w: World) {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(w
-        .engine
-        .read_file(&thumb)
-        .await
+    assert!(std::fs::read(w.engine.file_path(&thumb).unwrap())
         .unwrap()
         .starts_with(&[0xFF, 0xD8]));
     assert_eq!(
@@ -1476,7 +1480,7 @@ async fn r_one_01_one_destination_at_a_time(w: World) {
         .await
         .unwrap();
     w.engine.submit_registration(w.g(1), p, w.t0).await.unwrap();
-    assert!(w.engine.check(None).await.unwrap().ok());
+    assert!(w.engine.check(&Actor::system(), None).await.unwrap().ok());
 }
 
 // ---------------------------------------------------------------- R-REV
@@ -1678,11 +1682,11 @@ async fn r_note_01_in_app_messages_for_each_event(w: World) {
     w.engine.confirm_info(&me, w.t0).await.unwrap();
     let inv = w.invite(0, 1, w.t0).await.unwrap();
     w.engine
-        .sweep(end_of_day_after(w.t0, 5) - 3600)
+        .sweep(&Actor::system(), end_of_day_after(w.t0, 5) - 3600)
         .await
         .unwrap();
     w.engine
-        .sweep(end_of_day_after(w.t0, 5) - 1800)
+        .sweep(&Actor::system(), end_of_day_after(w.t0, 5) - 1800)
         .await
         .unwrap();
     w.engine.accept_invitation(&me, inv, w.t0).await.unwrap();
@@ -1748,7 +1752,11 @@ async fn r_note_02_school_changes_go_to_outbox_not_sent_without_gateway(w: World
         )
         .await
         .unwrap();
-    let r = w.engine.deliver_outbox(w.t0).await.unwrap();
+    let r = w
+        .engine
+        .deliver_outbox(&Actor::system(), w.t0)
+        .await
+        .unwrap();
     assert_eq!(r.no_gateway, 2);
     let out = w.engine.outbox(&w.admin).await.unwrap();
     assert!(out.iter().all(|m| m.status == "not_sent_no_gateway"));
@@ -1777,15 +1785,15 @@ async fn r_audit_01_every_action_one_entry_and_tampering_detected(w: World) {
         n0 + 2,
         "a refused action writes nothing"
     );
-    let head = w.engine.head_hash().await.unwrap();
-    let r = w.engine.check(Some(&head)).await.unwrap();
+    let head = w.engine.head_hash(&w.admin).await.unwrap();
+    let r = w.engine.check(&w.admin, Some(&head)).await.unwrap();
     assert!(r.ok(), "{:?}", r);
     let mut c = w.engine.store().read().await.unwrap();
     sqlx::query("UPDATE history SET reason = 'changed' WHERE seq = 3")
         .execute(&mut *c)
         .await
         .unwrap();
-    let r = w.engine.check(None).await.unwrap();
+    let r = w.engine.check(&Actor::system(), None).await.unwrap();
     assert!(
         r.chain.problems.iter().any(|p| p.starts_with("entry 3:")),
         "{:?}",
@@ -1795,7 +1803,7 @@ async fn r_audit_01_every_action_one_entry_and_tampering_detected(w: World) {
         .execute(&mut *c)
         .await
         .unwrap();
-    assert!(w.engine.check(None).await.unwrap().ok());
+    assert!(w.engine.check(&Actor::system(), None).await.unwrap().ok());
     // Cutting off the tail and fixing the head is caught by the head noted earlier.
     let last: i64 = sqlx::Row::try_get(
         &sqlx::query("SELECT MAX(seq) AS s FROM history")
@@ -1826,10 +1834,10 @@ async fn r_audit_01_every_action_one_entry_and_tampering_detected(w: World) {
         .await
         .unwrap();
     assert!(
-        w.engine.check(None).await.unwrap().ok(),
+        w.engine.check(&Actor::system(), None).await.unwrap().ok(),
         "without the noted head the cut is invisible"
     );
-    let r = w.engine.check(Some(&head)).await.unwrap();
+    let r = w.engine.check(&w.admin, Some(&head)).await.unwrap();
     assert!(
         !r.ok() && r.chain.problems.iter().any(|p| p.contains("cut off")),
         "{:?}",

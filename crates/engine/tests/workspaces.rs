@@ -85,18 +85,27 @@ async fn employer_signs_up_with_a_licence_the_admin_and_itself_can_see(w: World)
         .await
         .unwrap_err();
     assert_eq!(reviewer.code, ErrorCode::Forbidden);
-    // Staff accounts appear on the profile; invitations wait for the approval.
+    // Staff accounts (R-EMP-02) and invitations wait for the approval; then staff appear on
+    // the profile.
+    assert_eq!(
+        w.engine
+            .add_employer_staff(&me, "licensed-2", "employer456", "赵专员", w.t0)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::EmployerNotApproved
+    );
+    w.engine
+        .set_employer_approval(&w.admin, profile.id, true, w.t0)
+        .await
+        .unwrap();
+    assert!(w.engine.employer_profile(&me, None).await.unwrap().approved);
     w.engine
         .add_employer_staff(&me, "licensed-2", "employer456", "赵专员", w.t0)
         .await
         .unwrap();
     let profile = w.engine.employer_profile(&me, None).await.unwrap();
     assert_eq!(profile.staff.len(), 2);
-    w.engine
-        .set_employer_approval(&w.admin, profile.id, true, w.t0)
-        .await
-        .unwrap();
-    assert!(w.engine.employer_profile(&me, None).await.unwrap().approved);
 }
 
 async fn employer_keeps_its_profile_but_not_its_credit_code(w: World) {
@@ -192,7 +201,7 @@ async fn item_scans_are_served_only_to_those_who_see_the_item(w: World) {
 }
 
 async fn reason_templates_default_to_reference_and_the_school_edits_them(w: World) {
-    let defaults = w.engine.reason_templates().await.unwrap();
+    let defaults = w.engine.reason_templates(&w.school_rev).await.unwrap();
     assert_eq!(defaults[0], "材料不清晰或不完整");
     assert!(defaults.contains(&"其他".to_string()));
     let set = w
@@ -209,7 +218,7 @@ async fn reason_templates_default_to_reference_and_the_school_edits_them(w: Worl
         .await
         .unwrap();
     assert_eq!(set, vec!["材料未盖章", "照片模糊，请重新拍摄"]);
-    assert_eq!(w.engine.reason_templates().await.unwrap(), set);
+    assert_eq!(w.engine.reason_templates(&w.school_rev).await.unwrap(), set);
     // Refusals change nothing: a reviewer, a duplicate, an over-long template.
     let before = w.digest().await;
     let e = w

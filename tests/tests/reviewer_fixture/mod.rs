@@ -116,7 +116,7 @@ impl School {
             employer_id: None,
             department_id: None,
         };
-        let cs = engine.departments().await.unwrap()[0].id;
+        let cs = engine.departments(&admin).await.unwrap()[0].id;
         engine
             .configure_cohort(
                 &admin,

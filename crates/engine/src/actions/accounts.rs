@@ -1,11 +1,15 @@
 //! Accounts, sign-in and sessions. Passwords are argon2id with OWASP's parameters (19 MiB, t=2,
 //! p=1); session tokens are random and stored only as their SHA-256. Five wrong passwords in a row
-//! lock the account for 15 minutes (R-AUTH-01 in docs/rules.md).
+//! lock the account for 15 minutes (R-AUTH-01 in docs/rules.md); six wrong ID numbers for one
+//! student number lock its activation for 15 minutes (R-AUTH-05). Staff and employer logins never
+//! look like a student number (R-AUTH-04); everyone changes their own password (R-AUTH-06).
 
 use crate::audit::Entry;
 use crate::engine::{record, Engine, GRADUATE_SELECT};
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::model::EmployerDetails;
+use crate::store::Tx;
+use crate::throttle;
 use crate::time::Timestamp;
 use crate::types::{required_text, IdNumber};
 use crate::workflow::{Actor, Role};
@@ -23,6 +27,10 @@ pub const MAX_FAILED_SIGN_INS: i64 = 5;
 pub const LOCK_SECONDS: i64 = 15 * 60;
 /// How long a session lasts, seconds.
 pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
+/// R-AUTH-05: wrong ID numbers in a row for one student number before its activation is locked.
+pub const MAX_FAILED_ACTIVATIONS: i64 = 6;
+/// R-AUTH-05: how long an activation lock lasts, seconds (as a sign-in lock, R-AUTH-01).
+pub const ACTIVATION_LOCK_SECONDS: i64 = 15 * 60;
 
 fn argon2() -> Argon2<'static> {
     // OWASP: m = 19 MiB, t = 2, p = 1. The constants are valid, so the fallback is never taken.
@@ -111,6 +119,43 @@ pub fn parse_login(raw: &str) -> Result<String> {
     }
 }
 
+/// R-AUTH-04: a staff or employer login. Graduates sign in with their student number (letters
+/// and digits only, R-INFO-04), so these logins may not be all digits (the usual shape of a
+/// student number); that they are no student number the school imported is checked against the
+/// database by [`require_free_login`].
+pub fn parse_non_graduate_login(raw: &str) -> Result<String> {
+    let s = parse_login(raw)?;
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DomainError::field(
+            "login",
+            "登录名不能全为数字（纯数字是毕业生学号的形式），请加入字母或 ._-@",
+            "A login may not be all digits (that is how student numbers look); add a letter or one of ._-@",
+        ));
+    }
+    Ok(s)
+}
+
+/// R-AUTH-04: a new staff or employer login is neither another account's login nor a student
+/// number the school imported (which will be that graduate's login once they activate). Both are
+/// refused alike, so the answer does not tell which.
+pub(crate) async fn require_free_login(c: &mut sqlx::AnyConnection, login: &str) -> Result<()> {
+    let taken = sqlx::query(
+        "SELECT 1 AS x FROM accounts WHERE login = $1 UNION ALL SELECT 1 AS x FROM graduates WHERE student_number = $1",
+    )
+    .bind(login)
+    .fetch_optional(c)
+    .await?;
+    if taken.is_some() {
+        return Err(DomainError::new(
+            ErrorCode::Duplicate,
+            "该登录名已被使用，请换一个",
+            "This login is taken; choose another",
+        )
+        .with_details(serde_json::json!({ "field": "login" })));
+    }
+    Ok(())
+}
+
 /// Passwords: 8–128 characters with at least one letter and one digit.
 pub fn check_password_policy(p: &str) -> Result<()> {
     let n = p.chars().count();
@@ -165,15 +210,47 @@ fn wrong_credentials() -> DomainError {
     )
 }
 
+/// R-AUTH-01: the sign-in lock's refusal.
+fn password_throttled(locked_until: Timestamp, now: Timestamp) -> DomainError {
+    throttle::throttled(
+        "密码错误次数过多",
+        "Too many failed attempts",
+        locked_until,
+        now,
+    )
+}
+
+/// R-AUTH-01: one more wrong password; the fifth in a row locks the account. The database does
+/// the counting (`failed_attempts + 1`), so concurrent failures are all counted.
+async fn count_failed_sign_in(tx: &mut Tx, account_id: i64, now: Timestamp) -> Result<()> {
+    sqlx::query(
+        "UPDATE accounts SET \
+         failed_attempts = CASE WHEN failed_attempts + 1 >= $1 THEN 0 ELSE failed_attempts + 1 END, \
+         locked_until = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE locked_until END \
+         WHERE id = $3",
+    )
+    .bind(MAX_FAILED_SIGN_INS)
+    .bind(now.saturating_add(LOCK_SECONDS))
+    .bind(account_id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 const ACCOUNT_SELECT: &str = "SELECT id, login, role, display_name, graduate_id, employer_id, department_id, disabled, password_hash, failed_attempts, locked_until FROM accounts";
 
 fn account_from_row(r: &sqlx::any::AnyRow) -> Result<AccountView> {
     let role: String = r.try_get("role")?;
     let disabled: i64 = r.try_get("disabled")?;
+    // R-AUTH-07: the system role belongs to the engine's own actor only; an account row claiming
+    // it (which no action writes) is refused, so no session ever authenticates as the system.
+    let role = Role::parse(&role)
+        .filter(|r| *r != Role::System)
+        .ok_or_else(|| DomainError::internal("role"))?;
     Ok(AccountView {
         id: r.try_get("id")?,
         login: r.try_get("login")?,
-        role: Role::parse(&role).ok_or_else(|| DomainError::internal("role"))?,
+        role,
         display_name: r.try_get("display_name")?,
         graduate_id: r.try_get("graduate_id")?,
         employer_id: r.try_get("employer_id")?,
@@ -191,12 +268,12 @@ impl Engine {
 
     async fn open_session(
         &self,
-        tx: &mut crate::store::Tx,
+        tx: &mut Tx,
         account: AccountView,
         now: Timestamp,
     ) -> Result<Session> {
         let token = self.new_token();
-        let expires_at = now + SESSION_SECONDS;
+        let expires_at = now.saturating_add(SESSION_SECONDS);
         sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash(&token))
             .bind(account.id)
@@ -225,16 +302,10 @@ impl Engine {
         let Some(row) = row else {
             return Err(wrong_credentials());
         };
-        let account = account_from_row(&row)?;
+        let account = account_from_row(&row).map_err(|_| wrong_credentials())?;
         let locked_until: i64 = row.try_get("locked_until")?;
         if now < locked_until {
-            let minutes = (locked_until - now + 59) / 60;
-            return Err(DomainError::new(
-                ErrorCode::Throttled,
-                format!("密码错误次数过多，请{minutes}分钟后再试"),
-                format!("Too many failed attempts; try again in {minutes} minutes"),
-            )
-            .with_details(serde_json::json!({ "retry_after": locked_until - now })));
+            return Err(password_throttled(locked_until, now));
         }
         if account.disabled {
             return Err(DomainError::new(
@@ -250,20 +321,7 @@ impl Engine {
         };
         let mut tx = self.store.begin().await?;
         if !ok {
-            let failed: i64 = row.try_get::<i64, _>("failed_attempts")? + 1;
-            let (failed, lock) = if failed >= MAX_FAILED_SIGN_INS {
-                (0, now + LOCK_SECONDS)
-            } else {
-                (failed, 0)
-            };
-            sqlx::query(
-                "UPDATE accounts SET failed_attempts = $1, locked_until = $2 WHERE id = $3",
-            )
-            .bind(failed)
-            .bind(lock)
-            .bind(account.id)
-            .execute(tx.conn())
-            .await?;
+            count_failed_sign_in(&mut tx, account.id, now).await?;
             tx.commit().await?;
             return Err(wrong_credentials());
         }
@@ -281,6 +339,10 @@ impl Engine {
     }
 
     /// R-INFO-03: a graduate's first sign-in by student number + ID number, setting a password.
+    /// R-AUTH-05: a student number the school has not uploaded and a wrong ID number get the same
+    /// `not_imported` answer and both count as a failure for that student number; the sixth in a
+    /// row locks its activation for 15 minutes (even the right ID number is then `throttled`).
+    /// The count is committed although the activation is refused.
     pub async fn activate_graduate(
         &self,
         student_number: &str,
@@ -291,13 +353,32 @@ impl Engine {
         let id = IdNumber::parse(id_number)?;
         let sn = required_text("student_number", "学号", student_number, 30)?;
         let hash = hash_password_checked(password).await?;
+        let key = format!("activate:{sn}");
         let mut tx = self.store.begin().await?;
+        if let Some(until) = throttle::locked_until(tx.conn(), &key, now).await? {
+            return Err(throttle::throttled(
+                "身份证号错误次数过多，该学号暂不能激活",
+                "Too many wrong ID numbers for this student number",
+                until,
+                now,
+            ));
+        }
         let row = sqlx::query(&format!("{GRADUATE_SELECT} WHERE g.student_number = $1 AND g.id_number = $2 ORDER BY g.cohort DESC"))
             .bind(&sn)
             .bind(id.as_str())
             .fetch_optional(tx.conn())
             .await?;
         let Some(row) = row else {
+            throttle::record_failure(
+                tx.conn(),
+                &key,
+                MAX_FAILED_ACTIVATIONS,
+                ACTIVATION_LOCK_SECONDS,
+                now,
+            )
+            .await?;
+            // Committed on purpose: the failure must count although the activation is refused.
+            tx.commit().await?;
             return Err(DomainError::new(ErrorCode::NotImported, "学校尚未上传您的信息（或学号与身份证号不匹配），请联系学校就业部门", "The school has not uploaded your record (or student number and ID number do not match); contact the school's employment office"));
         };
         let g = crate::engine::graduate_from_row(&row)?;
@@ -313,6 +394,7 @@ impl Engine {
                 "The account is already activated; sign in with student number and password",
             ));
         }
+        throttle::clear(tx.conn(), &key).await?;
         let account_id: i64 = sqlx::query("INSERT INTO accounts (login, role, display_name, password_hash, graduate_id, created_at) VALUES ($1, 'graduate', $2, $3, $4, $5) RETURNING id")
             .bind(&sn)
             .bind(&g.name)
@@ -416,7 +498,7 @@ impl Engine {
                 "Only reviewer and admin accounts are created here",
             ));
         }
-        let login = parse_login(&s.login)?;
+        let login = parse_non_graduate_login(&s.login)?;
         let name = required_text("display_name", "姓名", &s.display_name, 50)?;
         let department = if s.role == Role::DepartmentReviewer {
             Some(s.department_id.ok_or_else(|| {
@@ -431,6 +513,7 @@ impl Engine {
         };
         let hash = hash_password_checked(&s.password).await?;
         let mut tx = self.store.begin().await?;
+        require_free_login(tx.conn(), &login).await?;
         if let Some(d) = department {
             if sqlx::query("SELECT id FROM departments WHERE id = $1")
                 .bind(d)
@@ -491,10 +574,11 @@ impl Engine {
         now: Timestamp,
     ) -> Result<AccountView> {
         let d = s.details.validate()?;
-        let login = parse_login(&s.login)?;
+        let login = parse_non_graduate_login(&s.login)?;
         let name = required_text("display_name", "联系人姓名", &s.display_name, 50)?;
         let hash = hash_password_checked(&s.password).await?;
         let mut tx = self.store.begin().await?;
+        require_free_login(tx.conn(), &login).await?;
         if sqlx::query("SELECT id FROM employers WHERE credit_code = $1")
             .bind(&d.credit_code)
             .fetch_optional(tx.conn())
@@ -624,7 +708,8 @@ impl Engine {
         Ok(())
     }
 
-    /// An employer's staff member adds another staff account for the same employer.
+    /// An employer's staff member adds another staff account for the same employer; only once
+    /// the school has approved the employer, and not while it is disabled (R-EMP-02).
     pub async fn add_employer_staff(
         &self,
         actor: &Actor,
@@ -635,10 +720,12 @@ impl Engine {
     ) -> Result<AccountView> {
         actor.require(actor.role == Role::Employer && actor.employer_id.is_some())?;
         let employer_id = actor.employer_id.unwrap_or_default();
-        let login = parse_login(login)?;
+        let login = parse_non_graduate_login(login)?;
         let name = required_text("display_name", "姓名", display_name, 50)?;
         let hash = hash_password_checked(password).await?;
         let mut tx = self.store.begin().await?;
+        crate::actions::signing::require_active_employer(tx.conn(), employer_id).await?;
+        require_free_login(tx.conn(), &login).await?;
         let id: i64 = sqlx::query("INSERT INTO accounts (login, role, display_name, password_hash, employer_id, created_at) VALUES ($1, 'employer', $2, $3, $4, $5) RETURNING id")
             .bind(&login)
             .bind(&name)
@@ -675,6 +762,107 @@ impl Engine {
             department_id: None,
             disabled: false,
         })
+    }
+
+    /// R-AUTH-06: the signed-in person (any role) changes their own password. The current
+    /// password is verified (a wrong one counts towards R-AUTH-01's lock like a wrong sign-in),
+    /// the new one follows R-AUTH-02 and differs from it. Every session of the account ends,
+    /// the one used here included, and the returned session replaces it (the token rotates, so
+    /// a session stolen before the change is useless after it).
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current_password: &str,
+        new_password: &str,
+        now: Timestamp,
+    ) -> Result<Session> {
+        let account_id = match actor.account_id {
+            Some(id) if actor.role != Role::System => id,
+            _ => return Err(DomainError::forbidden()),
+        };
+        check_password_policy(new_password)
+            .map_err(|e| e.with_details(serde_json::json!({ "field": "new_password" })))?;
+        if new_password == current_password {
+            return Err(DomainError::field(
+                "new_password",
+                "新密码不能与当前密码相同",
+                "The new password must differ from the current one",
+            ));
+        }
+        let row = {
+            let mut c = self.store.read().await?;
+            sqlx::query(&format!("{ACCOUNT_SELECT} WHERE id = $1"))
+                .bind(account_id)
+                .fetch_optional(&mut *c)
+                .await?
+        };
+        let Some(row) = row else {
+            return Err(DomainError::forbidden());
+        };
+        let account = account_from_row(&row)?;
+        if account.disabled || account.role != actor.role {
+            return Err(DomainError::forbidden());
+        }
+        let locked_until: i64 = row.try_get("locked_until")?;
+        if now < locked_until {
+            return Err(password_throttled(locked_until, now));
+        }
+        let old_hash: Option<String> = row.try_get("password_hash")?;
+        let ok = match &old_hash {
+            Some(h) => verify_password(current_password, h).await,
+            None => false,
+        };
+        if !ok {
+            let mut tx = self.store.begin().await?;
+            count_failed_sign_in(&mut tx, account.id, now).await?;
+            tx.commit().await?;
+            return Err(DomainError::new(
+                ErrorCode::WrongCredentials,
+                "当前密码错误",
+                "The current password is wrong",
+            )
+            .with_details(serde_json::json!({ "field": "current_password" })));
+        }
+        let hash = hash_password_checked(new_password).await?;
+        let mut tx = self.store.begin().await?;
+        // Conditional on the hash just verified: a concurrent change wins, this one is refused.
+        let done = sqlx::query("UPDATE accounts SET password_hash = $1, failed_attempts = 0, locked_until = 0 WHERE id = $2 AND password_hash = $3")
+            .bind(&hash)
+            .bind(account.id)
+            .bind(&old_hash)
+            .execute(tx.conn())
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(DomainError::new(
+                ErrorCode::WrongCredentials,
+                "当前密码已被更改，请重新登录",
+                "The password was changed meanwhile; sign in again",
+            )
+            .with_details(serde_json::json!({ "field": "current_password" })));
+        }
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account.id)
+            .execute(tx.conn())
+            .await?;
+        record(
+            &mut tx,
+            Entry {
+                subject: format!("account:{}", account.id),
+                item_id: None,
+                actor,
+                at: now,
+                action: "change_password",
+                level: "",
+                from_state: "active",
+                to_state: "active",
+                reason: "",
+                changes: serde_json::Value::Null,
+            },
+        )
+        .await?;
+        let session = self.open_session(&mut tx, account, now).await?;
+        tx.commit().await?;
+        Ok(session)
     }
 
     /// The admin sets a new password for an account (and its sessions end).

@@ -382,8 +382,15 @@ impl Engine {
             .collect()
     }
 
-    /// R-SCAN-03: whether uploads also keep the original bytes (off unless the school asks).
-    pub async fn keep_original_scans(&self) -> Result<bool> {
+    /// R-SCAN-03: whether uploads also keep the original bytes (off unless the school asks);
+    /// the admin's settings screen (R-AUTH-07).
+    pub async fn keep_original_scans(&self, actor: &Actor) -> Result<bool> {
+        admin_only(actor)?;
+        self.keeps_original_scans().await
+    }
+
+    /// [`Engine::keep_original_scans`] for the engine itself (every upload reads it).
+    pub(crate) async fn keeps_original_scans(&self) -> Result<bool> {
         let mut c = self.store.read().await?;
         let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(KEEP_ORIGINALS)
@@ -403,7 +410,7 @@ impl Engine {
         now: Timestamp,
     ) -> Result<()> {
         admin_only(actor)?;
-        let before = self.keep_original_scans().await?;
+        let before = self.keeps_original_scans().await?;
         let mut tx = self.store.begin().await?;
         sqlx::query("DELETE FROM settings WHERE key = $1")
             .bind(KEEP_ORIGINALS)

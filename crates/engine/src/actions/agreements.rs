@@ -112,7 +112,7 @@ impl Engine {
                 .lock()
                 .map_err(|_| DomainError::internal("throttle"))?;
             let entry = log.entry(client.to_string()).or_default();
-            entry.retain(|t| *t > now - 60);
+            entry.retain(|t| *t > now.saturating_sub(60));
             if entry.len() >= VERIFY_PER_MINUTE {
                 return Err(DomainError::new(
                     ErrorCode::Throttled,

@@ -258,13 +258,16 @@ impl Engine {
             .collect()
     }
 
-    /// Validates an import without applying it: every bad row, as `row N: field: reason`.
+    /// Validates an import without applying it: every bad row, as `row N: field: reason`. The
+    /// admin's, like the import itself (R-AUTH-07).
     pub async fn check_import(
         &self,
+        actor: &Actor,
         cohort: i64,
         header: &[String],
         rows: &[ImportRow],
     ) -> Result<Vec<ImportProblem>> {
+        actor.require(actor.role == Role::SchoolAdmin)?;
         let mut c = self.store.read().await?;
         let (problems, _) = self.validate_import(&mut c, cohort, header, rows).await?;
         Ok(problems)
@@ -304,6 +307,15 @@ impl Engine {
             .iter()
             .map(|(s, i)| (i.as_str(), s.as_str()))
             .collect();
+        // R-AUTH-04: a graduate's login is their student number, so it may not be another
+        // account's login already.
+        let other_logins: HashSet<String> =
+            sqlx::query("SELECT login FROM accounts WHERE role <> 'graduate'")
+                .fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(|r| r.try_get("login"))
+                .collect::<std::result::Result<_, _>>()?;
         let (mut seen_sn, mut seen_id) = (HashMap::new(), HashMap::new());
         let mut good = Vec::new();
         for row in rows {
@@ -347,6 +359,18 @@ impl Engine {
                             ));
                             continue;
                         }
+                    }
+                    if other_logins.contains(&b.student_number) {
+                        problems.push(problem(
+                            row.line,
+                            "学号".into(),
+                            DomainError::field(
+                                "学号",
+                                "学号与已有的教职工或用人单位登录名相同，毕业生将无法用学号登录",
+                                "The student number is a staff or employer login already; the graduate could not sign in with it",
+                            ),
+                        ));
+                        continue;
                     }
                     good.push(b);
                 }

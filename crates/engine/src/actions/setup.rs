@@ -10,6 +10,13 @@ use crate::workflow::{Actor, ReviewChain, Role};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+/// The longest invitation response window any cohort may allow, in days.
+pub const MAX_INVITE_LIMIT_DAYS: i64 = 30;
+/// 2000-01-01 00:00:00 Asia/Shanghai: the earliest change deadline a cohort may have.
+const CHANGES_UNTIL_MIN: Timestamp = 946_656_000;
+/// 2200-12-31 23:59:59 Asia/Shanghai: the latest change deadline a cohort may have.
+const CHANGES_UNTIL_MAX: Timestamp = 7_289_625_599;
+
 /// What `gradsign init` and the desktop's "set up a school" ask for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SchoolSetup {
@@ -72,7 +79,7 @@ impl Engine {
         }
         let hash = crate::actions::accounts::hash_password_checked(&s.admin_password).await?;
         let admin_name = required_text("admin_name", "管理员姓名", &s.admin_name, 50)?;
-        let login = crate::actions::accounts::parse_login(&s.admin_login)?;
+        let login = crate::actions::accounts::parse_non_graduate_login(&s.admin_login)?;
         let mut tx = self.store.begin().await?;
         let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM school")
             .fetch_one(tx.conn())
@@ -137,8 +144,26 @@ impl Engine {
         Ok(admin_id)
     }
 
-    /// The departments, by id.
-    pub async fn departments(&self) -> Result<Vec<Department>> {
+    /// The departments, by id, for the admin and the reviewers' filters (R-AUTH-07): a
+    /// department reviewer gets only their own department; graduates, employers and the system
+    /// are refused (they never pick a department).
+    pub async fn departments(&self, actor: &Actor) -> Result<Vec<Department>> {
+        let only = match actor.role {
+            Role::SchoolAdmin | Role::SchoolReviewer => None,
+            Role::DepartmentReviewer => {
+                Some(actor.department_id.ok_or_else(DomainError::forbidden)?)
+            }
+            _ => return Err(DomainError::forbidden()),
+        };
+        let all = self.all_departments().await?;
+        Ok(match only {
+            None => all,
+            Some(d) => all.into_iter().filter(|x| x.id == d).collect(),
+        })
+    }
+
+    /// Every department, for the engine itself (the demo school, imports).
+    pub(crate) async fn all_departments(&self) -> Result<Vec<Department>> {
         let mut c = self.store.read().await?;
         let rows = sqlx::query("SELECT id, name FROM departments ORDER BY id")
             .fetch_all(&mut *c)
@@ -197,17 +222,26 @@ impl Engine {
     ) -> Result<Cohort> {
         actor.require(actor.role == Role::SchoolAdmin)?;
         let year = CohortYear::parse(s.year)?.get();
-        if !(1..=30).contains(&s.invite_limit_days) {
+        if !(1..=MAX_INVITE_LIMIT_DAYS).contains(&s.invite_limit_days) {
             return Err(DomainError::field(
                 "invite_limit_days",
-                "邀请应约期限应为1至30天",
-                "The invitation limit must be 1 to 30 days",
+                format!("邀请应约期限应为1至{MAX_INVITE_LIMIT_DAYS}天"),
+                format!("The invitation limit must be 1 to {MAX_INVITE_LIMIT_DAYS} days"),
             ));
         }
         let y = i32::try_from(year).unwrap_or(2026);
-        let changes_until = s
-            .changes_until
-            .unwrap_or_else(|| shanghai_time(y, 8, 31, 23, 59, 59));
+        let changes_until = match s.changes_until {
+            None => shanghai_time(y, 8, 31, 23, 59, 59),
+            // R-INPUT-01: an instant every screen can show and every comparison can use.
+            Some(t) if (CHANGES_UNTIL_MIN..=CHANGES_UNTIL_MAX).contains(&t) => t,
+            Some(_) => {
+                return Err(DomainError::field(
+                    "changes_until",
+                    "去向变更截止时间应在2000年至2200年之间",
+                    "The change deadline must lie between the years 2000 and 2200",
+                ))
+            }
+        };
         let title = match &s.agreement_title {
             Some(t) => required_text("agreement_title", "协议书标题", t, 60)?,
             None => crate::reference::lists().agreement_title.clone(),
@@ -318,14 +352,18 @@ impl Engine {
         Ok(cohort)
     }
 
-    /// A cohort's settings.
-    pub async fn cohort(&self, year: i64) -> Result<Cohort> {
+    /// A cohort's settings ([`Engine::cohorts`] says who may read them).
+    pub async fn cohort(&self, actor: &Actor, year: i64) -> Result<Cohort> {
+        require_cohort_reader(actor)?;
         let mut c = self.store.read().await?;
         load_cohort(&mut c, year).await
     }
 
-    /// All cohorts, newest first.
-    pub async fn cohorts(&self) -> Result<Vec<Cohort>> {
+    /// All cohorts, newest first (R-AUTH-07): for the admin, the reviewers (statistics and queue
+    /// filters) and employers (an invitation's window is bounded by its cohort's limit);
+    /// graduates read their own cohort through their portal.
+    pub async fn cohorts(&self, actor: &Actor) -> Result<Vec<Cohort>> {
+        require_cohort_reader(actor)?;
         let mut c = self.store.read().await?;
         let years: Vec<i64> = sqlx::query("SELECT year FROM cohorts ORDER BY year DESC")
             .fetch_all(&mut *c)
@@ -339,4 +377,12 @@ impl Engine {
         }
         Ok(out)
     }
+}
+
+/// Who reads cohort settings (R-AUTH-07).
+fn require_cohort_reader(actor: &Actor) -> Result<()> {
+    actor.require(matches!(
+        actor.role,
+        Role::SchoolAdmin | Role::SchoolReviewer | Role::DepartmentReviewer | Role::Employer
+    ))
 }

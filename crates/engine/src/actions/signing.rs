@@ -1,5 +1,6 @@
 //! Invitations and online signing (R-SIGN), the deadline sweep and its reminders.
 
+use crate::actions::setup::MAX_INVITE_LIMIT_DAYS;
 use crate::audit::Entry;
 use crate::engine::{
     item_subject, load_cohort, load_graduate, load_item, notify, record, save_item, standing,
@@ -7,7 +8,7 @@ use crate::engine::{
 };
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::model::{AgreementTerms, EmployerDetails, InvitationPayload, ItemKind};
-use crate::time::{end_of_day_after, format_shanghai, Timestamp};
+use crate::time::{checked_end_of_day_after, format_shanghai, Timestamp};
 use crate::types::{IdNumber, PersonName};
 use crate::workflow::signing::{self, InviteFacts, SigningEvent, SigningFacts, SigningState};
 use crate::workflow::{Actor, Role};
@@ -71,6 +72,36 @@ pub(crate) async fn employer_profile(
     ))
 }
 
+/// R-AUTH-03 / R-SIGN-14: the employer's details if it is approved and enabled; otherwise a
+/// refusal that says only that (read before any graduate is looked up).
+pub(crate) async fn require_active_employer(
+    c: &mut AnyConnection,
+    employer_id: i64,
+) -> Result<EmployerDetails> {
+    let row = sqlx::query("SELECT approved, disabled FROM employers WHERE id = $1")
+        .bind(employer_id)
+        .fetch_optional(&mut *c)
+        .await?;
+    let Some(r) = row else {
+        return Err(DomainError::forbidden());
+    };
+    if r.try_get::<i64, _>("disabled")? != 0 {
+        return Err(DomainError::new(
+            ErrorCode::EmployerNotApproved,
+            "单位已被学校停用，暂不能发起签约邀请或添加账号，请联系学校就业部门",
+            "The employer is disabled by the school; contact the school's employment office",
+        ));
+    }
+    if r.try_get::<i64, _>("approved")? == 0 {
+        return Err(DomainError::new(
+            ErrorCode::EmployerNotApproved,
+            "单位注册尚未经学校审核通过，暂不能发起签约邀请或添加账号",
+            "The employer's sign-up is not approved by the school yet",
+        ));
+    }
+    Ok(employer_profile(c, employer_id).await?.0)
+}
+
 /// Refuses an action by a graduate on the same person's record of another cohort (R-MOD-02).
 pub(crate) async fn check_own_cohort(
     c: &mut AnyConnection,
@@ -118,6 +149,8 @@ pub(crate) fn signing_state(it: &Item) -> Result<SigningState> {
 
 impl Engine {
     /// R-SIGN-01: an employer invites a graduate with the terms and a response deadline.
+    /// R-SIGN-14: the employer's approval is checked before the graduate is looked up, so an
+    /// unapproved or disabled employer learns nothing about anyone (not even whether they exist).
     pub async fn invite(&self, actor: &Actor, input: &InviteInput, now: Timestamp) -> Result<i64> {
         actor.require(actor.role == Role::Employer && actor.employer_id.is_some())?;
         let employer_id = actor.employer_id.unwrap_or(-1);
@@ -125,16 +158,18 @@ impl Engine {
         let days = input
             .deadline_days
             .unwrap_or(crate::reference::lists().invitation_days_default);
-        if days < 1 {
+        // R-INPUT-01: no school allows more than MAX_INVITE_LIMIT_DAYS, so anything beyond is a
+        // field error here, before any date arithmetic.
+        if !(1..=MAX_INVITE_LIMIT_DAYS).contains(&days) {
             return Err(DomainError::field(
                 "deadline_days",
-                "应约期限至少1天",
-                "The response window is at least 1 day",
+                format!("应约期限应为1至{MAX_INVITE_LIMIT_DAYS}天"),
+                format!("The response window must be 1 to {MAX_INVITE_LIMIT_DAYS} days"),
             ));
         }
         let mut tx = self.store.begin().await?;
+        let employer = require_active_employer(tx.conn(), employer_id).await?;
         let g = find_graduate(tx.conn(), &input.graduate).await?;
-        let (employer, approved) = employer_profile(tx.conn(), employer_id).await?;
         let cohort = load_cohort(tx.conn(), g.cohort).await?;
         let pending: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE kind = 'signing' AND state = 'pending' AND employer_id = $1 AND graduate_id = $2 AND deadline > $3")
             .bind(employer_id)
@@ -143,14 +178,22 @@ impl Engine {
             .fetch_one(tx.conn())
             .await?
             .try_get("n")?;
+        let out_of_range = || {
+            DomainError::field(
+                "deadline_days",
+                "应约截止时间超出可表示的日期范围",
+                "The response deadline is outside the representable dates",
+            )
+        };
         let facts = InviteFacts {
             employer_id,
-            employer_approved: approved,
+            employer_approved: true,
             module_open: cohort.module_open,
             directed: g.is_directed(),
             pending_from_same_employer: pending > 0,
-            deadline: end_of_day_after(now, days),
-            max_deadline: end_of_day_after(now, cohort.invite_limit_days),
+            deadline: checked_end_of_day_after(now, days).ok_or_else(out_of_range)?,
+            max_deadline: checked_end_of_day_after(now, cohort.invite_limit_days)
+                .ok_or_else(out_of_range)?,
         };
         let state = signing::invite(actor, &facts, now)?;
         let payload = serde_json::to_string(&InvitationPayload {
@@ -400,8 +443,10 @@ impl Engine {
     }
 
     /// R-SIGN-02 + R-NOTE-01: expires invitations whose deadline has passed and reminds graduates
-    /// of those ending within 24 hours. Each expiry is its own action with its own history entry.
-    pub async fn sweep(&self, now: Timestamp) -> Result<SweepReport> {
+    /// of those ending within 24 hours. Each expiry is its own action with its own history entry,
+    /// made by [`Actor::system`] whoever started the sweep: the admin or the system (R-AUTH-07).
+    pub async fn sweep(&self, actor: &Actor, now: Timestamp) -> Result<SweepReport> {
+        actor.require(matches!(actor.role, Role::SchoolAdmin | Role::System))?;
         let mut report = SweepReport::default();
         let due: Vec<i64> = {
             let mut c = self.store.read().await?;
@@ -428,7 +473,7 @@ impl Engine {
         let mut tx = self.store.begin().await?;
         let rows = sqlx::query("SELECT id, graduate_id, deadline FROM items WHERE kind = 'signing' AND state = 'pending' AND reminded = 0 AND deadline > $1 AND deadline <= $2")
             .bind(now)
-            .bind(now + 24 * 3600)
+            .bind(now.saturating_add(24 * 3600))
             .fetch_all(tx.conn())
             .await?;
         for r in rows {

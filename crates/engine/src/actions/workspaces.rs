@@ -284,8 +284,17 @@ impl Engine {
         self.read_file(hash).await
     }
 
-    /// The reviewers' reason templates: the school's list, REFERENCE.md's by default.
-    pub async fn reason_templates(&self) -> Result<Vec<String>> {
+    /// The reviewers' reason templates: the school's list, REFERENCE.md's by default. Read by
+    /// the reviewers and the admin only (R-AUTH-07).
+    pub async fn reason_templates(&self, actor: &Actor) -> Result<Vec<String>> {
+        actor.require(matches!(
+            actor.role,
+            Role::SchoolAdmin | Role::SchoolReviewer | Role::DepartmentReviewer
+        ))?;
+        self.stored_reason_templates().await
+    }
+
+    async fn stored_reason_templates(&self) -> Result<Vec<String>> {
         let mut c = self.store.read().await?;
         let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(REASON_TEMPLATES_KEY)
@@ -361,7 +370,7 @@ impl Engine {
         )
         .await?;
         tx.commit().await?;
-        self.reason_templates().await
+        self.stored_reason_templates().await
     }
 
     /// R-PDF-05: the signed (or, with `state = "terminated"`, terminated) online agreements

@@ -61,7 +61,10 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The deadline sweep and cascades.
+    /// The engine's own actor for machine work: the deadline sweep, outbox delivery, integrity
+    /// checks and the cascades of another action (R-AUTH-07). No account carries this role (the
+    /// engine refuses an account row that claims it), so no session ever authenticates as it;
+    /// only code that runs the engine directly (the desktop's background worker, the CLI) uses it.
     pub fn system() -> Actor {
         Actor {
             account_id: None,

@@ -207,7 +207,7 @@ impl World {
             employer_id: None,
             department_id: None,
         };
-        let deps = engine.departments().await.unwrap();
+        let deps = engine.departments(&admin).await.unwrap();
         let (dep_a, dep_b) = (deps[0].id, deps[1].id);
         engine
             .configure_cohort(
@@ -437,6 +437,7 @@ pub const TABLES: &[&str] = &[
     "outbox",
     "files",
     "settings",
+    "throttles",
 ];
 
 pub async fn digest(engine: &Engine) -> String {
