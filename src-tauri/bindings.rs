@@ -20,6 +20,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     update::UpdateOutcome::export_all(&cfg)?;
     update::UpdateProgress::export_all(&cfg)?;
     session::SignInInput::export_all(&cfg)?;
+    session::ActivateInput::export_all(&cfg)?;
     session::SignInOutcome::export_all(&cfg)?;
     review::PrintOutcome::export_all(&cfg)?;
     export::ExportOutcome::export_all(&cfg)?;

@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "update_check",
     "update_download",
     "session_sign_in",
+    "session_activate",
+    "session_change_password",
     "session_resume",
     "session_sign_out",
     "agreement_save_pdf",

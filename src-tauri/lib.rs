@@ -45,6 +45,8 @@ pub fn run() {
             commands::about::update_check,
             commands::about::update_download,
             commands::session::session_sign_in,
+            commands::session::session_activate,
+            commands::session::session_change_password,
             commands::session::session_resume,
             commands::session::session_sign_out,
             commands::agreement::agreement_save_pdf,

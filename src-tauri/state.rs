@@ -100,6 +100,25 @@ impl AppState {
         }
     }
 
+    /// Replaces the signed-in session `old` by `new` (a password change ended `old`, R-AUTH-06);
+    /// when the keychain remembered `old`, it remembers `new` instead.
+    pub async fn rotate_session(&self, old: &SessionToken, new: SessionToken) -> RememberOutcome {
+        *self.lock() = Some(new.clone());
+        let store = self.session_store.clone();
+        let old = old.clone();
+        let result = tauri::async_runtime::spawn_blocking(move || match store.load() {
+            Ok(Some(remembered)) if remembered == old => store.save(&new).map(|()| true),
+            Ok(_) => Ok(false),
+            Err(e) => Err(e),
+        })
+        .await;
+        match result {
+            Ok(Ok(true)) => RememberOutcome::Stored,
+            Ok(Ok(false)) | Ok(Err(KeychainError::Unavailable(_))) => RememberOutcome::NotAsked,
+            Ok(Err(_)) | Err(_) => RememberOutcome::KeychainUnavailable,
+        }
+    }
+
     /// The session remembered in the keychain, if any (none when there is no keychain).
     pub async fn remembered_token(&self) -> Option<SessionToken> {
         let store = self.session_store.clone();

@@ -2,7 +2,7 @@
 //! desktop commands; the engine's part of each is the catalog's (crates/api, session.rs:
 //! `session_open`, `session_user`, `session_close`).
 
-use gradsign_api::session::{SessionUser, SignInRequest};
+use gradsign_api::session::{ActivateRequest, ChangePasswordRequest, SessionUser, SignInRequest};
 use gradsign_api::{Caller, Cx};
 use gradsign_engine::SessionToken;
 use serde::{Deserialize, Serialize};
@@ -57,6 +57,74 @@ pub async fn session_sign_in(
     let opened = gradsign_api::session::sign_in(&cx(&state, &caller)?, request).await?;
     let remembered = state
         .start_session(SessionToken(opened.token), input.remember)
+        .await
+        .into();
+    Ok(SignInOutcome {
+        user: opened.user,
+        remembered,
+    })
+}
+
+/// The first-sign-in form (R-INFO-03): student number, ID number and the password to set.
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivateInput {
+    pub student_number: String,
+    pub id_number: String,
+    pub password: String,
+    /// Keep the session in the OS keychain ("remember me").
+    pub remember: bool,
+}
+
+impl std::fmt::Debug for ActivateInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivateInput")
+            .field("student_number", &self.student_number)
+            .field("remember", &self.remember)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A graduate's first sign-in: activates the account (catalog `account_activate`) and keeps its
+/// session like `session_sign_in`.
+#[tauri::command]
+pub async fn session_activate(
+    state: State<'_, AppState>,
+    input: ActivateInput,
+) -> CommandResult<SignInOutcome> {
+    let caller = Caller::anonymous(DESKTOP_CLIENT);
+    let request = ActivateRequest {
+        student_number: input.student_number,
+        id_number: input.id_number,
+        password: input.password,
+    };
+    let opened = gradsign_api::session::activate(&cx(&state, &caller)?, request).await?;
+    let remembered = state
+        .start_session(SessionToken(opened.token), input.remember)
+        .await
+        .into();
+    Ok(SignInOutcome {
+        user: opened.user,
+        remembered,
+    })
+}
+
+/// Changes the signed-in user's password (catalog `account_change_password`, R-AUTH-06). The
+/// engine ends every session of the account, this one included, and opens a new one: the window
+/// keeps the new token (and the keychain too, when it remembered the old one), so the user stays
+/// signed in; the token never reaches the UI.
+#[tauri::command]
+pub async fn session_change_password(
+    state: State<'_, AppState>,
+    input: ChangePasswordRequest,
+) -> CommandResult<SignInOutcome> {
+    let old = state.token()?;
+    let caller = Caller::with_token(old.clone(), DESKTOP_CLIENT);
+    let cx = cx(&state, &caller)?;
+    let actor = cx.actor().await?;
+    let opened = gradsign_api::session::change_password(&cx, &actor, input).await?;
+    let remembered = state
+        .rotate_session(&old, SessionToken(opened.token))
         .await
         .into();
     Ok(SignInOutcome {

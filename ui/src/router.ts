@@ -24,6 +24,7 @@ export function createAppRouter(): Router {
       { path: '/welcome', name: 'first-start', component: () => import('@/views/FirstStartView.vue') },
       { path: '/setup', name: 'school-setup', component: () => import('@/views/SchoolSetupView.vue') },
       { path: '/sign-in', name: 'sign-in', component: () => import('@/views/SignInView.vue') },
+      { path: '/activate', name: 'activate', component: () => import('@/views/ActivateView.vue') },
       { path: '/home', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { signedIn: true } },
       ...graduateRoutes,
       ...employerRoutes,

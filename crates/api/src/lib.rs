@@ -36,6 +36,10 @@ catalog! {
     anonymous json session_open(session::SignInRequest) -> session::SessionOpened = session::sign_in;
     signed_in json session_user(()) -> session::SessionUser = session::user;
     anonymous json session_close(()) -> () = session::close;
+    // A graduate's first sign-in (R-INFO-03) and everyone's password change (R-AUTH-06): both
+    // answer a new session (the desktop keeps it: session_activate, session_change_password).
+    anonymous json account_activate(session::ActivateRequest) -> session::SessionOpened = session::activate;
+    signed_in json account_change_password(session::ChangePasswordRequest) -> session::SessionOpened = session::change_password;
     // The graduate (R-INFO, R-MOD, R-SIGN, R-OFF, R-PAPER, R-DEST).
     signed_in json graduate_portal(graduate::PortalRequest) -> graduate::PortalView = graduate::portal;
     signed_in json graduate_confirm_info(()) -> graduate::GraduateInfo = graduate::confirm_info;

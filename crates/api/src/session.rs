@@ -1,4 +1,5 @@
-//! Sessions: signing in with a username and password, who the session belongs to, and ending it.
+//! Sessions: signing in with a username and password, a graduate's first sign-in (activation,
+//! R-INFO-03), changing one's password (R-AUTH-06), who the session belongs to, and ending it.
 //! Where the token is kept is the transport's business (the desktop's keychain, a server's
 //! cookie or header); these operations only open, read and close it in the engine.
 
@@ -61,6 +62,64 @@ pub async fn sign_in(cx: &Cx<'_>, req: SignInRequest) -> CommandResult<SessionOp
     let session = cx
         .engine
         .sign_in(&req.username, &req.password, cx.now)
+        .await?;
+    opened(session)
+}
+
+/// A graduate's first sign-in (R-INFO-03): student number and ID number, and the password to set.
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActivateRequest {
+    pub student_number: String,
+    pub id_number: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for ActivateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivateRequest")
+            .field("student_number", &self.student_number)
+            .field("id_number", &"<redacted>")
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Changing one's own password (R-AUTH-06).
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for ChangePasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangePasswordRequest { <redacted> }")
+    }
+}
+
+/// Activates a graduate's account and opens its first session (R-INFO-03, R-AUTH-05): a student
+/// number the school never uploaded, or a wrong ID number, is `not_imported` with the school's
+/// message; repeated failures are `throttled` per student number.
+pub async fn activate(cx: &Cx<'_>, req: ActivateRequest) -> CommandResult<SessionOpened> {
+    let session = cx
+        .engine
+        .activate_graduate(&req.student_number, &req.id_number, &req.password, cx.now)
+        .await?;
+    opened(session)
+}
+
+/// Changes the caller's password (R-AUTH-06). Every session of the account ends, the caller's
+/// included; the answer is the new session, which the transport keeps instead of the old one.
+pub async fn change_password(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: ChangePasswordRequest,
+) -> CommandResult<SessionOpened> {
+    let session = cx
+        .engine
+        .change_password(actor, &req.current_password, &req.new_password, cx.now)
         .await?;
     opened(session)
 }

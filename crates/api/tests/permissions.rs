@@ -439,6 +439,10 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("session_open", 0, 0, json!({ "username": "2026000001", "password": "demo2026" }), "ok ok ok ok ok ok ok ok ok ok"),
         row("session_user", 0, 0, Value::Null, "ok ok ok ok ok ok ok ok ok unauthenticated"),
         row("session_close", 0, 0, Value::Null, "ok ok ok ok ok ok ok ok ok ok"),
+        // A student number the school never uploaded is the school's answer for everyone
+        // (R-INFO-03); everyone signed in changes their own password (R-AUTH-06).
+        row("account_activate", 0, 0, json!({ "studentNumber": "2026999999", "idNumber": id_number(977), "password": "Newpass2026" }), "not_imported not_imported not_imported not_imported not_imported not_imported not_imported not_imported not_imported not_imported"),
+        row("account_change_password", 0, 0, json!({ "currentPassword": "demo2026", "newPassword": "Newpass2026" }), "ok ok ok ok ok ok ok ok ok unauthenticated"),
         // The graduate.
         row("graduate_portal", 0, emp0, json!({ "graduateId": null }), "ok ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
         row("graduate_confirm_info", 0, emp0, Value::Null, "invalid_state invalid_state forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
@@ -499,6 +503,7 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("review_item_file", 4, 0, json!({ "id": paper4_id, "hash": paper4_hash }), "ok not_found not_found not_found not_found ok not_found ok ok unauthenticated"),
         row("workspace_reference", 0, 0, Value::Null, "forbidden forbidden ok ok ok ok ok ok ok unauthenticated"),
         row("reason_templates_set", 0, 0, json!({ "templates": ["材料不全"] }), "forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok unauthenticated"),
+        row("review_agreements_count", 0, emp0, queue_filter(Some("signing")), "forbidden forbidden forbidden forbidden forbidden ok ok ok ok unauthenticated"),
         row("review_agreements_pdf", 0, emp0, queue_filter(Some("signing")), "forbidden forbidden forbidden forbidden forbidden ok ok ok ok unauthenticated"),
         // The school admin.
         row("admin_import_check", 0, 0, import.clone(), "forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok unauthenticated"),

@@ -1,6 +1,8 @@
 // Generated from crates/api's catalog (gradsign_api::bindings). Do not edit.
 import type { AccountRow } from "./AccountRow";
+import type { ActivateRequest } from "./ActivateRequest";
 import type { AppStatus } from "./AppStatus";
+import type { ChangePasswordRequest } from "./ChangePasswordRequest";
 import type { CohortInput } from "./CohortInput";
 import type { CohortView } from "./CohortView";
 import type { ContactRequest } from "./ContactRequest";
@@ -82,6 +84,8 @@ export type Operations = {
   session_open: { request: SignInRequest; response: SessionOpened; access: "anonymous" };
   session_user: { request: null; response: SessionUser; access: "signed_in" };
   session_close: { request: null; response: null; access: "anonymous" };
+  account_activate: { request: ActivateRequest; response: SessionOpened; access: "anonymous" };
+  account_change_password: { request: ChangePasswordRequest; response: SessionOpened; access: "signed_in" };
   graduate_portal: { request: PortalRequest; response: PortalView; access: "signed_in" };
   graduate_confirm_info: { request: null; response: GraduateInfo; access: "signed_in" };
   graduate_update_contact: { request: ContactRequest; response: GraduateInfo; access: "signed_in" };
@@ -124,6 +128,7 @@ export type Operations = {
   workspace_reference: { request: null; response: WorkspaceReference; access: "signed_in" };
   reason_templates_set: { request: ReasonTemplatesRequest; response: Array<string>; access: "signed_in" };
   review_agreements_pdf: { request: QueueFilter; response: ArrayBuffer; access: "signed_in" };
+  review_agreements_count: { request: QueueFilter; response: number; access: "signed_in" };
   admin_import_check: { request: ImportFileInput; response: ImportPreview; access: "signed_in" };
   admin_import: { request: ImportFileInput; response: ImportOutcome; access: "signed_in" };
   admin_graduates: { request: GraduateFilter; response: Array<GraduateRow>; access: "signed_in" };

@@ -3,6 +3,8 @@
 // error. The desktop's own commands (dialogs, keychain, updater) go through `call`.
 import { invoke } from '@tauri-apps/api/core'
 import type { OperationName, Operations } from '@/bindings/Operations'
+import type { ActivateInput } from '@/bindings/ActivateInput'
+import type { ChangePasswordRequest } from '@/bindings/ChangePasswordRequest'
 import type { CommandError } from '@/bindings/CommandError'
 import type { SchoolSetupInput } from '@/bindings/SchoolSetupInput'
 import type { SessionUser } from '@/bindings/SessionUser'
@@ -47,3 +49,8 @@ export const schoolSetup = (input: SchoolSetupInput) => op('school_setup', input
 export const sessionSignIn = (input: SignInInput) => call<SignInOutcome>('session_sign_in', { input })
 export const sessionResume = () => call<SessionUser | null>('session_resume')
 export const sessionSignOut = () => call<null>('session_sign_out')
+// A graduate's first sign-in (account_activate) and a password change (account_change_password)
+// open a new session, which the desktop keeps (the token never reaches the UI).
+export const sessionActivate = (input: ActivateInput) => call<SignInOutcome>('session_activate', { input })
+export const sessionChangePassword = (input: ChangePasswordRequest) =>
+  call<SignInOutcome>('session_change_password', { input })

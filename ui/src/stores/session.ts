@@ -17,6 +17,26 @@ export const useSessionStore = defineStore('session', () => {
     return outcome
   }
 
+  /** A graduate's first sign-in (R-INFO-03): the ID number's x is the engine's X too. */
+  async function activate(studentNumber: string, idNumber: string, password: string, remember: boolean) {
+    const outcome = await platform.sessionActivate({
+      studentNumber: studentNumber.trim(),
+      idNumber: idNumber.trim().toUpperCase(),
+      password,
+      remember,
+    })
+    user.value = outcome.user
+    remembered.value = outcome.remembered
+    return outcome
+  }
+
+  /** Changes the password; the desktop keeps the new session, so the user stays signed in. */
+  async function changePassword(currentPassword: string, newPassword: string) {
+    const outcome = await platform.sessionChangePassword({ currentPassword, newPassword })
+    user.value = outcome.user
+    return outcome
+  }
+
   /** Signs in with the remembered session; false when there is none. */
   async function resume() {
     user.value = await platform.sessionResume()
@@ -29,5 +49,5 @@ export const useSessionStore = defineStore('session', () => {
     remembered.value = 'no'
   }
 
-  return { user, remembered, signedIn, signIn, resume, signOut }
+  return { user, remembered, signedIn, signIn, activate, changePassword, resume, signOut }
 })
