@@ -8,11 +8,11 @@ use base64::Engine as _;
 use gradsign_engine::outbox::{DeliveryReport, GatewayConfig, OutboxMessage};
 use gradsign_engine::Actor;
 use gradsign_engine::{
-    AccountView, Cohort, CohortSettings, Department, FixPreview, Graduate, GraduateFix,
-    GraduateQuery, ImportProblem, NewStaff, ReviewChain, Role,
+    AccountView, Cohort, CohortSettings, Department, EmployerView, FixPreview, Graduate,
+    GraduateFix, GraduateQuery, ImportProblem, ImportReport, MergeReport, NewStaff, ReviewChain,
+    Role,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use ts_rs::TS;
 
 use crate::catalog::Cx;
@@ -47,15 +47,6 @@ pub struct ImportPreview {
     /// The first rows as read, for the preview table.
     pub sample: Vec<Vec<String>>,
     pub problems: Vec<ImportProblemView>,
-}
-
-/// What an import did.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportOutcome {
-    pub created: u32,
-    pub updated: u32,
-    pub unchanged: u32,
 }
 
 /// A graduate as the admin's list and form show it (the admin sees the full ID number).
@@ -114,48 +105,6 @@ pub struct GraduateFixInput {
     pub origin: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
-}
-
-/// An item a fix touches.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AffectedItemView {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub kind: String,
-    pub state: String,
-    pub employer_name: Option<String>,
-}
-
-/// R-DEST-05 before saving: changed fields (before, after) and the consequences.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct FixPreviewView {
-    pub changes: BTreeMap<String, (String, String)>,
-    pub becomes_directed: bool,
-    pub withdrawn_invitations: Vec<AffectedItemView>,
-    pub effective_kept: Vec<AffectedItemView>,
-}
-
-/// A department.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DepartmentView {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub name: String,
-}
-
-/// What a merge moved.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct MergeOutcome {
-    #[ts(type = "number")]
-    pub graduates: i64,
-    #[ts(type = "number")]
-    pub items: i64,
-    #[ts(type = "number")]
-    pub accounts: i64,
 }
 
 /// A cohort's settings.
@@ -218,26 +167,6 @@ pub struct StaffAccountInput {
     pub department_id: Option<i64>,
 }
 
-/// An employer for the admin: approval, state and staff count.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct EmployerRow {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub name: String,
-    pub credit_code: String,
-    pub nature: String,
-    pub industry: String,
-    pub contact_person: String,
-    pub contact_phone: String,
-    pub approved: bool,
-    pub disabled: bool,
-    #[ts(type = "number")]
-    pub staff: i64,
-    #[ts(type = "number")]
-    pub created_at: i64,
-}
-
 /// The school settings the admin screen shows (the gateway token is never sent back).
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -257,36 +186,6 @@ pub struct GatewayInput {
     pub token: String,
     pub sms_template: String,
     pub wechat_template: String,
-}
-
-/// One outbox message (recipient by graduate id only).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct OutboxRow {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub channel: String,
-    #[ts(type = "number")]
-    pub graduate_id: i64,
-    pub template: String,
-    pub status: String,
-    #[ts(type = "number")]
-    pub attempts: i64,
-    #[ts(type = "number")]
-    pub next_attempt_at: i64,
-    pub last_error: String,
-    #[ts(type = "number")]
-    pub created_at: i64,
-}
-
-/// What a delivery run did.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DeliveryOutcome {
-    pub sent: u32,
-    pub failed: u32,
-    pub given_up: u32,
-    pub no_gateway: u32,
 }
 
 /// `admin_fix_preview`: a graduate and the fix to weigh.
@@ -412,17 +311,12 @@ pub async fn import(
     cx: &Cx<'_>,
     actor: &Actor,
     req: ImportFileInput,
-) -> CommandResult<ImportOutcome> {
+) -> CommandResult<ImportReport> {
     let f = read_file(&req)?;
-    let r = cx
+    Ok(cx
         .engine
         .import_graduates(actor, req.cohort, &f.header, &f.rows, cx.now)
-        .await?;
-    Ok(ImportOutcome {
-        created: u32::try_from(r.created).unwrap_or(u32::MAX),
-        updated: u32::try_from(r.updated).unwrap_or(u32::MAX),
-        unchanged: u32::try_from(r.unchanged).unwrap_or(u32::MAX),
-    })
+        .await?)
 }
 
 impl ImportPreview {
@@ -465,12 +359,11 @@ pub async fn fix_preview(
     cx: &Cx<'_>,
     actor: &Actor,
     req: FixPreviewRequest,
-) -> CommandResult<FixPreviewView> {
-    let p = cx
+) -> CommandResult<FixPreview> {
+    Ok(cx
         .engine
         .preview_fix(actor, req.id, &req.fix.into())
-        .await?;
-    Ok(p.into())
+        .await?)
 }
 
 /// Saves a fix of basic info (recorded; the graduate notified in the app, by SMS and WeChat).
@@ -541,34 +434,12 @@ impl From<Graduate> for GraduateRow {
     }
 }
 
-impl From<FixPreview> for FixPreviewView {
-    fn from(p: FixPreview) -> Self {
-        let items = |v: Vec<gradsign_engine::AffectedItem>| {
-            v.into_iter()
-                .map(|a| AffectedItemView {
-                    id: a.id,
-                    kind: a.kind,
-                    state: a.state,
-                    employer_name: a.employer_name,
-                })
-                .collect()
-        };
-        FixPreviewView {
-            changes: p.changes,
-            becomes_directed: p.becomes_directed,
-            withdrawn_invitations: items(p.withdrawn_invitations),
-            effective_kept: items(p.effective_kept),
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Departments (R-DEP-01)
 
 /// Every department.
-pub async fn departments(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<DepartmentView>> {
-    let list = cx.engine.departments(actor).await?;
-    Ok(list.into_iter().map(DepartmentView::from).collect())
+pub async fn departments(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<Department>> {
+    Ok(cx.engine.departments(actor).await?)
 }
 
 /// Adds a department.
@@ -576,9 +447,8 @@ pub async fn department_add(
     cx: &Cx<'_>,
     actor: &Actor,
     req: DepartmentAdd,
-) -> CommandResult<DepartmentView> {
-    let d = cx.engine.add_department(actor, &req.name, cx.now).await?;
-    Ok(d.into())
+) -> CommandResult<Department> {
+    Ok(cx.engine.add_department(actor, &req.name, cx.now).await?)
 }
 
 /// Renames a department.
@@ -586,12 +456,11 @@ pub async fn department_rename(
     cx: &Cx<'_>,
     actor: &Actor,
     req: DepartmentRename,
-) -> CommandResult<DepartmentView> {
-    let d = cx
+) -> CommandResult<Department> {
+    Ok(cx
         .engine
         .rename_department(actor, req.id, &req.name, cx.now)
-        .await?;
-    Ok(d.into())
+        .await?)
 }
 
 /// Merges `from` into `into` (graduates, items and reviewers move; nothing is lost).
@@ -599,25 +468,11 @@ pub async fn department_merge(
     cx: &Cx<'_>,
     actor: &Actor,
     req: DepartmentMerge,
-) -> CommandResult<MergeOutcome> {
-    let r = cx
+) -> CommandResult<MergeReport> {
+    Ok(cx
         .engine
         .merge_departments(actor, req.from, req.into, cx.now)
-        .await?;
-    Ok(MergeOutcome {
-        graduates: r.graduates,
-        items: r.items,
-        accounts: r.accounts,
-    })
-}
-
-impl From<Department> for DepartmentView {
-    fn from(d: Department) -> Self {
-        DepartmentView {
-            id: d.id,
-            name: d.name,
-        }
-    }
+        .await?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -725,8 +580,8 @@ pub async fn gateway_set(cx: &Cx<'_>, actor: &Actor, req: GatewayInput) -> Comma
 }
 
 /// Sends the due outbox messages now (the settings screen's test send, the outbox's "send now").
-pub async fn outbox_deliver(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<DeliveryOutcome> {
-    Ok(cx.engine.deliver_outbox(actor, cx.now).await?.into())
+pub async fn outbox_deliver(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<DeliveryReport> {
+    Ok(cx.engine.deliver_outbox(actor, cx.now).await?)
 }
 
 /// The form as the engine's gateway: a blank URL means "no gateway".
@@ -740,18 +595,6 @@ fn gateway_config(i: GatewayInput) -> Option<GatewayConfig> {
         sms_template: i.sms_template,
         wechat_template: i.wechat_template,
     })
-}
-
-impl From<DeliveryReport> for DeliveryOutcome {
-    fn from(r: DeliveryReport) -> Self {
-        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-        DeliveryOutcome {
-            sent: n(r.sent),
-            failed: n(r.failed),
-            given_up: n(r.given_up),
-            no_gateway: n(r.no_gateway),
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -795,24 +638,8 @@ pub async fn password_reset(cx: &Cx<'_>, actor: &Actor, req: PasswordReset) -> C
 }
 
 /// Every employer, sign-ups awaiting approval first.
-pub async fn employers(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<EmployerRow>> {
-    let list = cx.engine.employers(actor).await?;
-    Ok(list
-        .into_iter()
-        .map(|e| EmployerRow {
-            id: e.id,
-            name: e.name,
-            credit_code: e.credit_code,
-            nature: e.nature,
-            industry: e.industry,
-            contact_person: e.contact_person,
-            contact_phone: e.contact_phone,
-            approved: e.approved,
-            disabled: e.disabled,
-            staff: e.staff,
-            created_at: e.created_at,
-        })
-        .collect())
+pub async fn employers(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<EmployerView>> {
+    Ok(cx.engine.employers(actor).await?)
 }
 
 /// Approves an employer's sign-up (or withdraws the approval).
@@ -880,32 +707,14 @@ impl TryFrom<StaffAccountInput> for NewStaff {
 // Outbox (R-NOTE-02)
 
 /// The SMS/WeChat outbox, newest first, with delivery status.
-pub async fn outbox(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<OutboxRow>> {
-    let list = cx.engine.outbox(actor).await?;
-    Ok(list.into_iter().map(OutboxRow::from).collect())
+pub async fn outbox(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Vec<OutboxMessage>> {
+    Ok(cx.engine.outbox(actor).await?)
 }
 
 /// Sends a given-up or unsent message again.
 pub async fn outbox_retry(cx: &Cx<'_>, actor: &Actor, req: OutboxRef) -> CommandResult<()> {
     Ok(cx.engine.retry_outbox(actor, req.id, cx.now).await?)
 }
-
-impl From<OutboxMessage> for OutboxRow {
-    fn from(m: OutboxMessage) -> Self {
-        OutboxRow {
-            id: m.id,
-            channel: m.channel,
-            graduate_id: m.graduate_id,
-            template: m.template,
-            status: m.status,
-            attempts: m.attempts,
-            next_attempt_at: m.next_attempt_at,
-            last_error: m.last_error,
-            created_at: m.created_at,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

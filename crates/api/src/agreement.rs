@@ -2,24 +2,13 @@
 //! the public verify screen (R-VERIFY-01), which needs no sign-in.
 
 use base64::Engine as _;
-use gradsign_engine::Actor;
+use gradsign_engine::{Actor, VerifyResult};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{Bytes, Cx};
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::graduate::ItemRef;
-
-/// The verify screen's answer: no more personal data than the printed page shows.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyView {
-    pub exists: bool,
-    /// effective | terminated (or another state for completeness).
-    pub state: Option<String>,
-    pub hash_matches: bool,
-    pub agreement_number: Option<String>,
-}
 
 /// The code and hash read from a photo of the printed QR code.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -60,17 +49,12 @@ pub async fn pdf(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<Byte
 
 /// R-VERIFY-01: checks a printed agreement's verification code and hash (no sign-in), throttled
 /// per client.
-pub async fn verify(cx: &Cx<'_>, req: VerifyRequest) -> CommandResult<VerifyView> {
-    let r = cx
+/// The answer shows no more personal data than the printed page.
+pub async fn verify(cx: &Cx<'_>, req: VerifyRequest) -> CommandResult<VerifyResult> {
+    Ok(cx
         .engine
         .verify_agreement(&cx.caller.client, &req.code, &req.hash, cx.now)
-        .await?;
-    Ok(VerifyView {
-        exists: r.exists,
-        state: r.state,
-        hash_matches: r.hash_matches,
-        agreement_number: r.agreement_number,
-    })
+        .await?)
 }
 
 /// Reads the verification QR code from a photo or scan of the printed page (no sign-in).

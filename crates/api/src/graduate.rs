@@ -4,8 +4,8 @@
 
 use base64::Engine as _;
 use gradsign_engine::{
-    AgreementTerms, DestinationInput, EmployerDetails, GraduatePortal, ItemDetail, ItemKind,
-    ItemView, PaperInput, Upload,
+    AgreementTerms, CohortRecord, DestinationInput, EmployerDetails, GraduatePortal, ItemDetail,
+    ItemKind, ItemView, PaperInput, Upload,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -53,17 +53,6 @@ pub struct CohortInfo {
     #[ts(type = "number")]
     pub changes_until: i64,
     pub agreement_title: String,
-}
-
-/// One cohort record of the same person (R-MOD-02).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct CohortRecordView {
-    #[ts(type = "number")]
-    pub cohort: i64,
-    #[ts(type = "number")]
-    pub graduate_id: i64,
-    pub current: bool,
 }
 
 /// An item as the graduate sees it.
@@ -135,7 +124,7 @@ pub struct PortalView {
     pub cohort: CohortInfo,
     pub school_name: String,
     pub school_contact: String,
-    pub cohorts: Vec<CohortRecordView>,
+    pub cohorts: Vec<CohortRecord>,
     pub read_only: bool,
     pub current: Option<ItemSummary>,
     /// Why the graduate may not act now; none when they may.
@@ -522,15 +511,7 @@ impl From<GraduatePortal> for PortalView {
             },
             school_name: p.school_name,
             school_contact: p.school_contact,
-            cohorts: p
-                .cohorts
-                .into_iter()
-                .map(|c| CohortRecordView {
-                    cohort: c.cohort,
-                    graduate_id: c.graduate_id,
-                    current: c.current,
-                })
-                .collect(),
+            cohorts: p.cohorts,
             read_only: p.read_only,
             current: p.current.map(ItemSummary::from),
             blocked: p.blocked.map(CommandError::from),

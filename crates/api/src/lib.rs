@@ -30,7 +30,7 @@ catalog! {
     // The app and the school's first start (anonymous: before any account exists; the engine
     // refuses a set-up or demo unless the database is empty).
     anonymous json app_status(()) -> app::AppStatus = app::status;
-    anonymous json school_demo_create(()) -> Vec<school::DemoAccountView> = school::demo_create;
+    anonymous json school_demo_create(()) -> Vec<gradsign_engine::demo::DemoAccount> = school::demo_create;
     anonymous json school_setup(school::SchoolSetupInput) -> () = school::setup;
     // Sessions: the desktop keeps the token in its keychain (session_sign_in/resume/sign_out).
     anonymous json session_open(session::SignInRequest) -> session::SessionOpened = session::sign_in;
@@ -59,12 +59,12 @@ catalog! {
     signed_in json graduate_void_destination(graduate::ItemRef) -> () = graduate::void_destination;
     anonymous json graduate_reference(()) -> graduate::ReferenceData = graduate::reference;
     // In-app messages of whoever is signed in (R-NOTE-01).
-    signed_in json messages_list(()) -> Vec<messages::MessageView> = messages::list;
+    signed_in json messages_list(()) -> Vec<gradsign_engine::Message> = messages::list;
     signed_in json messages_mark_read(graduate::ItemRef) -> () = messages::mark_read;
     // The electronic agreement's PDF (R-PDF, R-SIGN-07) and the public verify screen
     // (R-VERIFY-01); the desktop saves the PDF through its dialog (agreement_save_pdf).
     signed_in bytes agreement_pdf(graduate::ItemRef) -> crate::Bytes = agreement::pdf;
-    anonymous json verify_agreement(agreement::VerifyRequest) -> agreement::VerifyView = agreement::verify;
+    anonymous json verify_agreement(agreement::VerifyRequest) -> gradsign_engine::VerifyResult = agreement::verify;
     anonymous json verify_read_qr(agreement::QrImage) -> agreement::QrRead = agreement::read_qr;
     // Online termination for both parties (R-TERM); the engine decides who may act.
     signed_in json termination_request(termination::TerminationRequest) -> i64 = termination::request;
@@ -83,7 +83,7 @@ catalog! {
     signed_in json employer_withdraw_invitation(graduate::ItemRef) -> () = employer::withdraw_invitation;
     // The reviewers' workspace (R-REV, R-DEST-03), whose item view and lists serve the employer
     // too; the desktop saves the printout through its dialog (review_print_agreements).
-    signed_in json review_queue(review::QueueFilter) -> review::QueuePageView = review::queue;
+    signed_in json review_queue(review::QueueFilter) -> gradsign_engine::QueuePage = review::queue;
     signed_in json review_item(graduate::ItemRef) -> review::WorkItemDetail = review::item;
     signed_in json review_decide(review::DecideRequest) -> () = review::decide;
     signed_in json review_edit_destination(review::ReviewDestinationEdit) -> () = review::edit_destination;
@@ -95,29 +95,29 @@ catalog! {
     // departments (R-DEP-01), cohorts (R-MOD-01, R-CHANGE-01), settings (R-SCAN-03, R-NOTE-02),
     // accounts and employers (R-ACC-01, R-AUTH-03), the outbox (R-NOTE-02).
     signed_in json admin_import_check(admin::ImportFileInput) -> admin::ImportPreview = admin::import_check;
-    signed_in json admin_import(admin::ImportFileInput) -> admin::ImportOutcome = admin::import;
+    signed_in json admin_import(admin::ImportFileInput) -> gradsign_engine::ImportReport = admin::import;
     signed_in json admin_graduates(admin::GraduateFilter) -> Vec<admin::GraduateRow> = admin::graduates;
-    signed_in json admin_fix_preview(admin::FixPreviewRequest) -> admin::FixPreviewView = admin::fix_preview;
+    signed_in json admin_fix_preview(admin::FixPreviewRequest) -> gradsign_engine::FixPreview = admin::fix_preview;
     signed_in json admin_fix_graduate(admin::FixRequest) -> admin::GraduateRow = admin::fix_graduate;
-    signed_in json admin_departments(()) -> Vec<admin::DepartmentView> = admin::departments;
-    signed_in json admin_department_add(admin::DepartmentAdd) -> admin::DepartmentView = admin::department_add;
-    signed_in json admin_department_rename(admin::DepartmentRename) -> admin::DepartmentView = admin::department_rename;
-    signed_in json admin_department_merge(admin::DepartmentMerge) -> admin::MergeOutcome = admin::department_merge;
+    signed_in json admin_departments(()) -> Vec<gradsign_engine::Department> = admin::departments;
+    signed_in json admin_department_add(admin::DepartmentAdd) -> gradsign_engine::Department = admin::department_add;
+    signed_in json admin_department_rename(admin::DepartmentRename) -> gradsign_engine::Department = admin::department_rename;
+    signed_in json admin_department_merge(admin::DepartmentMerge) -> gradsign_engine::MergeReport = admin::department_merge;
     signed_in json admin_cohorts(()) -> Vec<admin::CohortView> = admin::cohorts;
     signed_in json admin_cohort_configure(admin::CohortInput) -> admin::CohortView = admin::cohort_configure;
     signed_in json admin_cohort_set_module(admin::ModuleSwitch) -> admin::CohortView = admin::cohort_set_module;
     signed_in json admin_settings(()) -> admin::SettingsView = admin::settings;
     signed_in json admin_keep_originals_set(admin::KeepOriginals) -> () = admin::keep_originals_set;
     signed_in json admin_gateway_set(admin::GatewayInput) -> () = admin::gateway_set;
-    signed_in json admin_outbox_deliver(()) -> admin::DeliveryOutcome = admin::outbox_deliver;
+    signed_in json admin_outbox_deliver(()) -> gradsign_engine::outbox::DeliveryReport = admin::outbox_deliver;
     signed_in json admin_accounts(()) -> Vec<admin::AccountRow> = admin::accounts;
     signed_in json admin_account_create(admin::StaffAccountInput) -> admin::AccountRow = admin::account_create;
     signed_in json admin_account_set_disabled(admin::DisabledSwitch) -> () = admin::account_set_disabled;
     signed_in json admin_password_reset(admin::PasswordReset) -> () = admin::password_reset;
-    signed_in json admin_employers(()) -> Vec<admin::EmployerRow> = admin::employers;
+    signed_in json admin_employers(()) -> Vec<gradsign_engine::EmployerView> = admin::employers;
     signed_in json admin_employer_approve(admin::EmployerApproval) -> () = admin::employer_approve;
     signed_in json admin_employer_set_disabled(admin::DisabledSwitch) -> () = admin::employer_set_disabled;
-    signed_in json admin_outbox(()) -> Vec<admin::OutboxRow> = admin::outbox;
+    signed_in json admin_outbox(()) -> Vec<gradsign_engine::outbox::OutboxMessage> = admin::outbox;
     signed_in json admin_outbox_retry(admin::OutboxRef) -> () = admin::outbox_retry;
     // Statistics and their workbooks (R-STAT-01, R-STAT-02); the desktop saves a workbook where
     // the user chose (stats_export, export_graduates, export_queue).

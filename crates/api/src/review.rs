@@ -4,8 +4,9 @@
 //! signed agreements as one PDF (the desktop saves it through its dialog). The item types here
 //! serve the employer too.
 
+use gradsign_engine::queries::HistoryView;
 use gradsign_engine::{Actor, Cursor, DestinationInput, ItemDetail, ItemKind, ItemView};
-use gradsign_engine::{QueuePage, QueueQuery, ReviewDecision};
+use gradsign_engine::{Department, QueuePage, QueueQuery, ReviewDecision};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -54,43 +55,14 @@ pub struct WorkItem {
     pub updated_at: i64,
 }
 
-/// One timeline entry, with what a reviewer's edit changed (before/after).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkHistoryEntry {
-    #[ts(type = "number")]
-    pub seq: i64,
-    #[ts(type = "number")]
-    pub at: i64,
-    pub actor_name: String,
-    pub actor_role: String,
-    pub action: String,
-    pub level: String,
-    pub from_state: String,
-    pub to_state: String,
-    pub reason: String,
-    #[ts(type = "unknown")]
-    pub changes: serde_json::Value,
-}
-
 /// An item, its timeline and the actions the engine allows the signed-in user now.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkItemDetail {
     pub item: WorkItem,
-    pub history: Vec<WorkHistoryEntry>,
+    pub history: Vec<HistoryView>,
     pub allowed: Vec<String>,
     pub blocked_reason: Option<CommandError>,
-}
-
-/// Where a queue page starts (keyset: submitted time, then id).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QueueCursor {
-    #[ts(type = "number")]
-    pub submitted_at: i64,
-    #[ts(type = "number")]
-    pub id: i64,
 }
 
 /// The queue's filter, sort and page position.
@@ -114,40 +86,9 @@ pub struct QueueFilter {
     #[ts(type = "number | null")]
     pub submitted_to: Option<i64>,
     pub newest_first: bool,
-    pub after: Option<QueueCursor>,
+    pub after: Option<Cursor>,
     #[ts(type = "number")]
     pub limit: i64,
-}
-
-/// A queue row (ID number masked).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QueueRowView {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub kind: String,
-    pub state: String,
-    #[ts(type = "number")]
-    pub step: i64,
-    #[ts(type = "number")]
-    pub version: i64,
-    pub graduate_name: String,
-    pub student_number: String,
-    pub id_number: String,
-    pub department: String,
-    pub major: String,
-    pub education_level: String,
-    pub dest_code: String,
-    #[ts(type = "number")]
-    pub submitted_at: i64,
-}
-
-/// One page of a queue and the cursor of the next (none on the last page).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QueuePageView {
-    pub rows: Vec<QueueRowView>,
-    pub next: Option<QueueCursor>,
 }
 
 /// A reviewer's decision.
@@ -164,7 +105,7 @@ pub struct DecisionInput {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceReference {
-    pub departments: Vec<QueueDepartment>,
+    pub departments: Vec<Department>,
     pub reason_templates: Vec<String>,
     pub termination_reasons: Vec<String>,
     pub education_levels: Vec<String>,
@@ -177,15 +118,6 @@ pub struct WorkspaceReference {
     pub invitation_days_max: i64,
     #[ts(type = "import('../platform/reference').DestinationTable")]
     pub destinations: serde_json::Value,
-}
-
-/// A department, as the queue's filter offers it.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct QueueDepartment {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub name: String,
 }
 
 /// `review_decide`: a decision on the version the reviewer saw (R-REV-02).
@@ -222,13 +154,8 @@ pub struct ReasonTemplatesRequest {
 }
 
 /// The reviewer's queue: one keyset page.
-pub async fn queue(
-    cx: &Cx<'_>,
-    actor: &Actor,
-    filter: QueueFilter,
-) -> CommandResult<QueuePageView> {
-    let page = cx.engine.review_queue(actor, &filter.try_into()?).await?;
-    Ok(page.into())
+pub async fn queue(cx: &Cx<'_>, actor: &Actor, filter: QueueFilter) -> CommandResult<QueuePage> {
+    Ok(cx.engine.review_queue(actor, &filter.try_into()?).await?)
 }
 
 /// An item with its timeline and the actions allowed now (reviewers and employers alike).
@@ -292,15 +219,7 @@ pub async fn workspace_reference(
     );
     Ok(WorkspaceReference {
         departments: if staff {
-            engine
-                .departments(actor)
-                .await?
-                .into_iter()
-                .map(|d| QueueDepartment {
-                    id: d.id,
-                    name: d.name,
-                })
-                .collect()
+            engine.departments(actor).await?
         } else {
             Vec::new()
         },
@@ -365,10 +284,7 @@ impl TryFrom<QueueFilter> for QueueQuery {
             submitted_from: f.submitted_from,
             submitted_to: f.submitted_to,
             newest_first: f.newest_first,
-            after: f.after.map(|c| Cursor {
-                submitted_at: c.submitted_at,
-                id: c.id,
-            }),
+            after: f.after,
             limit: f.limit,
         })
     }
@@ -392,36 +308,6 @@ impl TryFrom<DecisionInput> for ReviewDecision {
                 e.details = serde_json::json!({ "field": "decision" });
                 Err(e)
             }
-        }
-    }
-}
-
-impl From<QueuePage> for QueuePageView {
-    fn from(p: QueuePage) -> Self {
-        QueuePageView {
-            rows: p
-                .rows
-                .into_iter()
-                .map(|r| QueueRowView {
-                    id: r.id,
-                    kind: r.kind.as_str().to_string(),
-                    state: r.state,
-                    step: r.step,
-                    version: r.version,
-                    graduate_name: r.graduate_name,
-                    student_number: r.student_number,
-                    id_number: r.id_number,
-                    department: r.department,
-                    major: r.major,
-                    education_level: r.education_level,
-                    dest_code: r.dest_code,
-                    submitted_at: r.submitted_at,
-                })
-                .collect(),
-            next: p.next.map(|c| QueueCursor {
-                submitted_at: c.submitted_at,
-                id: c.id,
-            }),
         }
     }
 }
@@ -459,22 +345,7 @@ impl From<ItemDetail> for WorkItemDetail {
     fn from(d: ItemDetail) -> Self {
         WorkItemDetail {
             item: d.item.into(),
-            history: d
-                .history
-                .into_iter()
-                .map(|h| WorkHistoryEntry {
-                    seq: h.seq,
-                    at: h.at,
-                    actor_name: h.actor_name,
-                    actor_role: h.actor_role,
-                    action: h.action,
-                    level: h.level,
-                    from_state: h.from_state,
-                    to_state: h.to_state,
-                    reason: h.reason,
-                    changes: h.changes,
-                })
-                .collect(),
+            history: d.history,
             allowed: d.allowed,
             blocked_reason: d.blocked_reason.map(CommandError::from),
         }
@@ -491,7 +362,7 @@ mod tests {
             kind: Some("paper".into()),
             major: Some("  ".into()),
             state: Some(" submitted ".into()),
-            after: Some(QueueCursor {
+            after: Some(Cursor {
                 submitted_at: 5,
                 id: 9,
             }),

@@ -6,7 +6,7 @@
 
 use gradsign_engine::demo::DemoAccount;
 use gradsign_engine::SchoolSetup;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use ts_rs::TS;
 
 use crate::catalog::Cx;
@@ -27,32 +27,10 @@ pub struct SchoolSetupInput {
     pub admin_name: String,
 }
 
-/// A demo account, shown on the sign-in screen after the demo school is made.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DemoAccountView {
-    pub role: String,
-    pub login: String,
-    pub password: String,
-    pub note: String,
-}
-
 /// Fills the empty database with the engine's demo school; returns its accounts. Anonymous; the
 /// engine refuses (`duplicate`) unless the database is empty.
-pub async fn demo_create(cx: &Cx<'_>, _: ()) -> CommandResult<Vec<DemoAccountView>> {
-    let accounts = cx.engine.create_demo(cx.now).await?;
-    Ok(accounts.into_iter().map(DemoAccountView::from).collect())
-}
-
-impl From<DemoAccount> for DemoAccountView {
-    fn from(a: DemoAccount) -> Self {
-        DemoAccountView {
-            role: a.role,
-            login: a.login,
-            password: a.password,
-            note: a.note,
-        }
-    }
+pub async fn demo_create(cx: &Cx<'_>, _: ()) -> CommandResult<Vec<DemoAccount>> {
+    Ok(cx.engine.create_demo(cx.now).await?)
 }
 
 /// Creates a school and its admin account in the empty database. Anonymous; the engine refuses

@@ -12,18 +12,6 @@ use crate::catalog::{Bytes, Cx};
 use crate::error::CommandResult;
 use crate::review::QueueFilter;
 
-/// One group's placement (R-STAT-01).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct PlacementView {
-    pub name: String,
-    #[ts(type = "number")]
-    pub total: i64,
-    #[ts(type = "number")]
-    pub placed: i64,
-    pub rate: f64,
-}
-
 /// A count of records by destination code and state.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -54,12 +42,12 @@ pub struct StatisticsView {
     pub cohort: i64,
     pub formula_zh: String,
     pub formula_en: String,
-    pub overall: PlacementView,
+    pub overall: PlacementGroup,
     pub by_code_and_state: Vec<CodeStateCount>,
     pub watched: Vec<CodeShare>,
-    pub by_department: Vec<PlacementView>,
-    pub by_major: Vec<PlacementView>,
-    pub by_education_level: Vec<PlacementView>,
+    pub by_department: Vec<PlacementGroup>,
+    pub by_major: Vec<PlacementGroup>,
+    pub by_education_level: Vec<PlacementGroup>,
 }
 
 /// A cohort's statistics, or their workbook.
@@ -109,23 +97,11 @@ pub async fn queue_workbook(cx: &Cx<'_>, actor: &Actor, req: QueueFilter) -> Com
     Ok(Bytes(bytes))
 }
 
-impl From<&PlacementGroup> for PlacementView {
-    fn from(g: &PlacementGroup) -> Self {
-        PlacementView {
-            name: g.name.clone(),
-            total: g.total,
-            placed: g.placed,
-            rate: g.rate,
-        }
-    }
-}
-
 impl From<Statistics> for StatisticsView {
     fn from(s: Statistics) -> Self {
-        let groups = |v: &[PlacementGroup]| v.iter().map(PlacementView::from).collect();
         StatisticsView {
             cohort: s.cohort,
-            overall: (&s.overall).into(),
+            overall: s.overall,
             by_code_and_state: s
                 .by_code_and_state
                 .iter()
@@ -146,9 +122,9 @@ impl From<Statistics> for StatisticsView {
                     share: *share,
                 })
                 .collect(),
-            by_department: groups(&s.by_department),
-            by_major: groups(&s.by_major),
-            by_education_level: groups(&s.by_education_level),
+            by_department: s.by_department,
+            by_major: s.by_major,
+            by_education_level: s.by_education_level,
             formula_zh: s.formula_zh,
             formula_en: s.formula_en,
         }

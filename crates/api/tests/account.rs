@@ -1,12 +1,14 @@
 //! A graduate's first sign-in (`account_activate`, R-INFO-03, R-AUTH-05) and a password change
 //! (`account_change_password`, R-AUTH-06) through the catalog's dispatch.
 
-use gradsign_api::{dispatch, Caller, CommandResult, Cx, ErrorCode, Reply};
+use gradsign_api::{Caller, ErrorCode};
 use gradsign_engine::types::IdNumber;
-use gradsign_engine::{Engine, ImportRow, SessionToken, Timestamp, IMPORT_HEADER};
+use gradsign_engine::{Engine, ImportRow, SessionToken, IMPORT_HEADER};
 use serde_json::{json, Value};
 
-const NOW: Timestamp = 1_780_000_000;
+mod common;
+use common::{run, NOW};
+
 const STUDENT: &str = "2026800001";
 
 fn id_number() -> String {
@@ -52,15 +54,6 @@ async fn school() -> (tempfile::TempDir, Engine) {
         .await
         .unwrap();
     (dir, engine)
-}
-
-async fn run(engine: &Engine, caller: &Caller, name: &str, request: Value) -> CommandResult<Reply> {
-    let cx = Cx {
-        engine,
-        now: NOW,
-        caller,
-    };
-    dispatch(&cx, name, request).await
 }
 
 fn activation(id: &str) -> Value {

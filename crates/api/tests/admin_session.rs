@@ -1,30 +1,12 @@
 //! The admin's, statistics', first-start and session operations through the catalog's dispatch,
 //! on the demo school: what the desktop's commands rely on.
 
-use gradsign_api::{dispatch, Caller, CommandResult, Cx, ErrorCode, Reply};
-use gradsign_engine::{Engine, SessionToken, Timestamp};
+use gradsign_api::{Caller, ErrorCode};
+use gradsign_engine::{Engine, SessionToken};
 use serde_json::{json, Value};
 
-const NOW: Timestamp = 1_780_000_000;
-
-async fn demo() -> (tempfile::TempDir, Engine) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("school.sqlite3");
-    let engine = Engine::open(db.to_str().unwrap(), dir.path().join("files"))
-        .await
-        .unwrap();
-    engine.create_demo(NOW).await.unwrap();
-    (dir, engine)
-}
-
-async fn run(engine: &Engine, caller: &Caller, name: &str, request: Value) -> CommandResult<Reply> {
-    let cx = Cx {
-        engine,
-        now: NOW,
-        caller,
-    };
-    dispatch(&cx, name, request).await
-}
+mod common;
+use common::{demo, run, NOW};
 
 async fn json_of(engine: &Engine, caller: &Caller, name: &str, request: Value) -> Value {
     run(engine, caller, name, request)

@@ -1,35 +1,11 @@
 //! The catalog's dispatch as a transport sees it: names, request parsing, access, answers. Runs
 //! against a real SQLite database holding the demo school.
 
-use gradsign_api::{dispatch, Access, Caller, CommandResult, Cx, ErrorCode, Reply, OPERATIONS};
-use gradsign_engine::{Engine, Timestamp};
+use gradsign_api::{Access, Caller, ErrorCode, OPERATIONS};
 use serde_json::{json, Value};
 
-const NOW: Timestamp = 1_780_000_000;
-
-async fn demo() -> (tempfile::TempDir, Engine) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("school.sqlite3");
-    let engine = Engine::open(db.to_str().unwrap(), dir.path().join("files"))
-        .await
-        .unwrap();
-    engine.create_demo(NOW).await.unwrap();
-    (dir, engine)
-}
-
-async fn run(engine: &Engine, caller: &Caller, name: &str, request: Value) -> CommandResult<Reply> {
-    let cx = Cx {
-        engine,
-        now: NOW,
-        caller,
-    };
-    dispatch(&cx, name, request).await
-}
-
-async fn signed_in(engine: &Engine, login: &str) -> Caller {
-    let session = engine.sign_in(login, "demo2026", NOW).await.unwrap();
-    Caller::with_token(session.token, "test")
-}
+mod common;
+use common::{demo, run, signed_in};
 
 #[tokio::test]
 async fn names_are_unique_and_snake_case() {

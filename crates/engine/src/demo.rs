@@ -23,6 +23,8 @@ pub const DEMO_PASSWORD: &str = "demo2026";
 
 /// A demo account to print.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "DemoAccountView"))]
 pub struct DemoAccount {
     pub role: String,
     pub login: String,

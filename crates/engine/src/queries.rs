@@ -54,6 +54,9 @@ pub struct ItemView {
 
 /// One history entry as the timeline shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "WorkHistoryEntry"))]
+#[serde(rename_all = "camelCase")]
 pub struct HistoryView {
     pub seq: i64,
     pub at: Timestamp,
@@ -64,6 +67,7 @@ pub struct HistoryView {
     pub from_state: String,
     pub to_state: String,
     pub reason: String,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub changes: serde_json::Value,
 }
 
@@ -79,6 +83,9 @@ pub struct ItemDetail {
 
 /// An in-app message (R-NOTE-01).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "MessageView"))]
+#[serde(rename_all = "camelCase")]
 pub struct Message {
     pub id: i64,
     pub kind: String,
@@ -91,6 +98,9 @@ pub struct Message {
 
 /// Keyset position in a queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "QueueCursor"))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Cursor {
     pub submitted_at: Timestamp,
     pub id: i64,
@@ -116,6 +126,9 @@ pub struct QueueQuery {
 
 /// A queue row: what a list shows, ID numbers masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "QueueRowView"))]
+#[serde(rename_all = "camelCase")]
 pub struct QueueRow {
     pub id: i64,
     pub kind: ItemKind,
@@ -134,6 +147,8 @@ pub struct QueueRow {
 
 /// One page and where the next starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "QueuePageView"))]
 pub struct QueuePage {
     pub rows: Vec<QueueRow>,
     pub next: Option<Cursor>,
@@ -141,6 +156,8 @@ pub struct QueuePage {
 
 /// Placement figures of one group (R-STAT-01).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PlacementView"))]
 pub struct PlacementGroup {
     pub name: String,
     pub total: i64,

@@ -3,4 +3,8 @@
 /**
  * One cohort record of the same person (R-MOD-02).
  */
-export type CohortRecordView = { cohort: number, graduateId: number, current: boolean, };
+export type CohortRecordView = { cohort: number, graduateId: number, 
+/**
+ * The signed-in record; the others are read-only.
+ */
+current: boolean, };

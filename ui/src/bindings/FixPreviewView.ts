@@ -2,6 +2,8 @@
 import type { AffectedItemView } from "./AffectedItemView";
 
 /**
- * R-DEST-05 before saving: changed fields (before, after) and the consequences.
+ * What saving a fix would do, shown before saving: the changed fields (before, after) and, for a
+ * change of training mode to 定向/委培, the pending invitations withdrawn and the effective
+ * destinations left as they are (R-DEST-05).
  */
 export type FixPreviewView = { changes: { [key in string]: [string, string] }, becomesDirected: boolean, withdrawnInvitations: Array<AffectedItemView>, effectiveKept: Array<AffectedItemView>, };

@@ -3,6 +3,6 @@ import type { QueueCursor } from "./QueueCursor";
 import type { QueueRowView } from "./QueueRowView";
 
 /**
- * One page of a queue and the cursor of the next (none on the last page).
+ * One page and where the next starts.
  */
 export type QueuePageView = { rows: Array<QueueRowView>, next: QueueCursor | null, };

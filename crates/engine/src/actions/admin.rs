@@ -21,6 +21,8 @@ const KEEP_ORIGINALS: &str = "keep_original_scans";
 
 /// What a merge moved (R-DEP-01).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "MergeOutcome"))]
 pub struct MergeReport {
     pub graduates: i64,
     pub items: i64,
@@ -29,6 +31,9 @@ pub struct MergeReport {
 
 /// An employer as the admin's accounts screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "EmployerRow"))]
+#[serde(rename_all = "camelCase")]
 pub struct EmployerView {
     pub id: i64,
     pub name: String,
@@ -45,6 +50,9 @@ pub struct EmployerView {
 
 /// An invitation a fix would withdraw (R-DEST-05).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AffectedItemView"))]
+#[serde(rename_all = "camelCase")]
 pub struct AffectedItem {
     pub id: i64,
     pub kind: String,
@@ -56,6 +64,9 @@ pub struct AffectedItem {
 /// change of training mode to 定向/委培, the pending invitations withdrawn and the effective
 /// destinations left as they are (R-DEST-05).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "FixPreviewView"))]
+#[serde(rename_all = "camelCase")]
 pub struct FixPreview {
     pub changes: BTreeMap<String, (String, String)>,
     pub becomes_directed: bool,

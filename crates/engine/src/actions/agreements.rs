@@ -16,6 +16,9 @@ pub const VERIFY_PER_MINUTE: usize = 10;
 
 /// The answer of the verify screen: no more personal data than the printed page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "VerifyView"))]
+#[serde(rename_all = "camelCase")]
 pub struct VerifyResult {
     pub exists: bool,
     /// effective | terminated (| under_review etc. for completeness)

@@ -62,6 +62,8 @@ impl std::fmt::Display for ImportProblem {
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ImportOutcome"))]
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,

@@ -12,6 +12,9 @@ use sqlx::Row;
 
 /// One cohort record of the same person (R-MOD-02).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "CohortRecordView"))]
+#[serde(rename_all = "camelCase")]
 pub struct CohortRecord {
     pub cohort: i64,
     pub graduate_id: i64,

@@ -47,6 +47,8 @@ pub struct CohortSettings {
 
 /// A department.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "DepartmentView"))]
 pub struct Department {
     pub id: i64,
     pub name: String,
