@@ -3,7 +3,6 @@
 //! rest of the reviewers' workspace is in crates/api (review.rs).
 
 use serde::Serialize;
-use serde_json::json;
 use tauri::State;
 use ts_rs::TS;
 
@@ -33,7 +32,13 @@ pub async fn review_print_agreements(
         .call("review_agreements_pdf", filter.clone())
         .await?
         .into_bytes()?;
-    let agreements = printed_count(&state, filter).await?;
+    let counted = state
+        .call("review_agreements_count", filter)
+        .await?
+        .into_json()?;
+    let agreements = counted
+        .as_u64()
+        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
     let title = "保存协议打印件 / Save the agreements for printing";
     let Some(path) = choose_pdf_path(&app, &file_name, title).await else {
         return Ok(None);
@@ -45,43 +50,15 @@ pub async fn review_print_agreements(
     }))
 }
 
-/// How many agreements the printout holds: the catalog's answer is the PDF alone, so they are
-/// counted through the queue the engine prints from (its signed, or terminated, agreements of
-/// the filter, whatever awaits whom).
-async fn printed_count(state: &AppState, mut filter: serde_json::Value) -> CommandResult<u32> {
-    if let Some(f) = filter.as_object_mut() {
-        let printed = match f.get("state").and_then(|s| s.as_str()).map(str::trim) {
-            None | Some("") => "signed".to_string(),
-            Some(other) => other.to_string(),
-        };
-        f.insert("kind".into(), json!("signing"));
-        f.insert("state".into(), json!(printed));
-        f.insert("awaitingMe".into(), json!(false));
-        f.insert("after".into(), serde_json::Value::Null);
-        f.insert("limit".into(), json!(200));
-    }
-    let mut count: usize = 0;
-    loop {
-        let page = state
-            .call("review_queue", filter.clone())
-            .await?
-            .into_json()?;
-        count += page["rows"].as_array().map_or(0, Vec::len);
-        match page.get("next") {
-            Some(next) if !next.is_null() => filter["after"] = next.clone(),
-            _ => break,
-        }
-    }
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::state::now;
+    use serde_json::json;
 
-    /// The printout's count is the number of agreements the engine put in the PDF, for the
-    /// filter as the UI sends it and for one that leaves kind and state to the engine.
+    /// The printout's count (the catalog's `review_agreements_count`, through the desktop's
+    /// dispatch) is the number of agreements the engine put in the PDF, for the filter as the UI
+    /// sends it and for one that leaves kind and state to the engine.
     #[test]
     fn the_count_is_what_the_engine_printed() {
         let dir = tempfile::tempdir().unwrap();
@@ -122,8 +99,13 @@ mod tests {
                     .await
                     .unwrap();
                 assert!(printed > 1, "the demo school has several signed agreements");
-                let counted = printed_count(&state, filter).await.unwrap();
-                assert_eq!(counted as usize, printed);
+                let counted = state
+                    .call("review_agreements_count", filter)
+                    .await
+                    .unwrap()
+                    .into_json()
+                    .unwrap();
+                assert_eq!(counted.as_u64(), Some(printed as u64));
             }
         });
     }

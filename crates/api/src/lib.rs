@@ -91,6 +91,7 @@ catalog! {
     signed_in json workspace_reference(()) -> review::WorkspaceReference = review::workspace_reference;
     signed_in json reason_templates_set(review::ReasonTemplatesRequest) -> Vec<String> = review::set_reason_templates;
     signed_in bytes review_agreements_pdf(review::QueueFilter) -> crate::Bytes = review::agreements_pdf;
+    signed_in json review_agreements_count(review::QueueFilter) -> u32 = review::agreements_count;
     // The school admin's workspace (issue 5): import (R-IMPORT-01), graduates (R-DEST-05),
     // departments (R-DEP-01), cohorts (R-MOD-01, R-CHANGE-01), settings (R-SCAN-03, R-NOTE-02),
     // accounts and employers (R-ACC-01, R-AUTH-03), the outbox (R-NOTE-02).

@@ -265,6 +265,20 @@ pub async fn agreements_pdf(
     Ok(Bytes(pdf))
 }
 
+/// How many agreements `review_agreements_pdf` prints for the filter (R-PDF-05): the PDF travels
+/// as bytes alone, so the count the reviewer is told comes from the engine's same selection.
+pub async fn agreements_count(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    filter: QueueFilter,
+) -> CommandResult<u32> {
+    let count = cx
+        .engine
+        .printable_agreement_count(actor, &filter.try_into()?)
+        .await?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
 impl TryFrom<QueueFilter> for QueueQuery {
     type Error = CommandError;
 

@@ -384,6 +384,46 @@ impl Engine {
         fonts: &gradsign_documents::Fonts,
         now: Timestamp,
     ) -> Result<(Vec<u8>, usize)> {
+        let ids = self.printable_agreement_ids(actor, filter).await?;
+        let mut docs = Vec::with_capacity(ids.len());
+        for id in &ids {
+            docs.push(self.printable_agreement(actor, *id, now).await?.document());
+        }
+        let fonts = fonts.clone();
+        let count = docs.len();
+        let pdf = tokio::task::spawn_blocking(move || {
+            gradsign_documents::render_agreements(&docs, &fonts)
+        })
+        .await
+        .map_err(|_| DomainError::internal("render"))?
+        .map_err(|_| {
+            DomainError::new(
+                ErrorCode::Internal,
+                "协议打印文件生成失败",
+                "The agreements' PDF could not be made",
+            )
+        })?;
+        Ok((pdf, count))
+    }
+
+    /// R-PDF-05: how many agreements [`Engine::agreements_pdf`] prints for `filter` (the same
+    /// selection, the same refusals), without rendering them: what a transport that sends the
+    /// PDF as bytes alone tells the reviewer beside it.
+    pub async fn printable_agreement_count(
+        &self,
+        actor: &Actor,
+        filter: &QueueQuery,
+    ) -> Result<usize> {
+        Ok(self.printable_agreement_ids(actor, filter).await?.len())
+    }
+
+    /// The ids R-PDF-05 prints for `filter`, in queue order: the reviewer's scope, signed (or
+    /// terminated) online agreements, at most [`MAX_PRINTED_AGREEMENTS`], never none.
+    async fn printable_agreement_ids(
+        &self,
+        actor: &Actor,
+        filter: &QueueQuery,
+    ) -> Result<Vec<i64>> {
         actor.require(matches!(
             actor.role,
             Role::DepartmentReviewer | Role::SchoolReviewer | Role::SchoolAdmin
@@ -428,25 +468,7 @@ impl Engine {
                 "No agreement matches the filter",
             ));
         }
-        let mut docs = Vec::with_capacity(ids.len());
-        for id in &ids {
-            docs.push(self.printable_agreement(actor, *id, now).await?.document());
-        }
-        let fonts = fonts.clone();
-        let count = docs.len();
-        let pdf = tokio::task::spawn_blocking(move || {
-            gradsign_documents::render_agreements(&docs, &fonts)
-        })
-        .await
-        .map_err(|_| DomainError::internal("render"))?
-        .map_err(|_| {
-            DomainError::new(
-                ErrorCode::Internal,
-                "协议打印文件生成失败",
-                "The agreements' PDF could not be made",
-            )
-        })?;
-        Ok((pdf, count))
+        Ok(ids)
     }
 }
 
