@@ -8,7 +8,7 @@ mod export;
 mod import;
 
 use clap::{Parser, Subcommand};
-use gradsign_engine::{Actor, Engine, Role, SchoolSetup};
+use gradsign_engine::{Actor, Engine, SchoolSetup};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -189,28 +189,12 @@ async fn open(cli_db: &Option<String>, files: Option<PathBuf>) -> Result<Engine,
         .map_err(|e| e.to_string())
 }
 
-/// The admin actor a command acts as.
+/// The admin account a command acts as (R-AUTH-08): the one named, or the school's first.
 async fn admin(engine: &Engine, login: Option<&str>) -> Result<Actor, String> {
-    let me = Actor {
-        account_id: None,
-        role: Role::SchoolAdmin,
-        graduate_id: None,
-        employer_id: None,
-        department_id: None,
-    };
-    let admins: Vec<_> = engine
-        .accounts(&me)
+    engine
+        .school_admin(&Actor::system(), login)
         .await
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|a| a.role == Role::SchoolAdmin && !a.disabled)
-        .collect();
-    let pick = match login {
-        Some(l) => admins.into_iter().find(|a| a.login == l),
-        None => admins.into_iter().next(),
-    };
-    pick.map(|a| a.actor())
-        .ok_or_else(|| "no such school admin account (run gradsign init first)".to_string())
+        .map_err(|_| "no such school admin account (run gradsign init first)".to_string())
 }
 
 async fn run(cli: Cli) -> Result<(), String> {

@@ -404,7 +404,52 @@ async fn r_sign_14_unapproved_employer_learns_nothing_about_graduates(w: World) 
     );
 }
 
+/// R-AUTH-08: the command line acts as a real, enabled admin account, found only by the system.
+async fn r_auth_08_the_command_line_acts_as_a_real_admin_account(w: World) {
+    let system = Actor::system();
+    let admin = w.engine.school_admin(&system, None).await.unwrap();
+    assert_eq!(admin, w.admin);
+    let named = w.engine.school_admin(&system, Some("admin")).await.unwrap();
+    assert_eq!(named, w.admin);
+    assert_eq!(
+        code(w.engine.school_admin(&system, Some("nobody")).await),
+        ErrorCode::NotFound
+    );
+    // Only the machine asks: a signed-in admin or anyone else is refused.
+    for a in [&w.admin, &w.school_rev, &w.employers[0]] {
+        assert_eq!(
+            code(w.engine.school_admin(a, None).await),
+            ErrorCode::Forbidden
+        );
+    }
+    // A disabled admin is never acted as.
+    let other = w
+        .engine
+        .create_staff_account(
+            &w.admin,
+            &NewStaff {
+                login: "office2".into(),
+                password: "Office2026pass".into(),
+                display_name: "李老师".into(),
+                role: Role::SchoolAdmin,
+                department_id: None,
+            },
+            w.t0,
+        )
+        .await
+        .unwrap();
+    w.engine
+        .set_account_disabled(&w.admin, other.id, true, w.t0)
+        .await
+        .unwrap();
+    assert_eq!(
+        code(w.engine.school_admin(&system, Some("office2")).await),
+        ErrorCode::NotFound
+    );
+}
+
 on_both_backends!(
+    r_auth_08_the_command_line_acts_as_a_real_admin_account,
     r_auth_07_reads_and_machine_work_check_the_actor,
     r_auth_07_no_session_authenticates_as_the_system,
     r_note_04_gateway_token_never_returned_and_kept_when_blank,

@@ -907,6 +907,25 @@ impl Engine {
     /// Every account (admin), without secrets.
     pub async fn accounts(&self, actor: &Actor) -> Result<Vec<AccountView>> {
         actor.require(actor.role == Role::SchoolAdmin)?;
+        self.all_accounts().await
+    }
+
+    /// R-AUTH-08: the command line (school IT holding the database's credentials, acting as the
+    /// system) does an admin's work as one of the school's enabled admin accounts: the one named,
+    /// or the first. The history names that account, never a made-up one; any other actor is
+    /// refused.
+    pub async fn school_admin(&self, actor: &Actor, login: Option<&str>) -> Result<Actor> {
+        actor.require(actor.role == Role::System)?;
+        self.all_accounts()
+            .await?
+            .into_iter()
+            .filter(|a| a.role == Role::SchoolAdmin && !a.disabled)
+            .find(|a| login.is_none_or(|l| a.login == l))
+            .map(|a| a.actor())
+            .ok_or_else(|| DomainError::not_found("学校管理员账号", "School admin account"))
+    }
+
+    async fn all_accounts(&self) -> Result<Vec<AccountView>> {
         let mut c = self.store.read().await?;
         let rows = sqlx::query(&format!("{ACCOUNT_SELECT} ORDER BY id"))
             .fetch_all(&mut *c)
