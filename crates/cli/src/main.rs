@@ -8,7 +8,8 @@ mod export;
 mod import;
 
 use clap::{Parser, Subcommand};
-use gradsign_engine::{Actor, Engine, SchoolSetup};
+use gradsign_api::Caller;
+use gradsign_engine::{Actor, Engine};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -189,6 +190,27 @@ async fn open(cli_db: &Option<String>, files: Option<PathBuf>) -> Result<Engine,
         .map_err(|e| e.to_string())
 }
 
+/// What the command line's anonymous calls are throttled by.
+const CLI_CLIENT: &str = "cli";
+
+/// The context of a catalog entry called from the command line, at the time of the call.
+fn cx<'a>(engine: &'a Engine, caller: &'a Caller) -> gradsign_api::Cx<'a> {
+    gradsign_api::Cx {
+        engine,
+        now: now(),
+        caller,
+    }
+}
+
+/// A catalog error as the command line prints every engine error: `code: 中文 (English)`.
+fn shown(e: gradsign_api::CommandError) -> String {
+    let code = serde_json::to_value(e.code)
+        .ok()
+        .and_then(|c| c.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    format!("{code}: {} ({})", e.message.zh, e.message.en)
+}
+
 /// The admin account a command acts as (R-AUTH-08): the one named, or the school's first.
 async fn admin(engine: &Engine, login: Option<&str>) -> Result<Actor, String> {
     engine
@@ -213,7 +235,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("cannot read the admin password from standard input: {e}"))?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();
             let engine = open(&cli.db, cli.files).await?;
-            let setup = SchoolSetup {
+            let setup = gradsign_api::school::SchoolSetupInput {
                 name: school_name,
                 code: school_code,
                 contact,
@@ -222,15 +244,18 @@ async fn run(cli: Cli) -> Result<(), String> {
                 admin_password: password,
                 admin_name,
             };
-            engine
-                .init_school(&setup, now())
+            let caller = Caller::anonymous(CLI_CLIENT);
+            gradsign_api::school::setup(&cx(&engine, &caller), setup)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(shown)?;
             println!("school set up; admin account: {admin}");
         }
         Command::Demo => {
             let engine = open(&cli.db, cli.files).await?;
-            let accounts = engine.create_demo(now()).await.map_err(|e| e.to_string())?;
+            let caller = Caller::anonymous(CLI_CLIENT);
+            let accounts = gradsign_api::school::demo_create(&cx(&engine, &caller), ())
+                .await
+                .map_err(shown)?;
             println!(
                 "demo school created. Accounts (password for all: {}):",
                 gradsign_engine::demo::DEMO_PASSWORD
@@ -286,30 +311,30 @@ async fn run(cli: Cli) -> Result<(), String> {
         } => {
             let engine = open(&cli.db, cli.files).await?;
             let actor = admin(&engine, None).await?;
-            let chain = gradsign_engine::ReviewChain::parse(&chain).map_err(|e| e.to_string())?;
-            let settings = gradsign_engine::CohortSettings {
+            let caller = Caller::anonymous(CLI_CLIENT);
+            let cx = cx(&engine, &caller);
+            let input = gradsign_api::admin::CohortInput {
                 year,
                 chain,
                 invite_limit_days,
                 changes_until: None,
                 agreement_title: None,
             };
-            let c = engine
-                .configure_cohort(&actor, &settings, now())
+            let c = gradsign_api::admin::cohort_configure(&cx, &actor, input)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(shown)?;
             let c = if open_module && !c.module_open {
-                engine
-                    .set_module(&actor, year, true, now())
+                let open = gradsign_api::admin::ModuleSwitch { year, open: true };
+                gradsign_api::admin::cohort_set_module(&cx, &actor, open)
                     .await
-                    .map_err(|e| e.to_string())?
+                    .map_err(shown)?
             } else {
                 c
             };
             println!(
                 "cohort {}: chain {}, invitations up to {} days, module {}",
                 c.year,
-                c.chain.as_str(),
+                c.chain,
                 c.invite_limit_days,
                 if c.module_open { "open" } else { "closed" }
             );
