@@ -27,10 +27,8 @@ pub struct AboutInfo {
     pub bundle: String,
     pub database_path: String,
     /// The schema version the database holds (None when it could not be opened).
-    #[ts(type = "number | null")]
     pub schema_version: Option<i64>,
     /// The newest schema this build knows.
-    #[ts(type = "number")]
     pub supported_schema_version: i64,
     pub licences: Vec<LicenceNotice>,
     pub settings: AppSettings,

@@ -22,7 +22,6 @@ use crate::error::{CommandError, CommandResult, ErrorCode};
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImportFileInput {
-    #[ts(type = "number")]
     pub cohort: i64,
     pub file_name: String,
     pub data_base64: String,
@@ -53,9 +52,7 @@ pub struct ImportPreview {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct GraduateRow {
-    #[ts(type = "number")]
     pub id: i64,
-    #[ts(type = "number")]
     pub cohort: i64,
     pub student_number: String,
     pub name: String,
@@ -63,7 +60,6 @@ pub struct GraduateRow {
     pub id_number: String,
     pub education_level: String,
     pub major: String,
-    #[ts(type = "number")]
     pub department_id: i64,
     pub department: String,
     pub training_mode: String,
@@ -72,7 +68,6 @@ pub struct GraduateRow {
     pub phone: String,
     pub email: String,
     pub confirmed: bool,
-    #[ts(type = "number")]
     pub version: i64,
 }
 
@@ -80,9 +75,7 @@ pub struct GraduateRow {
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GraduateFilter {
-    #[ts(type = "number")]
     pub cohort: i64,
-    #[ts(type = "number | null")]
     pub department_id: Option<i64>,
     pub major: Option<String>,
     pub education_level: Option<String>,
@@ -98,7 +91,6 @@ pub struct GraduateFixInput {
     pub id_number: Option<String>,
     pub education_level: Option<String>,
     pub major: Option<String>,
-    #[ts(type = "number | null")]
     pub department_id: Option<i64>,
     pub training_mode: Option<String>,
     pub directed_unit: Option<String>,
@@ -111,15 +103,12 @@ pub struct GraduateFixInput {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CohortView {
-    #[ts(type = "number")]
     pub year: i64,
     pub module_open: bool,
     /// department | school | both
     pub chain: String,
-    #[ts(type = "number")]
     pub invite_limit_days: i64,
     /// UTC seconds: after it graduates' changes need the school (R-CHANGE-01).
-    #[ts(type = "number")]
     pub changes_until: i64,
     pub agreement_title: String,
 }
@@ -128,12 +117,9 @@ pub struct CohortView {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CohortInput {
-    #[ts(type = "number")]
     pub year: i64,
     pub chain: String,
-    #[ts(type = "number")]
     pub invite_limit_days: i64,
-    #[ts(type = "number | null")]
     pub changes_until: Option<i64>,
     pub agreement_title: Option<String>,
 }
@@ -142,14 +128,11 @@ pub struct CohortInput {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountRow {
-    #[ts(type = "number")]
     pub id: i64,
     pub login: String,
     pub role: String,
     pub display_name: String,
-    #[ts(type = "number | null")]
     pub department_id: Option<i64>,
-    #[ts(type = "number | null")]
     pub employer_id: Option<i64>,
     pub disabled: bool,
 }
@@ -163,7 +146,6 @@ pub struct StaffAccountInput {
     pub display_name: String,
     /// department_reviewer | school_reviewer | school_admin
     pub role: String,
-    #[ts(type = "number | null")]
     pub department_id: Option<i64>,
 }
 

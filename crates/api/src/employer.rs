@@ -29,7 +29,6 @@ pub struct EmployerSignUpInput {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StaffView {
-    #[ts(type = "number")]
     pub id: i64,
     pub login: String,
     pub display_name: String,
@@ -53,7 +52,6 @@ pub struct EmployerDetailsView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EmployerProfileView {
-    #[ts(type = "number")]
     pub id: i64,
     pub details: EmployerDetailsView,
     /// The school approved the sign-up: invitations are open.
@@ -91,7 +89,6 @@ pub struct InviteForm {
     pub graduate: GraduateLookupInput,
     pub terms: TermsInput,
     /// Days to answer: 5 by default, at most the cohort's limit (the engine decides).
-    #[ts(type = "number | null")]
     pub deadline_days: Option<i64>,
 }
 

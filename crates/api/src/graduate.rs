@@ -20,9 +20,7 @@ use crate::error::{CommandError, CommandResult};
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct GraduateInfo {
-    #[ts(type = "number")]
     pub id: i64,
-    #[ts(type = "number")]
     pub cohort: i64,
     pub student_number: String,
     pub name: String,
@@ -37,7 +35,6 @@ pub struct GraduateInfo {
     pub origin: String,
     pub phone: String,
     pub email: String,
-    #[ts(type = "number | null")]
     pub confirmed_at: Option<i64>,
     /// 定向/委培 (R-DEST-05): no signing section, one destination type.
     pub directed: bool,
@@ -47,10 +44,8 @@ pub struct GraduateInfo {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CohortInfo {
-    #[ts(type = "number")]
     pub year: i64,
     pub module_open: bool,
-    #[ts(type = "number")]
     pub changes_until: i64,
     pub agreement_title: String,
 }
@@ -59,20 +54,17 @@ pub struct CohortInfo {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemSummary {
-    #[ts(type = "number")]
     pub id: i64,
     /// signing | termination | paper | destination | offline_termination
     pub kind: String,
     pub state: String,
     /// department | school, while in review.
     pub awaiting_level: Option<String>,
-    #[ts(type = "number | null")]
     pub parent_id: Option<i64>,
     pub graduate_name: String,
     pub student_number: String,
     pub employer_name: Option<String>,
     pub dest_code: String,
-    #[ts(type = "number | null")]
     pub deadline: Option<i64>,
     pub agreement_number: Option<String>,
     pub verification_code: Option<String>,
@@ -80,11 +72,8 @@ pub struct ItemSummary {
     /// The kind's own record (terms, fields, file references), as the engine stores it.
     #[ts(type = "Record<string, unknown>")]
     pub payload: serde_json::Value,
-    #[ts(type = "number")]
     pub submitted_at: i64,
-    #[ts(type = "number")]
     pub created_at: i64,
-    #[ts(type = "number")]
     pub updated_at: i64,
 }
 
@@ -92,9 +81,7 @@ pub struct ItemSummary {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
-    #[ts(type = "number")]
     pub seq: i64,
-    #[ts(type = "number")]
     pub at: i64,
     pub actor_name: String,
     pub actor_role: String,

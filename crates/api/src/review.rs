@@ -18,19 +18,15 @@ use crate::graduate::{DestinationForm, ItemRef};
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkItem {
-    #[ts(type = "number")]
     pub id: i64,
     /// signing | termination | paper | destination | offline_termination
     pub kind: String,
     pub state: String,
-    #[ts(type = "number")]
     pub step: i64,
     /// department | school, while in review.
     pub awaiting_level: Option<String>,
     /// The version a decision is made against (R-REV-02).
-    #[ts(type = "number")]
     pub version: i64,
-    #[ts(type = "number | null")]
     pub parent_id: Option<i64>,
     pub graduate_name: String,
     pub student_number: String,
@@ -40,18 +36,14 @@ pub struct WorkItem {
     pub education_level: String,
     pub employer_name: Option<String>,
     pub dest_code: String,
-    #[ts(type = "number | null")]
     pub deadline: Option<i64>,
     pub agreement_number: Option<String>,
     pub verification_code: Option<String>,
     /// The kind's own record (employer, terms, fields, file references) as the engine keeps it.
     #[ts(type = "Record<string, unknown>")]
     pub payload: serde_json::Value,
-    #[ts(type = "number")]
     pub submitted_at: i64,
-    #[ts(type = "number")]
     pub created_at: i64,
-    #[ts(type = "number")]
     pub updated_at: i64,
 }
 
@@ -74,20 +66,16 @@ pub struct QueueFilter {
     /// Only what awaits the reviewer's level (the work queue); otherwise everything in scope.
     pub awaiting_me: bool,
     pub state: Option<String>,
-    #[ts(type = "number | null")]
     pub department_id: Option<i64>,
     pub major: Option<String>,
     pub education_level: Option<String>,
     pub dest_code: Option<String>,
     /// UTC seconds, inclusive.
-    #[ts(type = "number | null")]
     pub submitted_from: Option<i64>,
     /// UTC seconds, exclusive.
-    #[ts(type = "number | null")]
     pub submitted_to: Option<i64>,
     pub newest_first: bool,
     pub after: Option<Cursor>,
-    #[ts(type = "number")]
     pub limit: i64,
 }
 
@@ -111,10 +99,8 @@ pub struct WorkspaceReference {
     pub education_levels: Vec<String>,
     pub employer_natures: Vec<String>,
     pub archive_handling: Vec<String>,
-    #[ts(type = "number")]
     pub invitation_days_default: i64,
     /// The most an invitation may wait (the largest limit of an open cohort).
-    #[ts(type = "number")]
     pub invitation_days_max: i64,
     #[ts(type = "import('../platform/reference').DestinationTable")]
     pub destinations: serde_json::Value,

@@ -19,7 +19,6 @@ pub struct CodeStateCount {
     pub code: String,
     pub code_name: String,
     pub state: String,
-    #[ts(type = "number")]
     pub count: i64,
 }
 
@@ -29,7 +28,6 @@ pub struct CodeStateCount {
 pub struct CodeShare {
     pub code: String,
     pub code_name: String,
-    #[ts(type = "number")]
     pub graduates: i64,
     pub share: f64,
 }
@@ -38,7 +36,6 @@ pub struct CodeShare {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StatisticsView {
-    #[ts(type = "number")]
     pub cohort: i64,
     pub formula_zh: String,
     pub formula_en: String,
