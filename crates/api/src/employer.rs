@@ -4,7 +4,8 @@
 
 use base64::Engine as _;
 use gradsign_engine::{
-    Actor, EmployerDetails, EmployerProfile, EmployerSignUp, GraduateLookup, InviteInput, Upload,
+    Actor, EmployerDetails, EmployerProfile, EmployerSignUp, EmployerStaff, GraduateLookup,
+    InviteInput, Upload,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -23,16 +24,6 @@ pub struct EmployerSignUpInput {
     pub password: String,
     pub display_name: String,
     pub licence: UploadInput,
-}
-
-/// A staff account of the employer, as its colleagues see it.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct StaffView {
-    pub id: i64,
-    pub login: String,
-    pub display_name: String,
-    pub disabled: bool,
 }
 
 /// The employer's details (R-AGR-01) as stored.
@@ -59,7 +50,7 @@ pub struct EmployerProfileView {
     pub disabled: bool,
     pub has_licence: bool,
     pub licence_name: Option<String>,
-    pub staff: Vec<StaffView>,
+    pub staff: Vec<EmployerStaff>,
 }
 
 /// A new staff account.
@@ -146,13 +137,17 @@ pub async fn licence(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<Bytes> 
 }
 
 /// Adds a staff account for the same employer.
-pub async fn add_staff(cx: &Cx<'_>, actor: &Actor, input: StaffInput) -> CommandResult<StaffView> {
+pub async fn add_staff(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    input: StaffInput,
+) -> CommandResult<EmployerStaff> {
     let (login, pw, name) = (&input.login, &input.password, &input.display_name);
     let a = cx
         .engine
         .add_employer_staff(actor, login, pw, name, cx.now)
         .await?;
-    Ok(StaffView {
+    Ok(EmployerStaff {
         id: a.id,
         login: a.login,
         display_name: a.display_name,
@@ -248,16 +243,7 @@ impl From<EmployerProfile> for EmployerProfileView {
             disabled: p.disabled,
             has_licence: p.licence.is_some(),
             licence_name: p.licence.map(|l| l.name),
-            staff: p
-                .staff
-                .into_iter()
-                .map(|s| StaffView {
-                    id: s.id,
-                    login: s.login,
-                    display_name: s.display_name,
-                    disabled: s.disabled,
-                })
-                .collect(),
+            staff: p.staff,
         }
     }
 }

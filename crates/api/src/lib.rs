@@ -77,7 +77,7 @@ catalog! {
     signed_in json employer_update_profile(graduate::EmployerInput) -> employer::EmployerProfileView = employer::update_profile;
     signed_in json employer_replace_licence(graduate::UploadInput) -> employer::EmployerProfileView = employer::replace_licence;
     signed_in bytes employer_licence(()) -> crate::Bytes = employer::licence;
-    signed_in json employer_add_staff(employer::StaffInput) -> employer::StaffView = employer::add_staff;
+    signed_in json employer_add_staff(employer::StaffInput) -> gradsign_engine::EmployerStaff = employer::add_staff;
     signed_in json employer_invite(employer::InviteForm) -> i64 = employer::invite;
     signed_in json employer_items(()) -> Vec<review::WorkItem> = employer::items;
     signed_in json employer_withdraw_invitation(graduate::ItemRef) -> () = employer::withdraw_invitation;
