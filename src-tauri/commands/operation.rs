@@ -15,7 +15,21 @@ pub(crate) const DESKTOP_CLIENT: &str = "desktop";
 /// The catalog operations whose answer opens or ends a session: on the desktop the session token
 /// stays in the shell (and the keychain), so the window reaches them only through the desktop's
 /// own session commands, never with the token in the web view.
-const SESSION_OPERATIONS: &[&str] = &["session_open", "session_close", "account_activate"];
+const SESSION_OPERATIONS: &[&str] = &[
+    "session_open",
+    "session_close",
+    "account_activate",
+    "account_change_password",
+];
+
+/// Whether the window may run `name` through `operation` (every catalog operation but the
+/// session ones).
+fn window_may_call(name: &str) -> CommandResult<()> {
+    if SESSION_OPERATIONS.contains(&name) {
+        return Err(gradsign_api::CommandError::unknown_operation(name));
+    }
+    Ok(())
+}
 
 /// Runs the catalog operation `name` with its JSON `request`; the answer is JSON or raw bytes as
 /// the catalog declares.
@@ -25,9 +39,7 @@ pub async fn operation(
     name: String,
     request: serde_json::Value,
 ) -> CommandResult<Response> {
-    if SESSION_OPERATIONS.contains(&name.as_str()) {
-        return Err(gradsign_api::CommandError::unknown_operation(&name));
-    }
+    window_may_call(&name)?;
     Ok(match state.call(&name, request).await? {
         Reply::Json(value) => Response::new(InvokeResponseBody::Json(value.to_string())),
         Reply::Bytes(bytes) => Response::new(bytes),
@@ -47,5 +59,25 @@ impl AppState {
             caller: &caller,
         };
         gradsign_api::dispatch(&cx, name, request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every operation kept from the window is a catalog operation (a renamed one would slip
+    /// through), and the window's `operation` answers it with "no such operation".
+    #[test]
+    fn the_session_operations_stay_behind_the_desktop_commands() {
+        for name in SESSION_OPERATIONS {
+            assert!(
+                gradsign_api::OPERATIONS.iter().any(|o| o.name == *name),
+                "{name} is not in the catalog"
+            );
+            let e = window_may_call(name).unwrap_err();
+            assert_eq!(e.code, crate::error::ErrorCode::NotFound);
+        }
+        assert!(window_may_call("graduate_portal").is_ok());
     }
 }
