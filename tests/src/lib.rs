@@ -154,6 +154,36 @@ impl App {
             .expect("element text")
     }
 
+    /// The element's textContent (WebDriver's rendered text leaves out Element Plus table cells).
+    pub async fn content(&self, css: &str) -> String {
+        self.element(css).await;
+        let script =
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';";
+        let v = within(
+            &format!("textContent of {css}"),
+            self.client.execute(script, vec![serde_json::json!(css)]),
+        )
+        .await
+        .unwrap();
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits until `css`'s textContent satisfies `ok`.
+    pub async fn wait_content(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.content(css).await;
+            if ok(&text) {
+                return text;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{css} still shows {text:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Waits for `css`, then clicks it.
     pub async fn click(&self, css: &str) {
         let element = self.element(css).await;

@@ -131,35 +131,6 @@ async fn click(app: &App, css: &str) {
     }
 }
 
-/// The element's textContent.
-async fn content(app: &App, css: &str) -> String {
-    app.element(css).await;
-    let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';";
-    let v = within(
-        &format!("textContent of {css}"),
-        app.client.execute(script, vec![serde_json::json!(css)]),
-    )
-    .await
-    .unwrap();
-    v.as_str().unwrap_or_default().to_string()
-}
-
-/// Waits until `css`'s text content satisfies `ok`.
-async fn wait_text(app: &App, css: &str, ok: impl Fn(&str) -> bool) -> String {
-    let started = Instant::now();
-    loop {
-        let text = content(app, css).await;
-        if ok(&text) {
-            return text;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{css} still shows {text:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// Waits for a toast (Element Plus message) saying `text`.
 async fn toast(app: &App, text: &str) {
     let started = Instant::now();
@@ -366,10 +337,11 @@ async fn graduate_activation_sign_in_password_change_and_throttle() {
         assert!(error.contains("学校就业部门"), "attempt {wrong}: {error}");
     }
     activate(&app, &student_number(b), &id_for(b), FIRST_PASSWORD).await;
-    let throttled = wait_text(&app, "[data-testid=activate-error]", |t| {
-        t.contains("错误次数过多")
-    })
-    .await;
+    let throttled = app
+        .wait_content("[data-testid=activate-error]", |t| {
+            t.contains("错误次数过多")
+        })
+        .await;
     assert!(throttled.contains("分钟后再试"), "shown: {throttled}");
     screenshot(&app, "graduate-activate-throttled").await;
     let b_signs_in = engine

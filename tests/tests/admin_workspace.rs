@@ -247,35 +247,6 @@ async fn replace_text(app: &App, css: &str, text: &str) {
         .unwrap();
 }
 
-/// The element's textContent (WebDriver's rendered text leaves out Element Plus table cells).
-async fn content(app: &App, css: &str) -> String {
-    app.element(css).await;
-    let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';";
-    let v = within(
-        &format!("textContent of {css}"),
-        app.client.execute(script, vec![serde_json::json!(css)]),
-    )
-    .await
-    .unwrap();
-    v.as_str().unwrap_or_default().to_string()
-}
-
-/// Waits until `css`'s text content satisfies `ok`.
-async fn wait_text(app: &App, css: &str, ok: impl Fn(&str) -> bool) -> String {
-    let started = Instant::now();
-    loop {
-        let text = content(app, css).await;
-        if ok(&text) {
-            return text;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{css} still shows {text:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// Clicks `css`, trying again for a few seconds while something else (a closing dialog's
 /// overlay, a toast, a table still laying out) takes the click.
 async fn click(app: &App, css: &str) {
@@ -415,7 +386,9 @@ async fn admin_import_with_one_bad_row_is_refused_whole_and_names_the_row() {
         .unwrap();
     let title = app.text_of("[data-testid=import-problems-title]").await;
     assert!(title.contains("1 处错误"), "{title}");
-    let problems = wait_text(&app, "[data-testid=import-problems]", |t| !t.is_empty()).await;
+    let problems = app
+        .wait_content("[data-testid=import-problems]", |t| !t.is_empty())
+        .await;
     assert!(
         problems.contains('4') && problems.contains("身份证号"),
         "{problems}"
@@ -545,7 +518,9 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
             "{share}"
         );
     }
-    let groups = wait_text(&app, "[data-testid=stats-groups]", |t| !t.is_empty()).await;
+    let groups = app
+        .wait_content("[data-testid=stats-groups]", |t| !t.is_empty())
+        .await;
     assert!(
         groups.contains("计算机学院") && groups.contains("外国语学院"),
         "{groups}"
@@ -618,7 +593,9 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
         "已落实 1 人 / 毕业生 3 人"
     );
     assert_eq!(app.text_of("[data-testid=stats-rate]").await, "33.3%");
-    let groups = wait_text(&app, "[data-testid=stats-groups]", |t| !t.is_empty()).await;
+    let groups = app
+        .wait_content("[data-testid=stats-groups]", |t| !t.is_empty())
+        .await;
     assert!(
         groups.contains("计算机学院") && !groups.contains("外国语学院"),
         "{groups}"
@@ -676,10 +653,8 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         &format!("[data-testid=employer-approve-{employer_id}]"),
     )
     .await;
-    wait_text(&app, "[data-testid=employers-table]", |t| {
-        t.contains("已通过")
-    })
-    .await;
+    app.wait_content("[data-testid=employers-table]", |t| t.contains("已通过"))
+        .await;
     let invitation = school
         .engine
         .invite(
@@ -727,15 +702,13 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
         .await;
     click(&app, "[data-testid=account-save]").await;
     settle().await;
-    wait_text(&app, "[data-testid=accounts-table]", |t| {
+    app.wait_content("[data-testid=accounts-table]", |t| {
         t.contains("cs-reviewer")
     })
     .await;
     click(&app, "[data-testid=account-toggle-cs-reviewer]").await;
-    wait_text(&app, "[data-testid=account-state-cs-reviewer]", |t| {
-        t == "已停用"
-    })
-    .await;
+    app.wait_content("[data-testid=account-state-cs-reviewer]", |t| t == "已停用")
+        .await;
     screenshot(&app, "admin-accounts").await;
     let accounts = school.engine.accounts(&school.admin).await.unwrap();
     let rev = accounts.iter().find(|a| a.login == "cs-reviewer").unwrap();
@@ -751,7 +724,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     app.type_into("[data-testid=department-new-name]", "艺术学院")
         .await;
     click(&app, "[data-testid=department-add]").await;
-    wait_text(&app, "[data-testid=departments-table]", |t| {
+    app.wait_content("[data-testid=departments-table]", |t| {
         t.contains("艺术学院")
     })
     .await;
@@ -759,7 +732,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     replace_text(&app, "[data-testid=department-rename-to]", "美术学院").await;
     click(&app, "[data-testid=department-rename-save]").await;
     settle().await;
-    wait_text(&app, "[data-testid=departments-table]", |t| {
+    app.wait_content("[data-testid=departments-table]", |t| {
         t.contains("美术学院")
     })
     .await;
@@ -788,7 +761,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     .await;
     click(&app, "[data-testid=department-merge-save]").await;
     settle().await;
-    wait_text(&app, "[data-testid=departments-table]", |t| {
+    app.wait_content("[data-testid=departments-table]", |t| {
         !t.contains("美术学院")
     })
     .await;
@@ -801,7 +774,8 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     // Cohorts: close the module, then open it again; the invitation limit changed to 10 days.
     click(&app, "[data-testid=nav-cohorts]").await;
     click(&app, "[data-testid=cohort-toggle-2026]").await;
-    wait_text(&app, "[data-testid=cohort-state-2026]", |t| t == "已关闭").await;
+    app.wait_content("[data-testid=cohort-state-2026]", |t| t == "已关闭")
+        .await;
     assert!(
         !school
             .engine
@@ -811,7 +785,8 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
             .module_open
     );
     click(&app, "[data-testid=cohort-toggle-2026]").await;
-    wait_text(&app, "[data-testid=cohort-state-2026]", |t| t == "已开放").await;
+    app.wait_content("[data-testid=cohort-state-2026]", |t| t == "已开放")
+        .await;
     click(&app, "[data-testid=cohort-edit-2026]").await;
     replace_text(
         &app,
@@ -822,10 +797,8 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     click(&app, "[data-testid=chain-school]").await;
     click(&app, "[data-testid=cohort-save]").await;
     settle().await;
-    wait_text(&app, "[data-testid=cohorts-table]", |t| {
-        t.contains("仅学校审核")
-    })
-    .await;
+    app.wait_content("[data-testid=cohorts-table]", |t| t.contains("仅学校审核"))
+        .await;
     screenshot(&app, "admin-cohorts").await;
     let c = school.engine.cohort(&school.admin, 2026).await.unwrap();
     assert!(c.module_open);
@@ -872,10 +845,8 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     screenshot(&app, "admin-graduates-fix").await;
     click(&app, "[data-testid=fix-save]").await;
     settle().await;
-    wait_text(&app, "[data-testid=graduates-table]", |t| {
-        t.contains("定向")
-    })
-    .await;
+    app.wait_content("[data-testid=graduates-table]", |t| t.contains("定向"))
+        .await;
     let g = school.graduate(2).await;
     assert_eq!(g.training_mode, "定向");
     assert_eq!(
@@ -930,7 +901,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     click(&app, "[data-testid=outbox-send]").await;
     let info = app.text_of("[data-testid=outbox-info]").await;
     assert!(info.contains("未配置网关 2 条"), "{info}");
-    wait_text(&app, "[data-testid=outbox-table]", |t| {
+    app.wait_content("[data-testid=outbox-table]", |t| {
         t.contains("未发送：未配置网关")
     })
     .await;
@@ -938,7 +909,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     assert_eq!(messages.len(), 2);
     let first = messages[0].id;
     click(&app, &format!("[data-testid=outbox-retry-{first}]")).await;
-    wait_text(&app, &format!("[data-testid=outbox-status-{first}]"), |t| {
+    app.wait_content(&format!("[data-testid=outbox-status-{first}]"), |t| {
         t == "待发送"
     })
     .await;
@@ -996,7 +967,7 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     screenshot(&app, "admin-settings").await;
 
     click(&app, "[data-testid=nav-outbox]").await;
-    wait_text(&app, "[data-testid=outbox-table]", |t| {
+    app.wait_content("[data-testid=outbox-table]", |t| {
         t.matches("已发送").count() == 2
     })
     .await;
