@@ -5,12 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+stage() { echo "== [$(( SECONDS / 60 ))m$(( SECONDS % 60 ))s] $*"; }
+
 bash scripts/setup.sh all
+stage "system packages ready"
 export CARGO_TERM_COLOR=never
 
-echo "== cargo fmt --check"
+stage "cargo fmt --check"
 cargo fmt -p gradsign-engine -p gradsign-documents -p gradsign-api -p gradsign-cli -- --check
-echo "== cargo clippy -D warnings"
+stage "cargo clippy -D warnings"
 cargo clippy -p gradsign-engine -p gradsign-documents -p gradsign-api -p gradsign-cli --all-targets -- -D warnings
 
 pgdir=$(mktemp -d /tmp/gradsign-pg.XXXXXX)
@@ -19,7 +22,7 @@ cleanup() { bash "$root/scripts/pg.sh" stop "$pgdir"; }
 trap cleanup EXIT
 eval "$(bash scripts/pg.sh start "$pgdir" "$port")"
 
-echo "== cargo test (SQLite and PostgreSQL on 127.0.0.1:$port)"
+stage "cargo test (SQLite and PostgreSQL on 127.0.0.1:$port)"
 log=$(mktemp)
 set +e
 cargo test -p gradsign-engine -p gradsign-documents -p gradsign-cli 2>&1 | tee "$log"
@@ -27,11 +30,11 @@ status=${PIPESTATUS[0]}
 set -e
 sqlite=$(grep -cE '^test sqlite::.* ok$' "$log" || true)
 pg=$(grep -cE '^test postgres::.* ok$' "$log" || true)
-echo "== rule tests passed: $sqlite on SQLite, $pg on PostgreSQL"
+stage "rule tests passed: $sqlite on SQLite, $pg on PostgreSQL"
 rm -f "$log"
 [ "$status" -eq 0 ] || exit "$status"
 
-echo "== the operation catalog: dispatch, the permission table, the extremes of every number"
+stage "the operation catalog: dispatch, the permission table, the extremes of every number"
 set +e
 cargo test -p gradsign-api -- --nocapture >"$log" 2>&1
 status=$?
@@ -40,19 +43,20 @@ grep -E '^(test |permission table|extremes)|test result' "$log" || true
 [ "$status" -eq 0 ] || { cat "$log"; exit "$status"; }
 rm -f "$log"
 
-echo "== UI: type check (vue-tsc), lint (ESLint), unit tests (Vitest)"
+stage "UI: type check (vue-tsc), lint (ESLint), unit tests (Vitest)"
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   npm --prefix ui ci --no-audit --no-fund --loglevel=error
 fi
 npm --prefix ui run check
 npm --prefix ui run build --silent >/dev/null
 
-echo "== desktop: fmt, clippy, unit tests and the bindings' freshness"
+stage "desktop: fmt, clippy, unit tests and the bindings' freshness"
 # One feature set (custom-protocol, as the e2e build needs) for clippy, the unit tests and the
 # e2e build, so the desktop's dependencies are built once, not once per feature set.
 cargo fmt -p gradsign-desktop -p gradsign-e2e -- --check
 cargo clippy -p gradsign-desktop -p gradsign-e2e --features gradsign-desktop/custom-protocol --all-targets -- -D warnings
 cargo test -p gradsign-desktop --features custom-protocol --lib
 
-echo "== desktop: end-to-end in the real window (Xvfb, WebDriver, gnome-keyring)"
+stage "desktop: end-to-end in the real window (Xvfb, WebDriver, gnome-keyring)"
 bash scripts/e2e.sh
+stage "all tests passed"
