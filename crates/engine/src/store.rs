@@ -4,8 +4,10 @@
 
 use crate::error::{DomainError, ErrorCode, Result};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migrate, MigrateError, Migration, Migrator};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Row};
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -16,27 +18,61 @@ pub enum Backend {
     Postgres,
 }
 
-/// Schema migrations, same numbers and meaning on both backends.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        include_str!("../../../migrations/sqlite/0001_init.sql"),
-        include_str!("../../../migrations/postgres/0001_init.sql"),
-    ),
-    (
-        2,
-        include_str!("../../../migrations/sqlite/0002_queue_indexes.sql"),
-        include_str!("../../../migrations/postgres/0002_queue_indexes.sql"),
-    ),
-    (
-        3,
-        include_str!("../../../migrations/sqlite/0003_throttles.sql"),
-        include_str!("../../../migrations/postgres/0003_throttles.sql"),
-    ),
-];
+/// Schema migrations, embedded from `migrations/sqlite` and `migrations/postgres` (same numbers,
+/// same meaning) and applied by sqlx's Migrator, which records each in `_sqlx_migrations` with the
+/// SHA-384 of its file.
+const SQLITE_MIGRATIONS: &Migrator = &sqlx_macros::migrate!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: &Migrator = &sqlx_macros::migrate!("../../migrations/postgres");
 
-/// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 3;
+/// The newest schema version this build knows: the highest migration number.
+pub const SCHEMA_VERSION: i64 = newest_version(SQLITE_MIGRATIONS);
+
+// Both folders hold the same migration numbers, so a schema version means one thing everywhere.
+const _: () = assert!(
+    same_versions(SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS),
+    "migrations/sqlite and migrations/postgres must hold the same migration numbers"
+);
+
+const fn migrations_of(m: &Migrator) -> &[Migration] {
+    match &m.migrations {
+        Cow::Borrowed(list) => list,
+        // migrate! always borrows its embedded list.
+        Cow::Owned(_) => &[],
+    }
+}
+
+const fn newest_version(m: &Migrator) -> i64 {
+    let list = migrations_of(m);
+    let mut newest = 0;
+    let mut i = 0;
+    while i < list.len() {
+        if list[i].version > newest {
+            newest = list[i].version;
+        }
+        i += 1;
+    }
+    newest
+}
+
+const fn same_versions(a: &Migrator, b: &Migrator) -> bool {
+    let (a, b) = (migrations_of(a), migrations_of(b));
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i].version != b[i].version {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `0003_throttles`: a migration as its file is named, for messages.
+fn migration_name(m: &Migration) -> String {
+    format!("{:04}_{}", m.version, m.description.replace(' ', "_"))
+}
 
 /// A pool plus its backend.
 #[derive(Debug, Clone)]
@@ -102,42 +138,125 @@ impl Store {
         &self.pool
     }
 
-    /// The schema version the database holds (0 when empty).
-    pub async fn schema_version(&self) -> Result<i64> {
-        let mut c = self.pool.acquire().await?;
-        c.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
-            .await?;
-        let v: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM schema_version")
-            .fetch_one(&mut *c)
-            .await?
-            .try_get("v")?;
-        Ok(v.unwrap_or(0))
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        }
     }
 
-    /// Applies pending migrations; refuses a database written by a newer version.
+    /// The schema version the database holds (0 when empty): the newest migration recorded by the
+    /// Migrator (`_sqlx_migrations`) or by GradSign's earlier runner (`schema_version`, which is
+    /// still kept so an older GradSign refuses a database this one migrated). Reads only.
+    pub async fn schema_version(&self) -> Result<i64> {
+        let mut c = self.pool.acquire().await?;
+        let mut newest = 0;
+        if table_exists(&mut c, self.backend, "_sqlx_migrations").await? {
+            let v: Option<i64> =
+                sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations WHERE success = TRUE")
+                    .fetch_one(&mut *c)
+                    .await?
+                    .try_get("v")?;
+            newest = newest.max(v.unwrap_or(0));
+        }
+        if table_exists(&mut c, self.backend, "schema_version").await? {
+            let v: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM schema_version")
+                .fetch_one(&mut *c)
+                .await?
+                .try_get("v")?;
+            newest = newest.max(v.unwrap_or(0));
+        }
+        Ok(newest)
+    }
+
+    /// Applies pending migrations through sqlx's Migrator; refuses a database written by a newer
+    /// version (R-BACKUP-01) or holding a migration whose file changed after it was applied
+    /// (R-MIGRATE-01). On PostgreSQL the whole run holds the Migrator's advisory lock, so engines
+    /// opening one database at the same moment migrate it once: the others wait, then find
+    /// nothing pending. A database from GradSign's earlier runner (`schema_version` only) is
+    /// adopted first: its versions are recorded for the Migrator with their files' checksums.
     pub async fn migrate(&self) -> Result<()> {
+        // Its own connection, out of the pool: a failed run may leave the session's advisory lock
+        // held, and closing the connection is what releases it.
+        let mut conn = self.pool.acquire().await?.detach();
+        let result = self.migrate_on(&mut conn).await;
+        if result.is_ok() {
+            conn.close().await?;
+        }
+        result
+    }
+
+    async fn migrate_on(&self, conn: &mut AnyConnection) -> Result<()> {
+        let migrator = self.migrator();
+        conn.lock().await.map_err(|e| migrate_failed(&e, None))?;
         let current = self.schema_version().await?;
         if current > SCHEMA_VERSION {
-            return Err(DomainError::new(
-                ErrorCode::SchemaTooNew,
-                format!("数据库由更新版本的 GradSign 写入（结构版本 {current}，本程序支持 {SCHEMA_VERSION}），请升级程序"),
-                format!("The database was written by a newer GradSign (schema {current}, this build knows {SCHEMA_VERSION}); upgrade the app"),
-            ));
+            return Err(schema_too_new(current));
         }
-        for (version, sqlite, postgres) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-            let mut tx = self.begin().await?;
-            let sql = if self.backend == Backend::Sqlite {
-                sqlite
-            } else {
-                postgres
+        conn.ensure_migrations_table()
+            .await
+            .map_err(|e| migrate_failed(&e, None))?;
+        let applied = conn
+            .list_applied_migrations()
+            .await
+            .map_err(|e| migrate_failed(&e, None))?;
+        // Checked before anything is written: a changed file refuses the open untouched.
+        for a in &applied {
+            let Some(m) = migrator.iter().find(|m| m.version == a.version) else {
+                return Err(schema_too_new(a.version));
             };
-            tx.conn().execute(*sql).await?;
-            sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
-                .bind(*version)
-                .execute(tx.conn())
-                .await?;
-            tx.commit().await?;
+            if m.checksum != a.checksum {
+                return Err(migration_changed(m));
+            }
         }
+        if table_exists(conn, self.backend, "schema_version").await? {
+            let legacy = sqlx::query("SELECT DISTINCT version FROM schema_version")
+                .fetch_all(&mut *conn)
+                .await?;
+            for r in legacy {
+                let version: i64 = r.try_get("version")?;
+                if applied.iter().any(|a| a.version == version) {
+                    continue;
+                }
+                let Some(m) = migrator.iter().find(|m| m.version == version) else {
+                    return Err(schema_too_new(version));
+                };
+                sqlx::query(
+                    "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                     VALUES ($1, $2, TRUE, $3, -1)",
+                )
+                .bind(m.version)
+                .bind(m.description.to_string())
+                .bind(m.checksum.to_vec())
+                .execute(&mut *conn)
+                .await?;
+                tracing::info!(version, "migration of the earlier runner adopted");
+            }
+        }
+        // The Migrator takes the same advisory lock again (it is re-entrant within a session) and
+        // releases its own hold; ours is released below. `run_direct` is `run` on a connection
+        // we hold (`run` takes an `Acquire`, whose lifetimes keep the open future from being
+        // `Send`); sqlx is pinned to 0.8.6 for it.
+        migrator.run_direct(&mut *conn).await.map_err(|e| match e {
+            MigrateError::VersionMismatch(v) => migrator
+                .iter()
+                .find(|m| m.version == v)
+                .map(migration_changed)
+                .unwrap_or_else(|| migrate_failed(&e, Some(v))),
+            MigrateError::VersionMissing(v) => schema_too_new(v),
+            MigrateError::ExecuteMigration(_, v) | MigrateError::Dirty(v) => {
+                migrate_failed(&e, Some(v))
+            }
+            _ => migrate_failed(&e, None),
+        })?;
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+            .await?;
+        conn.execute(
+            "INSERT INTO schema_version (version) SELECT m.version FROM _sqlx_migrations m \
+             WHERE m.success = TRUE AND NOT EXISTS (SELECT 1 FROM schema_version s WHERE s.version = m.version)",
+        )
+        .await?;
+        conn.unlock().await.map_err(|e| migrate_failed(&e, None))?;
         Ok(())
     }
 
@@ -256,6 +375,50 @@ fn backup_failed(path: &std::path::Path, e: &dyn std::fmt::Display) -> DomainErr
         format!("Cannot write the database backup: {}", path.display()),
     )
     .with_details(serde_json::json!({ "field": "out" }))
+}
+
+fn schema_too_new(version: i64) -> DomainError {
+    DomainError::new(
+        ErrorCode::SchemaTooNew,
+        format!("数据库由更新版本的 GradSign 写入（结构版本 {version}，本程序支持 {SCHEMA_VERSION}），请升级程序"),
+        format!("The database was written by a newer GradSign (schema {version}, this build knows {SCHEMA_VERSION}); upgrade the app"),
+    )
+}
+
+/// R-MIGRATE-01: an applied migration whose file is not the one that was applied.
+fn migration_changed(m: &Migration) -> DomainError {
+    let name = migration_name(m);
+    tracing::error!(migration = %name, "applied migration changed");
+    DomainError::new(
+        ErrorCode::Internal,
+        format!("数据库迁移 {name} 在应用后被修改（校验和不符），程序拒绝打开此数据库；请安装与该数据库相符的 GradSign 版本"),
+        format!("Migration {name} was changed after it was applied (checksum mismatch); the database is not opened. Install the GradSign build that matches this database"),
+    )
+    .with_details(serde_json::json!({ "context": "migrate", "migration": name }))
+}
+
+fn migrate_failed(e: &MigrateError, version: Option<i64>) -> DomainError {
+    tracing::error!(error = %e, version, "migration failed");
+    DomainError::new(
+        ErrorCode::Internal,
+        "数据库结构迁移失败",
+        "The database schema migration failed",
+    )
+    .with_details(serde_json::json!({ "context": "migrate", "version": version }))
+}
+
+/// Whether `table` exists (in the connection's schema on PostgreSQL).
+async fn table_exists(c: &mut AnyConnection, backend: Backend, table: &str) -> Result<bool> {
+    let sql = match backend {
+        Backend::Sqlite => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = $1",
+        Backend::Postgres => "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1",
+    };
+    let n: i64 = sqlx::query(sql)
+        .bind(table)
+        .fetch_one(c)
+        .await?
+        .try_get("n")?;
+    Ok(n > 0)
 }
 
 /// An open write transaction.
