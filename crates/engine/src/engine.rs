@@ -12,7 +12,6 @@ use crate::workflow::{ActiveDestination, Actor, GraduateStanding, ReviewChain, R
 use rand::{rngs::StdRng, RngCore, SeedableRng};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -22,7 +21,6 @@ pub struct Engine {
     pub(crate) store: Store,
     pub(crate) files_dir: PathBuf,
     rng: Mutex<StdRng>,
-    pub(crate) verify_log: Mutex<HashMap<String, Vec<Timestamp>>>,
 }
 
 /// Options for opening an engine.
@@ -71,7 +69,6 @@ impl Engine {
             store,
             files_dir: files_dir.into(),
             rng: Mutex::new(rng),
-            verify_log: Mutex::new(HashMap::new()),
         })
     }
 

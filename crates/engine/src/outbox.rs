@@ -5,6 +5,7 @@
 use crate::audit::Entry;
 use crate::engine::{record, Engine};
 use crate::error::{DomainError, Result};
+use crate::store::Backend;
 use crate::time::Timestamp;
 use crate::types::optional_text;
 use crate::workflow::{Actor, Role};
@@ -16,6 +17,15 @@ use std::time::Duration;
 pub const MAX_ATTEMPTS: i64 = 5;
 /// First retry delay, seconds; doubled on each further failure.
 pub const BACKOFF_SECONDS: i64 = 60;
+/// The most messages one delivery run claims (R-NOTE-05).
+pub const CLAIM_BATCH: i64 = 50;
+/// How long a claim holds, seconds (R-NOTE-05): longer than a whole batch can take (each send
+/// times out after [`SEND_TIMEOUT`]), so a live sender keeps its messages; a killed sender's
+/// messages are taken over by another once it has passed.
+pub const CLAIM_LEASE_SECONDS: i64 = 600;
+/// One send's time limit.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+const _: () = assert!(CLAIM_LEASE_SECONDS > CLAIM_BATCH * SEND_TIMEOUT.as_secs() as i64);
 
 /// The school's SMS/WeChat gateway as the admin sets it ([`Engine::set_gateway`]). An empty
 /// `token` keeps the stored one (R-NOTE-04). It is read from input only: it never serializes and
@@ -255,6 +265,14 @@ impl Engine {
     /// Sends due messages through the gateway; with none configured they stay unsent. Run by the
     /// admin ("send now") or by the engine's own [`Actor::system`] (the background worker, `gradsign
     /// outbox send`); R-AUTH-07.
+    ///
+    /// R-NOTE-05: any number of senders may run at once on one database. A run first claims up to
+    /// [`CLAIM_BATCH`] due messages that nobody holds, in one statement (PostgreSQL: `FOR UPDATE
+    /// SKIP LOCKED`, so concurrent runs take disjoint batches; SQLite: its single writer), under
+    /// a claim of its own for [`CLAIM_LEASE_SECONDS`]; it records a result only while its claim
+    /// still holds the message. A sender killed mid-batch leaves its claims to lapse; the
+    /// messages are then sent by the next run, never lost (one already handed to the gateway may
+    /// reach it twice: it carries `message_id` to tell).
     pub async fn deliver_outbox(&self, actor: &Actor, now: Timestamp) -> Result<DeliveryReport> {
         actor.require(matches!(actor.role, Role::SchoolAdmin | Role::System))?;
         let mut report = DeliveryReport::default();
@@ -265,15 +283,33 @@ impl Engine {
             report.no_gateway = usize::try_from(done.rows_affected()).unwrap_or(0);
             return Ok(report);
         };
+        let mut bits = [0u8; 16];
+        self.random_bytes(&mut bits);
+        let claim = hex::encode(bits);
+        let skip_locked = match self.store.backend() {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        sqlx::query(&format!(
+            "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
+             SELECT id FROM outbox WHERE status IN ('pending', 'retrying', 'not_sent_no_gateway') \
+             AND next_attempt_at <= $3 AND claimed_until <= $3 ORDER BY id LIMIT $4{skip_locked})"
+        ))
+        .bind(&claim)
+        .bind(now.saturating_add(CLAIM_LEASE_SECONDS))
+        .bind(now)
+        .bind(CLAIM_BATCH)
+        .execute(&mut *c)
+        .await?;
         let rows = sqlx::query(
             "SELECT o.id, o.channel, o.template, o.payload, o.attempts, g.phone FROM outbox o JOIN graduates g ON g.id = o.graduate_id \
-             WHERE o.status IN ('pending', 'retrying', 'not_sent_no_gateway') AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT 200",
+             WHERE o.claimed_by = $1 ORDER BY o.id",
         )
-        .bind(now)
+        .bind(&claim)
         .fetch_all(&mut *c)
         .await?;
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
+            .timeout(SEND_TIMEOUT)
             .build()
             .map_err(|_| DomainError::internal("http_client"))?;
         for r in rows {
@@ -316,6 +352,27 @@ impl Engine {
                     now.saturating_add(BACKOFF_SECONDS << (attempts - 1).clamp(0, 10)),
                 ),
             };
+            // The result is recorded, and the claim released, only if this run still holds it.
+            let marked = sqlx::query(
+                "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, updated_at = $5, \
+                 claimed_by = '', claimed_until = 0 WHERE id = $6 AND claimed_by = $7",
+            )
+            .bind(status.as_str())
+            .bind(attempts)
+            .bind(next)
+            .bind(error.unwrap_or_default())
+            .bind(now)
+            .bind(id)
+            .bind(&claim)
+            .execute(&mut *c)
+            .await?;
+            if marked.rows_affected() != 1 {
+                tracing::warn!(
+                    message_id = id,
+                    "outbox claim lapsed; another sender holds it"
+                );
+                continue;
+            }
             match status {
                 DeliveryStatus::Sent => report.sent += 1,
                 DeliveryStatus::GivenUp => report.given_up += 1,
@@ -327,15 +384,6 @@ impl Engine {
                 attempts,
                 "outbox delivery"
             );
-            sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, updated_at = $5 WHERE id = $6")
-                .bind(status.as_str())
-                .bind(attempts)
-                .bind(next)
-                .bind(error.unwrap_or_default())
-                .bind(now)
-                .bind(id)
-                .execute(&mut *c)
-                .await?;
         }
         Ok(report)
     }

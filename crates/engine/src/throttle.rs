@@ -1,7 +1,9 @@
-//! Failure counters in the database (table `throttles`, migration 0003) for look-ups that have no
-//! account row to count on: graduate activation by student number (R-AUTH-05). Counters are
-//! incremented by the database in one statement (an upsert), never read, incremented and written
-//! back, so concurrent failures are all counted.
+//! Counters in the database for look-ups that have no account row to count on, shared by every
+//! server on one database: failures of graduate activation by student number (table `throttles`,
+//! migration 0003, R-AUTH-05) and agreement verification look-ups per client in one-minute windows
+//! (table `rate_windows`, migration 0004, R-VERIFY-02/-03). Counters are incremented by the
+//! database in one statement (an upsert), never read, incremented and written back, so concurrent
+//! attempts are all counted.
 
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::time::Timestamp;
@@ -45,6 +47,52 @@ pub(crate) async fn record_failure(
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// Counts one look-up by `key` in its fixed window of `window_seconds` (R-VERIFY-03): the first
+/// look-up after a window ended opens a new one ending `window_seconds` later. One upsert that
+/// returns the count, so look-ups through different servers at the same moment are each counted
+/// once. Returns the window's end when this look-up is over `max`, None when it is allowed.
+pub(crate) async fn count_look_up(
+    c: &mut AnyConnection,
+    key: &str,
+    max: i64,
+    window_seconds: i64,
+    now: Timestamp,
+) -> Result<Option<Timestamp>> {
+    let row = sqlx::query(
+        "INSERT INTO rate_windows (key, hits, window_ends_at) VALUES ($1, 1, $2) \
+         ON CONFLICT (key) DO UPDATE SET \
+         hits = CASE WHEN rate_windows.window_ends_at <= $3 THEN 1 ELSE rate_windows.hits + 1 END, \
+         window_ends_at = CASE WHEN rate_windows.window_ends_at <= $3 THEN $2 ELSE rate_windows.window_ends_at END \
+         RETURNING hits, window_ends_at",
+    )
+    .bind(key)
+    .bind(now.saturating_add(window_seconds))
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    let hits: i64 = row.try_get("hits")?;
+    let ends: Timestamp = row.try_get("window_ends_at")?;
+    Ok((hits > max).then_some(ends))
+}
+
+/// Removes counters that no longer count at `now`: look-up windows that have ended, and
+/// activation rows whose lock is over with no failure counting since (R-AUTH-05 restarts the
+/// count at 0 when it locks). A row still counting failures is kept: they count "in a row",
+/// however long ago. Returns how many rows went.
+pub(crate) async fn prune(c: &mut AnyConnection, now: Timestamp) -> Result<u64> {
+    let windows = sqlx::query("DELETE FROM rate_windows WHERE window_ends_at <= $1")
+        .bind(now)
+        .execute(&mut *c)
+        .await?
+        .rows_affected();
+    let locks = sqlx::query("DELETE FROM throttles WHERE failures = 0 AND locked_until <= $1")
+        .bind(now)
+        .execute(&mut *c)
+        .await?
+        .rows_affected();
+    Ok(windows.saturating_add(locks))
 }
 
 /// Forgets `key`'s failures (after a success).

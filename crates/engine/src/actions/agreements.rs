@@ -6,13 +6,16 @@ use crate::error::{DomainError, ErrorCode, Result};
 use crate::model::InvitationPayload;
 use crate::snapshot::{normalise_code, verification_code, AgreementSnapshot, SnapshotGraduate};
 use crate::store::Tx;
+use crate::throttle;
 use crate::time::Timestamp;
 use crate::types::{AgreementNumber, CohortYear, EducationLevel};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-/// Look-ups allowed per client key in a sliding minute (R-VERIFY-01 throttling).
-pub const VERIFY_PER_MINUTE: usize = 10;
+/// Look-ups allowed per client key in one window (R-VERIFY-02).
+pub const VERIFY_PER_MINUTE: i64 = 10;
+/// R-VERIFY-03: the length of a client's look-up window, seconds.
+pub const VERIFY_WINDOW_SECONDS: i64 = 60;
 
 /// The answer of the verify screen: no more personal data than the printed page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,26 +112,23 @@ impl Engine {
         printed_hash: &str,
         now: Timestamp,
     ) -> Result<VerifyResult> {
+        let mut c = self.store.read().await?;
+        // R-VERIFY-03: counted in the database, so every server on it shares the client's window.
+        let key = format!("verify:{client}");
+        if let Some(ends) =
+            throttle::count_look_up(&mut c, &key, VERIFY_PER_MINUTE, VERIFY_WINDOW_SECONDS, now)
+                .await?
         {
-            let mut log = self
-                .verify_log
-                .lock()
-                .map_err(|_| DomainError::internal("throttle"))?;
-            let entry = log.entry(client.to_string()).or_default();
-            entry.retain(|t| *t > now.saturating_sub(60));
-            if entry.len() >= VERIFY_PER_MINUTE {
-                return Err(DomainError::new(
-                    ErrorCode::Throttled,
-                    "查询过于频繁，请一分钟后再试",
-                    "Too many look-ups; try again in a minute",
-                )
-                .with_details(serde_json::json!({"retry_after": 60})));
-            }
-            entry.push(now);
+            let wait = ends.saturating_sub(now).max(1);
+            return Err(DomainError::new(
+                ErrorCode::Throttled,
+                "查询过于频繁，请一分钟后再试",
+                "Too many look-ups; try again in a minute",
+            )
+            .with_details(serde_json::json!({ "retry_after": wait })));
         }
         let code = normalise_code(code);
         let printed = printed_hash.trim().to_ascii_lowercase();
-        let mut c = self.store.read().await?;
         let row = sqlx::query("SELECT kind, state, agreement_number, snapshot_hash FROM items WHERE verification_code = $1").bind(&code).fetch_optional(&mut *c).await?;
         let Some(r) = row else {
             return Ok(VerifyResult {

@@ -445,6 +445,10 @@ impl Engine {
     /// R-SIGN-02 + R-NOTE-01: expires invitations whose deadline has passed and reminds graduates
     /// of those ending within 24 hours. Each expiry is its own action with its own history entry,
     /// made by [`Actor::system`] whoever started the sweep: the admin or the system (R-AUTH-07).
+    /// Several servers may sweep one database at once (R-SWEEP-01): every change is conditional
+    /// (an expiry on the item's version, a reminder on `reminded = 0`), so one of them acts on an
+    /// item and the others find nothing left to do; counters that no longer count are pruned
+    /// (R-VERIFY-03, R-AUTH-05).
     pub async fn sweep(&self, actor: &Actor, now: Timestamp) -> Result<SweepReport> {
         actor.require(matches!(actor.role, Role::SchoolAdmin | Role::System))?;
         let mut report = SweepReport::default();
@@ -482,10 +486,16 @@ impl Engine {
                 r.try_get("graduate_id")?,
                 r.try_get("deadline")?,
             );
-            sqlx::query("UPDATE items SET reminded = 1 WHERE id = $1")
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
+            let claimed = sqlx::query(
+                "UPDATE items SET reminded = 1 WHERE id = $1 AND reminded = 0 AND state = 'pending'",
+            )
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+            // Another sweep reminded (or the item moved on) since the list was read.
+            if claimed.rows_affected() != 1 {
+                continue;
+            }
             notify(
                 &mut tx,
                 Recipient::Graduate(gid),
@@ -501,6 +511,7 @@ impl Engine {
             .await?;
             report.reminded += 1;
         }
+        crate::throttle::prune(tx.conn(), now).await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -160,12 +160,22 @@ pub struct World {
     pub employers: Vec<Actor>,
     pub graduates: BTreeMap<u32, Actor>,
     pub t0: Timestamp,
+    /// The database location, to open a second engine on it.
+    pub db: String,
     _dir: Option<tempfile::TempDir>,
     _files: tempfile::TempDir,
 }
 
 impl World {
     pub async fn empty(backend: Backend) -> (Engine, Option<tempfile::TempDir>, tempfile::TempDir) {
+        let (engine, _, dir, files) = World::empty_at(backend).await;
+        (engine, dir, files)
+    }
+
+    /// [`World::empty`] with the database location.
+    pub async fn empty_at(
+        backend: Backend,
+    ) -> (Engine, String, Option<tempfile::TempDir>, tempfile::TempDir) {
         let (db, dir) = fresh_db(backend).await;
         let files = tempfile::tempdir().unwrap();
         let engine = Engine::open_with(
@@ -179,11 +189,11 @@ impl World {
         )
         .await
         .unwrap();
-        (engine, dir, files)
+        (engine, db, dir, files)
     }
 
     pub async fn new(backend: Backend) -> World {
-        let (engine, dir, files) = World::empty(backend).await;
+        let (engine, db, dir, files) = World::empty_at(backend).await;
         let t0 = shanghai_time(2026, 3, 2, 10, 0, 0);
         let admin_id = engine
             .init_school(
@@ -306,6 +316,7 @@ impl World {
             employers,
             graduates,
             t0,
+            db,
             _dir: dir,
             _files: files,
         }
