@@ -5,12 +5,12 @@
 //! picks the chosen language); `details` is machine-readable context such as the field at fault.
 //! The shape and the codes are the engine's, so an engine error crosses the boundary unchanged.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What went wrong, as the UI tells it apart. The engine's codes, one for one (mapped in
 /// below), so a new engine code fails to compile here until the UI knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export_to = "ErrorCode.ts")]
 pub enum ErrorCode {
@@ -65,6 +65,14 @@ pub enum ErrorCode {
     /// The desktop's own: a downloaded update failed its signature check (tampered, or
     /// signed for another version than the manifest announced); nothing was installed.
     UpdateRejected,
+    /// The server's transport refused the request's size: a body over its limit (a file over
+    /// R-UPLOAD-01's 20 MB, a JSON request over the server's limit).
+    TooLarge,
+    /// The request's body is not of a type the endpoint takes (a non-image upload).
+    UnsupportedMedia,
+    /// The server cannot answer now (not ready, overloaded, shutting down, or the request took
+    /// longer than its limit): try again shortly.
+    Unavailable,
     /// Anything else: a bug or a broken installation. Carries no personal data.
     Internal,
 }
@@ -163,6 +171,39 @@ impl From<gradsign_engine::ErrorCode> for ErrorCode {
             E::Duplicate => Self::Duplicate,
             E::SchemaTooNew => Self::SchemaTooNew,
             E::Internal => Self::Internal,
+        }
+    }
+}
+
+impl ErrorCode {
+    /// The HTTP status of an error with this code: chosen here, once, for every transport that
+    /// speaks HTTP (the server, and the OpenAPI document that describes it).
+    pub fn http_status(self) -> u16 {
+        use ErrorCode as C;
+        match self {
+            C::Validation | C::Duplicate => 400,
+            C::Unauthenticated | C::WrongCredentials => 401,
+            C::Forbidden | C::EmployerNotApproved | C::DirectedGraduate => 403,
+            C::NotFound | C::NotImported => 404,
+            // The request was understood but the records' state refuses it (including someone
+            // else having acted first): the client reloads and decides again.
+            C::AlreadyActivated
+            | C::InfoNotConfirmed
+            | C::ModuleClosed
+            | C::ReadOnlyCohort
+            | C::InvalidState
+            | C::Expired
+            | C::AlreadyReviewed
+            | C::OneDestination
+            | C::SigningLocked
+            | C::DuplicateInvitation
+            | C::OpenTermination
+            | C::ChangesClosed => 409,
+            C::Throttled => 429,
+            C::TooLarge => 413,
+            C::UnsupportedMedia => 415,
+            C::Unavailable => 503,
+            C::SchemaTooNew | C::UpdateUnavailable | C::UpdateRejected | C::Internal => 500,
         }
     }
 }

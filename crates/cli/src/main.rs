@@ -6,6 +6,7 @@
 mod backup;
 mod export;
 mod import;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use gradsign_api::Caller;
@@ -108,6 +109,9 @@ enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Serves the operation catalog over HTTPS for the school's desktops (README: the school
+    /// server), with the deadline sweep and the outbox running inside.
+    Serve(serve::ServeArgs),
     /// The SMS/WeChat outbox.
     Outbox {
         #[command(subcommand)]
@@ -370,6 +374,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Restore { from, force } => {
             let db = cli.db.ok_or("no database: pass --db PATH|postgres://…")?;
             println!("{}", backup::restore(&db, &from, force).await?);
+        }
+        Command::Serve(args) => {
+            let db = cli
+                .db
+                .ok_or("no database: pass --db postgres://… or set GRADSIGN_DATABASE_URL")?;
+            let files = files_dir(&db, cli.files);
+            serve::serve(&db, files, args).await?;
         }
         Command::Sweep => {
             let engine = open(&cli.db, cli.files).await?;

@@ -1,0 +1,250 @@
+//! The routes: every catalog operation at `POST /api/v1/{name}`, the health and readiness probes.
+//! Each handler is a few lines over the catalog: the engine decides every rule and permission.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use gradsign_api::{dispatch, Caller, CommandError, Cx, ErrorCode, Reply, OPERATIONS};
+use gradsign_engine::{Engine, SessionToken};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde_json::json;
+
+use crate::config::{Clock, Limits};
+use crate::wire::{self, LoggedOperation};
+
+/// What every handler shares. No state of its own beyond the engine's pool: sessions, throttles
+/// and files live in the database, so any server of a school answers any request.
+pub(crate) struct Shared {
+    pub engine: Arc<Engine>,
+    pub limits: Limits,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub clock: Clock,
+}
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/api/v1/{name}", post(operation))
+        .with_state(shared)
+}
+
+async fn healthz() -> Response {
+    wire::json(&json!({ "status": "ok" }))
+}
+
+/// Ready when the database answers and holds the schema this build migrates to.
+async fn readyz(State(shared): State<Arc<Shared>>) -> Response {
+    match shared.engine.store().schema_version().await {
+        Ok(v) if v == gradsign_engine::store::SCHEMA_VERSION => {
+            wire::json(&json!({ "status": "ok", "schemaVersion": v }))
+        }
+        Ok(v) => wire::refusal(
+            ErrorCode::Unavailable,
+            "数据库结构版本与本服务不一致",
+            "the database's schema version is not the one this server expects",
+            json!({ "schemaVersion": v, "expected": gradsign_engine::store::SCHEMA_VERSION }),
+        ),
+        Err(_) => wire::refusal(
+            ErrorCode::Unavailable,
+            "数据库暂时无法连接",
+            "the database cannot be reached",
+            json!({ "context": "database" }),
+        ),
+    }
+}
+
+/// One catalog operation: the bearer token, the JSON request (an empty body is `null`), the
+/// engine's answer as JSON or raw bytes.
+async fn operation(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some(info) = OPERATIONS.iter().find(|o| o.name == name) else {
+        return wire::error(CommandError::unknown_operation(&name));
+    };
+    let mut response = match run_operation(&shared, info.name, peer, &headers, body).await {
+        Ok(Reply::Json(v)) => wire::json(&v),
+        Ok(Reply::Bytes(b)) => wire::bytes(b),
+        Err(e) => wire::error(e),
+    };
+    response.extensions_mut().insert(LoggedOperation(info.name));
+    response
+}
+
+async fn run_operation(
+    shared: &Shared,
+    name: &'static str,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Reply, CommandError> {
+    let token = bearer_token(headers)?;
+    if let Some(kind) = headers.get(header::CONTENT_TYPE) {
+        let kind = kind.to_str().unwrap_or_default();
+        if !kind.trim_start().starts_with("application/json") {
+            return Err(wire::refused(
+                ErrorCode::UnsupportedMedia,
+                "请求正文必须是 JSON（Content-Type: application/json）",
+                "the request body must be JSON (Content-Type: application/json)",
+                json!({ "field": "Content-Type" }),
+            ));
+        }
+    }
+    let bytes = read_body(body, headers, shared.limits.max_json_bytes).await?;
+    let request = if bytes.iter().all(u8::is_ascii_whitespace) {
+        serde_json::Value::Null
+    } else {
+        match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                return Err(wire::refused(
+                    ErrorCode::Validation,
+                    &format!(
+                        "请求正文不是有效的 JSON（第 {} 行第 {} 列）",
+                        e.line(),
+                        e.column()
+                    ),
+                    &format!(
+                        "the request body is not valid JSON (line {}, column {})",
+                        e.line(),
+                        e.column()
+                    ),
+                    json!({ "field": "body", "line": e.line(), "column": e.column() }),
+                ))
+            }
+        }
+    };
+    let caller = Caller {
+        token,
+        client: client_address(peer, headers, &shared.trusted_proxies).to_string(),
+    };
+    let cx = Cx {
+        engine: &shared.engine,
+        now: (shared.clock)(),
+        caller: &caller,
+    };
+    dispatch(&cx, name, request).await
+}
+
+/// The session token of `Authorization: Bearer …`, if any; any other form of the header is
+/// refused rather than ignored, so a client's mistake is not answered as "anonymous".
+fn bearer_token(headers: &HeaderMap) -> Result<Option<SessionToken>, CommandError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().unwrap_or_default();
+    match value.strip_prefix("Bearer ") {
+        Some(token) if !token.trim().is_empty() => Ok(Some(SessionToken(token.trim().to_string()))),
+        _ => Err(wire::refused(
+            ErrorCode::Unauthenticated,
+            "Authorization 请求头必须是 “Bearer <会话令牌>”",
+            "the Authorization header must be “Bearer <session token>”",
+            json!({ "field": "Authorization" }),
+        )),
+    }
+}
+
+/// Reads a whole body of at most `limit` bytes; larger (announced or streamed) is 413, a body
+/// that ends early or breaks off is 400, and neither reaches the engine.
+pub(crate) async fn read_body(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<Vec<u8>, CommandError> {
+    let too_large = || {
+        wire::refused(
+            ErrorCode::TooLarge,
+            &format!("请求正文超过 {limit} 字节的上限"),
+            &format!("the request body is over the limit of {limit} bytes"),
+            json!({ "field": "body", "limit": limit }),
+        )
+    };
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes().to_vec()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Err(_) => Err(wire::refused(
+            ErrorCode::Validation,
+            "请求正文不完整（连接中断或长度不符）",
+            "the request body is incomplete (the connection broke off or its length is wrong)",
+            json!({ "field": "body" }),
+        )),
+    }
+}
+
+/// The client's address: the peer's, or, when the peer is a trusted load balancer, the last
+/// address of `X-Forwarded-For` that is not one of ours.
+fn client_address(peer: SocketAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer.ip()) {
+        return peer.ip();
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer.ip())
+}
+
+/// A route that does not exist, in the one error shape.
+pub(crate) async fn not_found() -> Response {
+    let mut r = wire::refusal(
+        ErrorCode::NotFound,
+        "没有这个地址",
+        "no such address",
+        serde_json::Value::Null,
+    );
+    *r.status_mut() = StatusCode::NOT_FOUND;
+    r.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_forwarded_address_counts_only_from_a_trusted_proxy() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.2".parse().unwrap());
+        let lb: IpAddr = "10.0.0.2".parse().unwrap();
+        let peer = SocketAddr::new(lb, 443);
+        assert_eq!(
+            client_address(peer, &headers, &[lb]),
+            "203.0.113.9".parse::<IpAddr>().unwrap()
+        );
+        let stranger = SocketAddr::new("198.51.100.7".parse().unwrap(), 443);
+        assert_eq!(client_address(stranger, &headers, &[lb]), stranger.ip());
+    }
+
+    #[test]
+    fn only_a_bearer_token_is_taken() {
+        let mut headers = HeaderMap::new();
+        assert!(bearer_token(&headers).unwrap().is_none());
+        headers.insert(header::AUTHORIZATION, "Bearer abc".parse().unwrap());
+        assert_eq!(bearer_token(&headers).unwrap().unwrap().0, "abc");
+        headers.insert(header::AUTHORIZATION, "Basic abc".parse().unwrap());
+        assert_eq!(
+            bearer_token(&headers).unwrap_err().code,
+            ErrorCode::Unauthenticated
+        );
+    }
+}

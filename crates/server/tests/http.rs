@@ -1,0 +1,454 @@
+//! The server over real TLS on 127.0.0.1 against a real PostgreSQL: the catalog's operations,
+//! the one error shape with its statuses, the transport's own refusals (size, type, a body that
+//! breaks off, overload, time), plain HTTP only on loopback, a foreign CA refused, and a graceful
+//! shutdown that finishes the request in flight.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use gradsign_server::ServerConfig;
+use serde_json::{json, Value};
+use support::*;
+
+async fn departments(
+    client: &reqwest::Client,
+    server: &gradsign_server::RunningServer,
+    admin: &str,
+) -> usize {
+    let (status, body) = call(
+        client,
+        server,
+        Some(admin),
+        "admin_departments",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body.as_array().unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catalog_over_https_answers_json_bytes_and_the_one_error_shape() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let server = serve(engine, &ca).await;
+    let client = client(&ca.ca_pem);
+
+    let health = client
+        .get(format!("{}/healthz", server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let ready: Value = client
+        .get(format!("{}/readyz", server.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["status"], "ok");
+    assert_eq!(
+        ready["schemaVersion"],
+        gradsign_engine::store::SCHEMA_VERSION
+    );
+
+    let admin = sign_in(&client, &server, "admin").await;
+    assert!(departments(&client, &server, &admin).await >= 2);
+
+    // Binary answers are raw bytes (an .xlsx is a zip: "PK").
+    let workbook = client
+        .post(format!("{}/api/v1/stats_workbook", server.url()))
+        .bearer_auth(&admin)
+        .json(&json!({ "cohort": 2026 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(workbook.status(), 200);
+    assert_eq!(
+        workbook.headers()["content-type"],
+        "application/octet-stream"
+    );
+    assert!(workbook.headers().contains_key("x-request-id"));
+    assert!(workbook.bytes().await.unwrap().starts_with(b"PK"));
+
+    // The error shape and its statuses, chosen in one place.
+    let shape = |body: &Value, code: &str| {
+        assert_eq!(body["code"], code, "{body}");
+        assert!(
+            body["message"]["zh"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty()),
+            "{body}"
+        );
+        assert!(
+            body["message"]["en"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty()),
+            "{body}"
+        );
+    };
+    let (s, b) = call(&client, &server, None, "admin_departments", Value::Null).await;
+    assert_eq!(s, 401);
+    shape(&b, "unauthenticated");
+    let (s, b) = call(
+        &client,
+        &server,
+        Some("not-a-token"),
+        "admin_departments",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(s, 401);
+    shape(&b, "unauthenticated");
+    let graduate = sign_in(&client, &server, "2026000001").await;
+    let (s, b) = call(
+        &client,
+        &server,
+        Some(&graduate),
+        "admin_departments",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(s, 403, "another role's operation");
+    shape(&b, "forbidden");
+    let (s, b) = call(
+        &client,
+        &server,
+        Some(&admin),
+        "no_such_operation",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(s, 404);
+    shape(&b, "not_found");
+    let (s, b) = call(
+        &client,
+        &server,
+        Some(&admin),
+        "admin_department_add",
+        json!({ "name": "数学学院", "extra": 1 }),
+    )
+    .await;
+    assert_eq!(s, 400);
+    shape(&b, "validation");
+    let (s, b) = call(
+        &client,
+        &server,
+        None,
+        "session_open",
+        json!({ "username": "admin", "password": "wrong-password" }),
+    )
+    .await;
+    assert_eq!(s, 401);
+    shape(&b, "wrong_credentials");
+    let basic = client
+        .post(format!("{}/api/v1/admin_departments", server.url()))
+        .header("authorization", "Basic YWRtaW46eA==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(basic.status(), 401);
+    let not_json = client
+        .post(format!("{}/api/v1/admin_department_add", server.url()))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 400);
+    let b: Value = not_json.json().await.unwrap();
+    shape(&b, "validation");
+    assert_eq!(b["details"]["field"], "body");
+    let unknown_route = client
+        .get(format!("{}/api/v2/x", server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown_route.status(), 404);
+    shape(&unknown_route.json().await.unwrap(), "not_found");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_too_large_of_the_wrong_type_or_broken_off_are_refused_and_change_nothing() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let server = serve(engine, &ca).await;
+    let client = client(&ca.ca_pem);
+    let admin = sign_in(&client, &server, "admin").await;
+    let before = departments(&client, &server, &admin).await;
+    let url = format!("{}/api/v1/admin_department_add", server.url());
+
+    // A 10 MB JSON request: refused by its size, announced or not.
+    let huge = format!("{{\"name\": \"{}\"}}", "数".repeat(10 * 1024 * 1024 / 3));
+    let r = client
+        .post(&url)
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(huge.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "too_large");
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = huge
+        .into_bytes()
+        .chunks(64 * 1024)
+        .map(|c| Ok(c.to_vec()))
+        .collect();
+    let r = client
+        .post(&url)
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        413,
+        "a streamed body without a length is counted as it comes"
+    );
+
+    // Not JSON.
+    let r = client
+        .post(&url)
+        .bearer_auth(&admin)
+        .header("content-type", "text/plain")
+        .body("name=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["code"],
+        "unsupported_media"
+    );
+
+    // A body that breaks off half-way: the client gets no answer, the engine never sees it.
+    let parts: Vec<Result<Vec<u8>, std::io::Error>> = vec![
+        Ok(b"{\"name\": \"\xe6\x95\xb0\xe5\xad\xa6".to_vec()),
+        Err(std::io::Error::other("the connection broke off")),
+    ];
+    let broken = client
+        .post(&url)
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            parts,
+        )))
+        .send()
+        .await;
+    assert!(broken.is_err() || broken.unwrap().status() == 400);
+
+    assert_eq!(
+        departments(&client, &server, &admin).await,
+        before,
+        "nothing was added"
+    );
+    // And the server still serves.
+    let (s, _) = call(
+        &client,
+        &server,
+        Some(&admin),
+        "admin_department_add",
+        json!({ "name": "数学学院" }),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(departments(&client, &server, &admin).await, before + 1);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_is_unauthenticated() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let now_server = serve(engine.clone(), &ca).await;
+    let client = client(&ca.ca_pem);
+    let admin = sign_in(&client, &now_server, "admin").await;
+    let mut later = ServerConfig::new("127.0.0.1:0".parse().unwrap(), Some(ca.files.clone()));
+    later.clock = Arc::new(|| NOW + 366 * 86_400);
+    later.workers_every = None;
+    let later = gradsign_server::start(engine, later).await.unwrap();
+    let (s, b) = call(
+        &client,
+        &later,
+        Some(&admin),
+        "admin_departments",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (401, Some("unauthenticated")),
+        "{b}"
+    );
+    let (s, _) = call(
+        &client,
+        &now_server,
+        Some(&admin),
+        "admin_departments",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(s, 200, "the same token before it expires");
+    later.shutdown().await.unwrap();
+    now_server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_server_01_plain_http_only_on_loopback_and_a_foreign_ca_is_refused() {
+    let (engine, _files) = demo_on_postgres().await;
+    let open = ServerConfig::new("0.0.0.0:0".parse().unwrap(), None);
+    let refused = gradsign_server::start(engine.clone(), open)
+        .await
+        .unwrap_err();
+    assert!(refused.en.contains("--tls-cert"), "{refused}");
+    assert!(refused.zh.contains("明文"), "{refused}");
+
+    let mut local = ServerConfig::new("127.0.0.1:0".parse().unwrap(), None);
+    local.workers_every = None;
+    let local = gradsign_server::start(engine.clone(), local).await.unwrap();
+    assert!(local.url().starts_with("http://127.0.0.1:"));
+    let r = reqwest::get(format!("{}/healthz", local.url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    local.shutdown().await.unwrap();
+
+    let ca = test_ca("school");
+    let server = serve(engine, &ca).await;
+    let stranger = test_ca("another");
+    let err = client(&stranger.ca_pem)
+        .get(format!("{}/healthz", server.url()))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.is_connect(),
+        "a certificate of another CA fails the handshake: {err:?}"
+    );
+    let ok = client(&ca.ca_pem)
+        .get(format!("{}/healthz", server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    server.shutdown().await.unwrap();
+}
+
+/// A request whose body the test feeds by hand, to hold a request in flight.
+fn held_body() -> (tokio::sync::mpsc::Sender<Vec<u8>>, reqwest::Body) {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|chunk| (Ok::<_, std::io::Error>(chunk), rx))
+    });
+    (tx, reqwest::Body::wrap_stream(stream))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graceful_shutdown_finishes_the_request_in_flight() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let server = serve(engine.clone(), &ca).await;
+    let client = client(&ca.ca_pem);
+    let admin = sign_in(&client, &server, "admin").await;
+    let url = server.url();
+    let (tx, body) = held_body();
+    let in_flight = {
+        let (client, admin, url) = (client.clone(), admin.clone(), url.clone());
+        tokio::spawn(async move {
+            client
+                .post(format!("{url}/api/v1/admin_department_add"))
+                .bearer_auth(admin)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+        })
+    };
+    tx.send(b"{\"name\": ".to_vec()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopping = tokio::spawn(server.shutdown());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !stopping.is_finished(),
+        "the server waits for the request in flight"
+    );
+    tx.send("\"数学学院\"}".as_bytes().to_vec()).await.unwrap();
+    drop(tx);
+    let answered = in_flight.await.unwrap().unwrap();
+    assert_eq!(answered.status(), 200);
+    stopping.await.unwrap().unwrap();
+    let refused = client.get(format!("{url}/healthz")).send().await;
+    assert!(refused.is_err(), "a stopped server takes no new connection");
+    let names: Vec<String> = engine
+        .departments(
+            &engine
+                .school_admin(&gradsign_engine::Actor::system(), None)
+                .await
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert!(names.contains(&"数学学院".to_string()), "{names:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overload_and_slow_requests_get_503_in_the_one_shape() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), Some(ca.files.clone()));
+    config.clock = Arc::new(|| NOW);
+    config.workers_every = None;
+    config.limits.max_in_flight = 1;
+    config.limits.queue_wait = Duration::from_millis(200);
+    config.limits.request_timeout = Duration::from_secs(2);
+    let server = gradsign_server::start(engine, config).await.unwrap();
+    let client = client(&ca.ca_pem);
+    let url = server.url();
+    let (tx, body) = held_body();
+    let slow = {
+        let (client, url) = (client.clone(), url.clone());
+        tokio::spawn(async move {
+            client
+                .post(format!("{url}/api/v1/app_status"))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+        })
+    };
+    tx.send(b"nul".to_vec()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let busy = client.get(format!("{url}/healthz")).send().await.unwrap();
+    assert_eq!(busy.status(), 503);
+    let b: Value = busy.json().await.unwrap();
+    assert_eq!(
+        (b["code"].as_str(), b["details"]["context"].as_str()),
+        (Some("unavailable"), Some("overloaded"))
+    );
+    // The held request never completes its body: the time limit answers it.
+    let timed_out = slow.await.unwrap().unwrap();
+    assert_eq!(timed_out.status(), 503);
+    let b: Value = timed_out.json().await.unwrap();
+    assert_eq!(b["details"]["context"], "timeout");
+    drop(tx);
+    let free = client.get(format!("{url}/healthz")).send().await.unwrap();
+    assert_eq!(free.status(), 200, "the place is free again");
+    server.shutdown().await.unwrap();
+}
