@@ -1,7 +1,7 @@
 //! `gradsign check`: the history chain (R-AUDIT-01) and the invariants (R-ONE-01, unique agreement
 //! numbers, well-formed states, signed snapshots that still match their hash).
 
-use crate::audit::{verify_chain, ChainReport};
+use crate::audit::{self, verify_chain, ChainReport};
 use crate::engine::{item_from_row, Engine, ITEM_COLUMNS};
 use crate::error::Result;
 use crate::model::ItemKind;
@@ -28,11 +28,13 @@ impl CheckReport {
 }
 
 impl Engine {
-    /// Verifies the chain (against `expect_head` when given) and the invariants; for the admin
-    /// or the system (`gradsign check`, R-AUTH-07).
+    /// Seals the history (R-AUDIT-04), then verifies it (against `expect_head` when given) and
+    /// the invariants; for the admin or the system (`gradsign check`, R-AUTH-07). The report's
+    /// head is the newest seal, which covers every entry committed before the check began.
     pub async fn check(&self, actor: &Actor, expect_head: Option<&str>) -> Result<CheckReport> {
         require_checker(actor)?;
         let mut c = self.store.read().await?;
+        self.seal().await?;
         let chain = verify_chain(&mut c, expect_head).await?;
         let mut problems = Vec::new();
         let rows = sqlx::query(
@@ -91,14 +93,24 @@ impl Engine {
         Ok(CheckReport { chain, problems })
     }
 
-    /// The current head hash of the history chain (admin or system, as [`Engine::check`]).
+    /// The current head of the history: seals what changed since the last seal and returns the
+    /// newest seal's hash (admin or system, as [`Engine::check`]; R-AUDIT-04).
     pub async fn head_hash(&self, actor: &Actor) -> Result<String> {
         require_checker(actor)?;
-        let mut c = self.store.read().await?;
-        Ok(sqlx::query("SELECT hash FROM chain_head WHERE id = 1")
-            .fetch_one(&mut *c)
-            .await?
-            .try_get("hash")?)
+        self.seal().await
+    }
+
+    /// R-AUDIT-04: seals the scope heads changed since the last seal into the chain of seals
+    /// (the sweep and `check` call it); returns the newest seal's hash.
+    pub(crate) async fn seal(&self) -> Result<String> {
+        let mut tx = self.store.begin().await?;
+        let sealed = audit::seal(&mut tx).await?;
+        let head = match sealed {
+            Some(h) => h,
+            None => audit::sealed_head(tx.conn()).await?,
+        };
+        tx.commit().await?;
+        Ok(head)
     }
 }
 

@@ -515,6 +515,8 @@ impl Engine {
         tx.commit().await?;
         Ok(report)
     }
+        // R-AUDIT-04: every sweep seals what changed since the last one.
+        self.seal().await?;
 }
 
 async fn find_graduate(c: &mut AnyConnection, lookup: &GraduateLookup) -> Result<Graduate> {
