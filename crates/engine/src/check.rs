@@ -33,8 +33,8 @@ impl Engine {
     /// head is the newest seal, which covers every entry committed before the check began.
     pub async fn check(&self, actor: &Actor, expect_head: Option<&str>) -> Result<CheckReport> {
         require_checker(actor)?;
-        let mut c = self.store.read().await?;
         self.seal().await?;
+        let mut c = self.store.read().await?;
         let chain = verify_chain(&mut c, expect_head).await?;
         let mut problems = Vec::new();
         let rows = sqlx::query(

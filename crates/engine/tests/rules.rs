@@ -1830,10 +1830,11 @@ async fn r_audit_01_every_action_one_entry_and_tampering_detected(w: World) {
         .unwrap();
     sqlx::query("UPDATE chain_heads SET seq = $1, hash = $2 WHERE scope = $3")
         .bind(scope_seq - 1)
-        .bind(&scope)
         .bind(&prev)
+        .bind(&scope)
         .execute(&mut *c)
         .await
+        .unwrap();
     for sql in [
         "DELETE FROM seals",
         "DELETE FROM sealed_heads",
@@ -1841,7 +1842,6 @@ async fn r_audit_01_every_action_one_entry_and_tampering_detected(w: World) {
     ] {
         sqlx::query(sql).execute(&mut *c).await.unwrap();
     }
-        .unwrap();
     assert!(
         w.engine.check(&Actor::system(), None).await.unwrap().ok(),
         "without the noted head the cut is invisible"

@@ -513,10 +513,10 @@ impl Engine {
         }
         crate::throttle::prune(tx.conn(), now).await?;
         tx.commit().await?;
-        Ok(report)
-    }
         // R-AUDIT-04: every sweep seals what changed since the last one.
         self.seal().await?;
+        Ok(report)
+    }
 }
 
 async fn find_graduate(c: &mut AnyConnection, lookup: &GraduateLookup) -> Result<Graduate> {
