@@ -181,13 +181,14 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         use ErrorCode as C;
         match self {
-            C::Validation | C::Duplicate => 400,
+            C::Validation => 400,
             C::Unauthenticated | C::WrongCredentials => 401,
             C::Forbidden | C::EmployerNotApproved | C::DirectedGraduate => 403,
             C::NotFound | C::NotImported => 404,
             // The request was understood but the records' state refuses it (including someone
             // else having acted first): the client reloads and decides again.
-            C::AlreadyActivated
+            C::Duplicate
+            | C::AlreadyActivated
             | C::InfoNotConfirmed
             | C::ModuleClosed
             | C::ReadOnlyCohort

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod print;
 pub mod queries;
 pub mod reference;
+pub mod request_keys;
 pub mod snapshot;
 pub mod store;
 mod throttle;

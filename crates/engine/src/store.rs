@@ -354,7 +354,18 @@ impl Store {
             "BEGIN"
         };
         conn.execute(begin).await?;
-        Ok(Tx { conn: Some(conn) })
+        Ok(Tx {
+            conn: Some(conn),
+            keyed: true,
+        })
+    }
+
+    /// A write transaction that never records the running request's key (R-IDEM-01): for the
+    /// bookkeeping of request keys themselves.
+    pub async fn begin_unkeyed(&self) -> Result<Tx> {
+        let mut tx = self.begin().await?;
+        tx.keyed = false;
+        Ok(tx)
     }
 
     /// A connection for reads.
@@ -425,6 +436,8 @@ async fn table_exists(c: &mut AnyConnection, backend: Backend, table: &str) -> R
 #[derive(Debug)]
 pub struct Tx {
     conn: Option<PoolConnection<Any>>,
+    /// Whether committing records the running request's idempotency key (R-IDEM-01).
+    keyed: bool,
 }
 
 impl Tx {
@@ -435,12 +448,23 @@ impl Tx {
         }
     }
 
+    /// Commits; first records the running request's idempotency key in this same transaction,
+    /// so the action and its key commit together (R-IDEM-01). A key another copy of the request
+    /// recorded meanwhile refuses the commit (`duplicate`), and the transaction rolls back.
     pub async fn commit(mut self) -> Result<()> {
+        let keyed = if self.keyed {
+            crate::request_keys::record_in(self.conn()).await?
+        } else {
+            false
+        };
         if let Some(mut c) = self.conn.take() {
             if let Err(e) = c.execute("COMMIT").await {
                 c.close_on_drop();
                 return Err(e.into());
             }
+        }
+        if keyed {
+            crate::request_keys::mark_recorded();
         }
         Ok(())
     }

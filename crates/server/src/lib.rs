@@ -11,6 +11,7 @@
 
 mod config;
 mod guard;
+mod request_keys;
 mod routes;
 mod tls;
 mod wire;

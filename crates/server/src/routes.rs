@@ -10,13 +10,14 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use gradsign_api::{dispatch, Caller, CommandError, Cx, ErrorCode, Reply, OPERATIONS};
+use gradsign_api::{dispatch, Caller, CommandError, Cx, ErrorCode, OPERATIONS};
 use gradsign_engine::{Engine, SessionToken};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
 
 use crate::config::{Clock, Limits};
-use crate::wire::{self, LoggedOperation};
+use crate::request_keys;
+use crate::wire::{self, Answer, LoggedOperation};
 
 /// What every handler shares. No state of its own beyond the engine's pool: sessions, throttles
 /// and files live in the database, so any server of a school answers any request.
@@ -72,11 +73,9 @@ async fn operation(
     let Some(info) = OPERATIONS.iter().find(|o| o.name == name) else {
         return wire::error(CommandError::unknown_operation(&name));
     };
-    let mut response = match run_operation(&shared, info.name, peer, &headers, body).await {
-        Ok(Reply::Json(v)) => wire::json(&v),
-        Ok(Reply::Bytes(b)) => wire::bytes(b),
-        Err(e) => wire::error(e),
-    };
+    let mut response = run_operation(&shared, info.name, peer, &headers, body)
+        .await
+        .into_response();
     response.extensions_mut().insert(LoggedOperation(info.name));
     response
 }
@@ -87,7 +86,36 @@ async fn run_operation(
     peer: SocketAddr,
     headers: &HeaderMap,
     body: Body,
-) -> Result<Reply, CommandError> {
+) -> Answer {
+    let now = (shared.clock)();
+    let (token, bytes, request) = match read_request(shared, headers, body).await {
+        Ok(read) => read,
+        Err(e) => return Answer::of_error(&e),
+    };
+    let client = client_address(peer, headers, &shared.trusted_proxies).to_string();
+    let key = match request_keys::request_key(headers, name, token.as_ref(), &client, &bytes, now) {
+        Ok(key) => key,
+        Err(e) => return Answer::of_error(&e),
+    };
+    let caller = Caller { token, client };
+    let cx = Cx {
+        engine: &shared.engine,
+        now,
+        caller: &caller,
+    };
+    let operation = async { Answer::of_result(dispatch(&cx, name, request).await) };
+    match key {
+        Some(key) => request_keys::run_keyed(shared, key, operation).await,
+        None => operation.await,
+    }
+}
+
+/// The bearer token, the body's bytes and its JSON (an empty body is `null`).
+async fn read_request(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Option<SessionToken>, Vec<u8>, serde_json::Value), CommandError> {
     let token = bearer_token(headers)?;
     if let Some(kind) = headers.get(header::CONTENT_TYPE) {
         let kind = kind.to_str().unwrap_or_default();
@@ -104,36 +132,24 @@ async fn run_operation(
     let request = if bytes.iter().all(u8::is_ascii_whitespace) {
         serde_json::Value::Null
     } else {
-        match serde_json::from_slice(&bytes) {
-            Ok(v) => v,
-            Err(e) => {
-                return Err(wire::refused(
-                    ErrorCode::Validation,
-                    &format!(
-                        "请求正文不是有效的 JSON（第 {} 行第 {} 列）",
-                        e.line(),
-                        e.column()
-                    ),
-                    &format!(
-                        "the request body is not valid JSON (line {}, column {})",
-                        e.line(),
-                        e.column()
-                    ),
-                    json!({ "field": "body", "line": e.line(), "column": e.column() }),
-                ))
-            }
-        }
+        serde_json::from_slice(&bytes).map_err(|e| {
+            wire::refused(
+                ErrorCode::Validation,
+                &format!(
+                    "请求正文不是有效的 JSON（第 {} 行第 {} 列）",
+                    e.line(),
+                    e.column()
+                ),
+                &format!(
+                    "the request body is not valid JSON (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+                json!({ "field": "body", "line": e.line(), "column": e.column() }),
+            )
+        })?
     };
-    let caller = Caller {
-        token,
-        client: client_address(peer, headers, &shared.trusted_proxies).to_string(),
-    };
-    let cx = Cx {
-        engine: &shared.engine,
-        now: (shared.clock)(),
-        caller: &caller,
-    };
-    dispatch(&cx, name, request).await
+    Ok((token, bytes, request))
 }
 
 /// The session token of `Authorization: Bearer …`, if any; any other form of the header is

@@ -27,6 +27,9 @@ pub(crate) async fn run(
             if let Err(e) = engine.deliver_outbox(&system, clock()).await {
                 tracing::warn!(target: "worker", code = ?e.code, "outbox delivery failed; retried next round");
             }
+            if let Err(e) = engine.prune_request_keys(clock()).await {
+                tracing::warn!(target: "worker", code = ?e.code, "pruning request keys failed; retried next round");
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}

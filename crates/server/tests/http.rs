@@ -452,3 +452,162 @@ async fn overload_and_slow_requests_get_503_in_the_one_shape() {
     assert_eq!(free.status(), 200, "the place is free again");
     server.shutdown().await.unwrap();
 }
+
+async fn keyed(
+    client: &reqwest::Client,
+    server: &gradsign_server::RunningServer,
+    token: &str,
+    key: &str,
+    operation: &str,
+    request: Value,
+) -> (u16, Value) {
+    let r = client
+        .post(format!("{}/api/v1/{operation}", server.url()))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_idem_01_a_retry_with_the_same_key_answers_the_first_answer_and_applies_once() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let server = serve(engine.clone(), &ca).await;
+    let client = client(&ca.ca_pem);
+    let admin = sign_in(&client, &server, "admin").await;
+    let before = departments(&client, &server, &admin).await;
+    let add = |name: &str| json!({ "name": name });
+
+    let first = keyed(
+        &client,
+        &server,
+        &admin,
+        "k-1",
+        "admin_department_add",
+        add("数学学院"),
+    )
+    .await;
+    assert_eq!(first.0, 200, "{first:?}");
+    let again = keyed(
+        &client,
+        &server,
+        &admin,
+        "k-1",
+        "admin_department_add",
+        add("数学学院"),
+    )
+    .await;
+    assert_eq!(again, first, "the retry answers the first answer");
+    assert_eq!(
+        departments(&client, &server, &admin).await,
+        before + 1,
+        "applied once"
+    );
+
+    let other = keyed(
+        &client,
+        &server,
+        &admin,
+        "k-1",
+        "admin_department_add",
+        add("物理学院"),
+    )
+    .await;
+    assert_eq!(other.0, 400);
+    assert_eq!(other.1["details"]["field"], "Idempotency-Key");
+    assert_eq!(departments(&client, &server, &admin).await, before + 1);
+
+    // Another caller's identical key is its own.
+    let admin2 = sign_in(&client, &server, "admin").await;
+    let theirs = keyed(
+        &client,
+        &server,
+        &admin2,
+        "k-1",
+        "admin_department_add",
+        add("化学学院"),
+    )
+    .await;
+    assert_eq!(theirs.0, 200, "{theirs:?}");
+    assert_eq!(departments(&client, &server, &admin).await, before + 2);
+
+    // Eight copies of one request at once: one applies, the others answer its answer or "in
+    // progress", never a second department.
+    let copies: Vec<_> = (0..8)
+        .map(|_| {
+            let (client, admin) = (client.clone(), admin.clone());
+            let url = server.url();
+            tokio::spawn(async move {
+                let r = client
+                    .post(format!("{url}/api/v1/admin_department_add"))
+                    .bearer_auth(admin)
+                    .header("idempotency-key", "k-race")
+                    .json(&json!({ "name": "生命科学学院" }))
+                    .send()
+                    .await
+                    .unwrap();
+                r.status().as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = vec![];
+    for c in copies {
+        statuses.push(c.await.unwrap());
+    }
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 503),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&200), "{statuses:?}");
+    assert_eq!(
+        departments(&client, &server, &admin).await,
+        before + 3,
+        "{statuses:?}"
+    );
+    let settled = keyed(
+        &client,
+        &server,
+        &admin,
+        "k-race",
+        "admin_department_add",
+        json!({ "name": "生命科学学院" }),
+    )
+    .await;
+    assert_eq!(settled.0, 200);
+    assert_eq!(settled.1["name"], "生命科学学院");
+
+    // A server stopped between the commit and keeping the answer: the key is still there (it
+    // committed with the action), so a later retry is "already applied", not a second department.
+    sqlx::query(
+        "UPDATE request_keys SET answer_status = NULL, answer_type = NULL, answer_body = NULL",
+    )
+    .execute(engine.store().pool())
+    .await
+    .unwrap();
+    let mut later = ServerConfig::new("127.0.0.1:0".parse().unwrap(), Some(ca.files.clone()));
+    later.clock = Arc::new(|| NOW + 600);
+    later.workers_every = None;
+    let later = gradsign_server::start(engine.clone(), later).await.unwrap();
+    let lost = keyed(
+        &client,
+        &later,
+        &admin,
+        "k-1",
+        "admin_department_add",
+        add("数学学院"),
+    )
+    .await;
+    assert_eq!(
+        (lost.0, lost.1["code"].as_str()),
+        (409, Some("duplicate")),
+        "{lost:?}"
+    );
+    assert_eq!(departments(&client, &server, &admin).await, before + 3);
+    later.shutdown().await.unwrap();
+    server.shutdown().await.unwrap();
+}
