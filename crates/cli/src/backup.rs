@@ -3,8 +3,9 @@
 //! SQLite: `VACUUM INTO` (a consistent copy while the app runs). PostgreSQL: `pg_dump` in its
 //! custom format, restored with `pg_restore` in one transaction. Either way nothing half-written
 //! is left under the name asked for: copies go to a temporary name first, then are renamed.
-//! Uploaded files (the `files` folder) are content-addressed and never rewritten; copy that folder
-//! alongside.
+//! Uploaded files are in the database (R-UPLOAD-02), so the copy is whole. A database of an
+//! earlier version, not yet opened by this one, still has them in its `files` folder: open it
+//! once (any command) before backing it up, or copy that folder alongside.
 
 use gradsign_engine::store::{database_url, Backend, Store, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
@@ -40,10 +41,9 @@ pub async fn backup(db: &str, out: &Path) -> Result<String, String> {
         }
         Backend::Postgres => {
             let tmp = partial(out);
-            let status = Command::new("pg_dump")
+            let status = pg_command("pg_dump", db)
                 .args(["--format=custom", "--no-owner", "--file"])
                 .arg(&tmp)
-                .arg(db)
                 .status()
                 .map_err(|e| {
                     format!("pg_dump: cannot start it (install postgresql-client): {e}")
@@ -202,16 +202,14 @@ fn restore_postgres(db: &str, from: &Path) -> Result<String, String> {
             "from: 备份由更新版本的 GradSign 写入（结构版本 {version}） / the backup was written by a newer GradSign (schema {version}, this build knows {SCHEMA_VERSION})"
         ));
     }
-    let status = Command::new("pg_restore")
+    let status = pg_command("pg_restore", db)
         .args([
             "--clean",
             "--if-exists",
             "--no-owner",
             "--single-transaction",
             "--exit-on-error",
-            "--dbname",
         ])
-        .arg(db)
         .arg(from)
         .status()
         .map_err(|e| format!("pg_restore: cannot start it: {e}"))?;
@@ -224,6 +222,56 @@ fn restore_postgres(db: &str, from: &Path) -> Result<String, String> {
         "restored the PostgreSQL database from {} (schema {version})",
         from.display()
     ))
+}
+
+/// A PostgreSQL client program for database `db`: the address on its command line without the
+/// password, which travels in PGPASSWORD instead, so it never shows in the process list.
+fn pg_command(program: &str, db: &str) -> Command {
+    let (url, password) = split_password(db);
+    let mut command = Command::new(program);
+    command.arg("--dbname").arg(url);
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    command
+}
+
+/// `postgres://user:secret@host/db` → (`postgres://user@host/db`, Some("secret"), percent-decoded).
+fn split_password(db: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = db.split_once("://") else {
+        return (db.to_string(), None);
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return (db.to_string(), None);
+    };
+    let Some((user, password)) = userinfo.split_once(':') else {
+        return (db.to_string(), None);
+    };
+    (
+        format!("{scheme}://{user}@{host}{tail}"),
+        Some(percent_decode(password)),
+    )
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn sqlite_path(db: &str) -> PathBuf {
@@ -274,4 +322,40 @@ fn remove_sqlite_files(p: &Path) {
 
 fn size(p: &Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_goes_to_the_environment_not_the_command_line() {
+        let c = pg_command(
+            "pg_dump",
+            "postgres://school:s%40cret:x@db.example.edu:5432/gradsign?sslmode=require",
+        );
+        let args: Vec<String> = c
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            args,
+            [
+                "--dbname",
+                "postgres://school@db.example.edu:5432/gradsign?sslmode=require"
+            ]
+        );
+        assert!(args.iter().all(|a| !a.contains("cret")));
+        let env: Vec<_> = c.get_envs().collect();
+        assert_eq!(
+            env,
+            [(
+                std::ffi::OsStr::new("PGPASSWORD"),
+                Some(std::ffi::OsStr::new("s@cret:x"))
+            )]
+        );
+        let plain = pg_command("pg_dump", "postgres://postgres@127.0.0.1:5432/t");
+        assert_eq!(plain.get_envs().count(), 0);
+        assert_eq!(split_password("postgres://u@h/d").1, None);
+    }
 }
