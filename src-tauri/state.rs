@@ -29,7 +29,8 @@ pub enum RememberOutcome {
 }
 
 impl AppState {
-    /// Opens the data folder: `gradsign.sqlite3` (migrated) and `files/` inside it.
+    /// Opens the data folder: `gradsign.sqlite3` (migrated). Uploaded files live in the database;
+    /// an earlier version's `files/` folder is copied in at the first open (R-UPLOAD-02).
     pub async fn open(data_dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(data_dir)?;
         let engine = match database_path(data_dir).to_str() {
@@ -54,7 +55,8 @@ impl AppState {
         })
     }
 
-    /// The data folder: the database, `files/`, `backups/`, `updates/`, `settings.json`.
+    /// The data folder: the database, `backups/`, `updates/`, `settings.json` (and an earlier
+    /// version's `files/`, read once).
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }

@@ -170,7 +170,7 @@ impl School {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         };
-        let proof = Upload {
+        let proof = Upload::Bytes {
             name: "录取通知书.png".into(),
             bytes: gradsign_engine::demo::BLANK_PNG.to_vec(),
         };

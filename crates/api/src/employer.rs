@@ -172,11 +172,24 @@ pub async fn withdraw_invitation(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> Co
     Ok(cx.engine.withdraw_invitation(actor, req.id, cx.now).await?)
 }
 
-/// The licence file from the UI; a missing or unreadable one names the licence field.
+/// The licence file from the UI: staged (`uploadId`, R-UPLOAD-03) or inline; a missing or
+/// unreadable one names the licence field.
 fn upload(f: UploadInput) -> CommandResult<Upload> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(f.data_base64.as_bytes())
-        .ok()
+    if let (None, Some(id)) = (&f.data_base64, &f.upload_id) {
+        return Ok(Upload::Staged {
+            name: f.name,
+            id: id.clone(),
+        });
+    }
+    let bytes = f
+        .data_base64
+        .as_deref()
+        .filter(|_| f.upload_id.is_none())
+        .and_then(|d| {
+            base64::engine::general_purpose::STANDARD
+                .decode(d.as_bytes())
+                .ok()
+        })
         .filter(|b| !b.is_empty())
         .ok_or_else(|| {
             let mut e = CommandError::new(
@@ -187,7 +200,7 @@ fn upload(f: UploadInput) -> CommandResult<Upload> {
             e.details = serde_json::json!({ "field": "licence" });
             e
         })?;
-    Ok(Upload {
+    Ok(Upload::Bytes {
         name: f.name,
         bytes,
     })
@@ -308,15 +321,31 @@ mod tests {
     fn a_missing_licence_names_the_licence_field() {
         let e = upload(UploadInput {
             name: "执照.jpg".into(),
-            data_base64: String::new(),
+            data_base64: Some(String::new()),
+            upload_id: None,
         })
         .unwrap_err();
         assert_eq!(e.details["field"], "licence");
         let ok = upload(UploadInput {
             name: "执照.jpg".into(),
-            data_base64: "/9j/4A==".into(),
+            data_base64: Some("/9j/4A==".into()),
+            upload_id: None,
         })
         .unwrap();
-        assert_eq!(ok.bytes, vec![0xFF, 0xD8, 0xFF, 0xE0]);
+        assert!(matches!(ok, Upload::Bytes { bytes, .. } if bytes == [0xFF, 0xD8, 0xFF, 0xE0]));
+        let staged = upload(UploadInput {
+            name: "执照.jpg".into(),
+            data_base64: None,
+            upload_id: Some("0123".into()),
+        })
+        .unwrap();
+        assert!(matches!(staged, Upload::Staged { id, .. } if id == "0123"));
+        let both = upload(UploadInput {
+            name: "执照.jpg".into(),
+            data_base64: Some("/9j/4A==".into()),
+            upload_id: Some("0123".into()),
+        })
+        .unwrap_err();
+        assert_eq!(both.details["field"], "licence");
     }
 }

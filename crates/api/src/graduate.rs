@@ -118,12 +118,59 @@ pub struct PortalView {
     pub blocked: Option<CommandError>,
 }
 
-/// A file from the UI: its name and its bytes in base64.
+/// A file from the UI: its name and either its bytes in base64 (`dataBase64`) or the id of an
+/// upload staged before the request (`uploadId`, R-UPLOAD-03: the HTTP server's uploads route).
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UploadInput {
     pub name: String,
-    pub data_base64: String,
+    #[ts(optional)]
+    pub data_base64: Option<String>,
+    #[ts(optional)]
+    pub upload_id: Option<String>,
+}
+
+impl UploadInput {
+    /// The engine's upload; `field` names this file in errors (`scans[1]`). Exactly one of the
+    /// bytes and a staged id; a file that is not base64 names `files`, as the engine's scan
+    /// errors do.
+    fn into_upload(self, field: &str) -> CommandResult<Upload> {
+        match (self.data_base64, self.upload_id) {
+            (Some(data), None) => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(data.as_bytes())
+                    .map_err(|_| {
+                        let mut e = CommandError::new(
+                            crate::error::ErrorCode::Validation,
+                            format!("文件“{}”未能读取", self.name),
+                            format!("The file “{}” could not be read", self.name),
+                        );
+                        e.details = serde_json::json!({ "field": "files" });
+                        e
+                    })?;
+                Ok(Upload::Bytes {
+                    name: self.name,
+                    bytes,
+                })
+            }
+            (None, Some(id)) => Ok(Upload::Staged {
+                name: self.name,
+                id,
+            }),
+            _ => {
+                let mut e = CommandError::new(
+                    crate::error::ErrorCode::Validation,
+                    format!("文件“{}”须给出 dataBase64 或 uploadId 之一", self.name),
+                    format!(
+                        "The file “{}” needs exactly one of dataBase64 and uploadId",
+                        self.name
+                    ),
+                );
+                e.details = serde_json::json!({ "field": field });
+                Err(e)
+            }
+        }
+    }
 }
 
 /// The employer of a paper agreement (R-AGR-01).
@@ -332,7 +379,7 @@ pub async fn request_offline_termination(
     actor: &Actor,
     req: OfflineTerminationRequest,
 ) -> CommandResult<i64> {
-    let scans = uploads(req.scans)?;
+    let scans = uploads("scans", req.scans)?;
     Ok(cx
         .engine
         .request_offline_termination(
@@ -352,7 +399,7 @@ pub async fn edit_offline_termination(
     actor: &Actor,
     req: OfflineTerminationEdit,
 ) -> CommandResult<()> {
-    let scans = req.scans.map(uploads).transpose()?;
+    let scans = req.scans.map(|s| uploads("scans", s)).transpose()?;
     Ok(cx
         .engine
         .edit_offline_termination(
@@ -368,7 +415,7 @@ pub async fn edit_offline_termination(
 
 /// R-PAPER-01: a draft paper registration.
 pub async fn create_paper(cx: &Cx<'_>, actor: &Actor, req: PaperCreate) -> CommandResult<i64> {
-    let scans = uploads(req.scans)?;
+    let scans = uploads("scans", req.scans)?;
     Ok(cx
         .engine
         .create_paper(actor, &req.form.into(), &scans, cx.now)
@@ -377,7 +424,7 @@ pub async fn create_paper(cx: &Cx<'_>, actor: &Actor, req: PaperCreate) -> Comma
 
 /// R-PAPER-02: edit a draft or returned paper registration.
 pub async fn edit_paper(cx: &Cx<'_>, actor: &Actor, req: PaperEdit) -> CommandResult<()> {
-    let scans = req.scans.map(uploads).transpose()?;
+    let scans = req.scans.map(|s| uploads("scans", s)).transpose()?;
     Ok(cx
         .engine
         .edit_paper(actor, req.id, &req.form.into(), scans.as_deref(), cx.now)
@@ -390,7 +437,7 @@ pub async fn create_destination(
     actor: &Actor,
     req: DestinationCreate,
 ) -> CommandResult<i64> {
-    let proofs = uploads(req.proofs)?;
+    let proofs = uploads("proofs", req.proofs)?;
     Ok(cx
         .engine
         .create_destination(actor, &req.form.into(), &proofs, cx.now)
@@ -403,7 +450,7 @@ pub async fn edit_destination(
     actor: &Actor,
     req: DestinationEdit,
 ) -> CommandResult<()> {
-    let proofs = req.proofs.map(uploads).transpose()?;
+    let proofs = req.proofs.map(|p| uploads("proofs", p)).transpose()?;
     Ok(cx
         .engine
         .edit_destination(actor, req.id, &req.form.into(), proofs.as_deref(), cx.now)
@@ -439,27 +486,13 @@ pub async fn reference(_: &Cx<'_>, _: ()) -> CommandResult<ReferenceData> {
     })
 }
 
-/// Decodes the UI's files; a file that is not base64 is named in the error.
-pub fn uploads(files: Vec<UploadInput>) -> CommandResult<Vec<Upload>> {
+/// The request's files of `field` (`scans`, `proofs`) as the engine's uploads; a file that is
+/// not base64 is named in the error.
+pub fn uploads(field: &str, files: Vec<UploadInput>) -> CommandResult<Vec<Upload>> {
     files
         .into_iter()
-        .map(|f| {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(f.data_base64.as_bytes())
-                .map_err(|_| {
-                    let mut e = CommandError::new(
-                        crate::error::ErrorCode::Validation,
-                        format!("文件“{}”未能读取", f.name),
-                        format!("The file “{}” could not be read", f.name),
-                    );
-                    e.details = serde_json::json!({ "field": "files" });
-                    e
-                })?;
-            Ok(Upload {
-                name: f.name,
-                bytes,
-            })
-        })
+        .enumerate()
+        .map(|(i, f)| f.into_upload(&format!("{field}[{i}]")))
         .collect()
 }
 
@@ -610,21 +643,49 @@ impl From<DestinationForm> for DestinationInput {
 mod tests {
     use super::*;
 
+    fn inline(name: &str, data: &str) -> UploadInput {
+        UploadInput {
+            name: name.into(),
+            data_base64: Some(data.into()),
+            upload_id: None,
+        }
+    }
+
     #[test]
     fn uploads_decode_base64_and_name_a_bad_file() {
-        let ok = uploads(vec![UploadInput {
-            name: "scan.jpg".into(),
-            data_base64: "/9j/4A==".into(),
-        }])
-        .unwrap();
-        assert_eq!(ok[0].bytes, vec![0xFF, 0xD8, 0xFF, 0xE0]);
-        let bad = uploads(vec![UploadInput {
-            name: "协议.jpg".into(),
-            data_base64: "not base64!".into(),
-        }])
-        .unwrap_err();
+        let ok = uploads("scans", vec![inline("scan.jpg", "/9j/4A==")]).unwrap();
+        assert!(
+            matches!(&ok[0], Upload::Bytes { bytes, .. } if bytes == &[0xFF, 0xD8, 0xFF, 0xE0])
+        );
+        let bad = uploads("scans", vec![inline("协议.jpg", "not base64!")]).unwrap_err();
         assert_eq!(bad.code, crate::error::ErrorCode::Validation);
         assert!(bad.message.zh.contains("协议.jpg"));
         assert_eq!(bad.details["field"], "files");
+    }
+
+    #[test]
+    fn r_upload_03_an_upload_is_inline_or_staged_never_both_nor_neither() {
+        let staged = UploadInput {
+            name: "p2.jpg".into(),
+            data_base64: None,
+            upload_id: Some("abc".into()),
+        };
+        let ok = uploads("scans", vec![inline("p1.jpg", "/9j/4A=="), staged.clone()]).unwrap();
+        assert!(matches!(&ok[1], Upload::Staged { name, id } if name == "p2.jpg" && id == "abc"));
+        let both = UploadInput {
+            data_base64: Some("/9j/4A==".into()),
+            ..staged.clone()
+        };
+        let e = uploads("proofs", vec![inline("p1.jpg", "/9j/4A=="), both]).unwrap_err();
+        assert_eq!(e.details["field"], "proofs[1]");
+        let neither = UploadInput {
+            upload_id: None,
+            ..staged
+        };
+        let e = uploads("scans", vec![neither]).unwrap_err();
+        assert_eq!(e.details["field"], "scans[0]");
+        let json: UploadInput =
+            serde_json::from_str(r#"{"name":"a.jpg","uploadId":"0123"}"#).unwrap();
+        assert_eq!(json.upload_id.as_deref(), Some("0123"));
     }
 }

@@ -1,7 +1,8 @@
 //! `gradsign`: the command line for school IT. The database is `--db` (a SQLite path or a
-//! `postgres://` URL) or GRADSIGN_DATABASE_URL; uploaded files live in `--files` (default: a
-//! `files` folder beside a SQLite database). Every command prints what it did and exits non-zero
-//! with the reason when something is refused.
+//! `postgres://` URL) or GRADSIGN_DATABASE_URL; uploaded files live in the database (R-UPLOAD-02),
+//! and `--files` names the folder an earlier version kept them in (default: a `files` folder
+//! beside a SQLite database), copied in at the first open. Every command prints what it did and
+//! exits non-zero with the reason when something is refused.
 
 mod backup;
 mod export;
@@ -25,7 +26,8 @@ struct Cli {
     /// SQLite file path or postgres:// URL.
     #[arg(long, global = true, env = "GRADSIGN_DATABASE_URL")]
     db: Option<String>,
-    /// Folder for uploaded files (default: `files` beside the SQLite database).
+    /// Folder an earlier version kept uploaded files in, copied into the database at the first
+    /// open (default: `files` beside the SQLite database).
     #[arg(long, global = true, env = "GRADSIGN_FILES_DIR")]
     files: Option<PathBuf>,
     #[command(subcommand)]

@@ -1,8 +1,10 @@
 //! `cargo bench -p gradsign-engine`: (1) the full lifecycle of 10,000 graduates on SQLite (invite,
 //! accept, department approval, school approval → signed), through the engine's actions;
 //! (2) one page of 50 of a reviewer queue holding 100,000 submissions: first page, a deep page,
-//! a filtered page, keyset against OFFSET. Figures are printed; compare ratios, not absolutes.
-//! GRADSIGN_BENCH_GRADUATES / GRADSIGN_BENCH_QUEUE change the sizes.
+//! a filtered page, keyset against OFFSET; (3) paper registrations with two scans each, the time
+//! and the disk the uploads take. Figures are printed; compare ratios, not absolutes.
+//! GRADSIGN_BENCH_GRADUATES / GRADSIGN_BENCH_QUEUE / GRADSIGN_BENCH_UPLOADS change the sizes;
+//! GRADSIGN_BENCH_ONLY=queue|lifecycle|uploads runs one part.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use gradsign_engine::time::shanghai_time;
@@ -414,6 +416,223 @@ async fn queue(n: i64) {
     );
 }
 
+/// A scan-sized photo (1240×1754, A4 at 150 DPI) whose pixels depend on `seed`, so every
+/// graduate's upload is its own file (content addressing would otherwise store one copy).
+fn scan_png(seed: u32) -> Vec<u8> {
+    let (w, h) = (1240u32, 1754u32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let v = x.wrapping_mul(31) ^ y.wrapping_mul(17) ^ seed.wrapping_mul(2_654_435_761);
+        let ink = if (y / 24) % 3 == 0 && (x / 9 + seed) % 7 < 5 {
+            60
+        } else {
+            235
+        };
+        let n = (v >> 5) % 18;
+        image::Rgb([(ink + n) as u8, (ink + n / 2) as u8, (ink + n / 3) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Bytes under `path` (a file, or every file below a folder).
+fn disk_bytes(path: &std::path::Path) -> u64 {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m.len(),
+        Ok(m) if m.is_dir() => std::fs::read_dir(path)
+            .map(|d| d.flatten().map(|e| disk_bytes(&e.path())).sum())
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// (3) Paper registrations with uploads: `n` graduates each create a paper registration with two
+/// scans, submit it, have it approved at both levels, and download the first scan; the scans are
+/// prepared before the clock starts, so the figures are the engine's (compression included).
+/// Prints the time and what the database and the files folder take on disk.
+async fn uploads(n: u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.db");
+    let files = dir.path().join("files");
+    let engine = Engine::open(&db.display().to_string(), &files)
+        .await
+        .unwrap();
+    let t0 = shanghai_time(2026, 3, 2, 9, 0, 0);
+    let admin = Actor {
+        account_id: Some(
+            engine
+                .init_school(
+                    &SchoolSetup {
+                        name: "基准大学".into(),
+                        code: "10001".into(),
+                        contact: "x".into(),
+                        departments: vec!["计算机学院".into()],
+                        admin_login: "admin".into(),
+                        admin_password: "admin12345".into(),
+                        admin_name: "a".into(),
+                    },
+                    t0,
+                )
+                .await
+                .unwrap(),
+        ),
+        role: Role::SchoolAdmin,
+        graduate_id: None,
+        employer_id: None,
+        department_id: None,
+    };
+    let cohort = CohortSettings {
+        year: 2026,
+        chain: ReviewChain::Both,
+        invite_limit_days: 15,
+        changes_until: None,
+        agreement_title: None,
+    };
+    engine.configure_cohort(&admin, &cohort, t0).await.unwrap();
+    engine.set_module(&admin, 2026, true, t0).await.unwrap();
+    let header: Vec<String> = IMPORT_HEADER.iter().map(|s| s.to_string()).collect();
+    let rows: Vec<ImportRow> = (0..n)
+        .map(|i| {
+            let id = id_for(i);
+            ImportRow {
+                line: i as usize + 2,
+                cells: vec![
+                    format!("B{i:08}"),
+                    format!("学生{i}"),
+                    gender(&id).into(),
+                    id,
+                    "本科".into(),
+                    "软件工程".into(),
+                    "计算机学院".into(),
+                    "非定向".into(),
+                    String::new(),
+                    "北京".into(),
+                    "13800000000".into(),
+                    "a@b.cn".into(),
+                ],
+            }
+        })
+        .collect();
+    engine
+        .import_graduates(&admin, 2026, &header, &rows, t0)
+        .await
+        .unwrap();
+    let deps = engine.departments(&admin).await.unwrap();
+    let reviewer = |role: Role, department_id: Option<i64>| Actor {
+        account_id: None,
+        role,
+        graduate_id: None,
+        employer_id: None,
+        department_id,
+    };
+    let dep_rev = reviewer(Role::DepartmentReviewer, Some(deps[0].id));
+    let school = reviewer(Role::SchoolReviewer, None);
+    let paper = PaperInput {
+        employer: EmployerDetails {
+            name: "基准公司".into(),
+            credit_code: "91350100M000100Y43".into(),
+            nature: "其他企业".into(),
+            industry: "软件".into(),
+            address: "北京".into(),
+            contact_person: "王".into(),
+            contact_phone: "010-12345678".into(),
+        },
+        terms: AgreementTerms {
+            position: "工程师".into(),
+            work_location: "北京".into(),
+            salary: "10000".into(),
+            probation: String::new(),
+            agreement_term: "3年".into(),
+            liquidated_damages: String::new(),
+            archive_handling: "回生源地".into(),
+            archive_receiving_unit: String::new(),
+            archive_address: String::new(),
+            archive_postcode: String::new(),
+            hukou_address: String::new(),
+            other_terms: String::new(),
+        },
+    };
+    let scans: Vec<[Upload; 2]> = (0..n)
+        .map(|i| {
+            [
+                Upload::Bytes {
+                    name: "第1页.png".into(),
+                    bytes: scan_png(i * 2),
+                },
+                Upload::Bytes {
+                    name: "第2页.png".into(),
+                    bytes: scan_png(i * 2 + 1),
+                },
+            ]
+        })
+        .collect();
+    let uploaded: usize = scans
+        .iter()
+        .flat_map(|s| s.iter())
+        .map(|u| match u {
+            Upload::Bytes { bytes, .. } => bytes.len(),
+            _ => 0,
+        })
+        .sum();
+    let db_before = disk_bytes(&db) + disk_bytes(&db.with_extension("db-wal"));
+    let start = Instant::now();
+    let mut reads = Duration::ZERO;
+    for (i, pages) in scans.iter().enumerate() {
+        let now = t0 + 10 + i as i64;
+        let g = reviewer(Role::Graduate, None);
+        let g = Actor {
+            graduate_id: Some(i as i64 + 1),
+            ..g
+        };
+        engine.confirm_info(&g, now).await.unwrap();
+        let id = engine.create_paper(&g, &paper, pages, now).await.unwrap();
+        engine.submit_registration(&g, id, now).await.unwrap();
+        for r in [&dep_rev, &school] {
+            let v = engine.item_detail(r, id, now).await.unwrap().item.version;
+            engine
+                .review(
+                    r,
+                    id,
+                    v,
+                    ReviewDecision::Approve {
+                        note: String::new(),
+                    },
+                    now,
+                )
+                .await
+                .unwrap();
+        }
+        let d = engine.item_detail(&g, id, now).await.unwrap();
+        let hash = d.item.payload["scans"][0]["hash"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let read = Instant::now();
+        let bytes = engine.item_file(&g, id, &hash, now).await.unwrap();
+        reads += read.elapsed();
+        assert!(bytes.starts_with(&[0xFF, 0xD8]));
+    }
+    let took = start.elapsed();
+    let actions = f64::from(n) * 5.0;
+    engine.store().close().await;
+    let db_after = disk_bytes(&db) + disk_bytes(&db.with_extension("db-wal"));
+    println!(
+        "uploads: {n} graduates (confirm, paper with 2 scans, submit, 2 approvals = {} actions, {:.1} MB uploaded) in {:.1} s: {:.0} actions/s, {:.1} ms per graduate; scan downloads {:.2} ms each",
+        actions as u64,
+        uploaded as f64 / 1e6,
+        took.as_secs_f64(),
+        actions / took.as_secs_f64(),
+        took.as_secs_f64() * 1000.0 / f64::from(n),
+        reads.as_secs_f64() * 1000.0 / f64::from(n)
+    );
+    println!(
+        "uploads: database grew {:.2} MB ({:.1} KB per graduate); files folder {:.2} MB",
+        (db_after.saturating_sub(db_before)) as f64 / 1e6,
+        (db_after.saturating_sub(db_before)) as f64 / 1e3 / f64::from(n),
+        disk_bytes(&files) as f64 / 1e6
+    );
+}
+
 #[tokio::main]
 async fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -427,6 +646,20 @@ async fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
-    queue(queue_size).await;
-    lifecycle(graduates).await;
+    let uploads_n = std::env::var("GRADSIGN_BENCH_UPLOADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    // GRADSIGN_BENCH_ONLY=queue|lifecycle|uploads runs one part.
+    let only = std::env::var("GRADSIGN_BENCH_ONLY").unwrap_or_default();
+    let runs = |part: &str| only.is_empty() || only == part;
+    if runs("queue") {
+        queue(queue_size).await;
+    }
+    if runs("lifecycle") {
+        lifecycle(graduates).await;
+    }
+    if runs("uploads") {
+        uploads(uploads_n).await;
+    }
 }

@@ -1,5 +1,6 @@
 //! `gradsign check`: the history chain (R-AUDIT-01) and the invariants (R-ONE-01, unique agreement
-//! numbers, well-formed states, signed snapshots that still match their hash).
+//! numbers, well-formed states, signed snapshots that still match their hash, every named file
+//! stored: R-UPLOAD-02).
 
 use crate::audit::{self, verify_chain, ChainReport};
 use crate::engine::{item_from_row, Engine, ITEM_COLUMNS};
@@ -89,6 +90,13 @@ impl Engine {
                     )),
                 }
             }
+        }
+        // R-UPLOAD-02: every file a record names has its bytes in the database.
+        let referenced = crate::files::referenced_files(&mut c).await?;
+        for (hash, owner) in crate::files::missing_files(&mut c, &referenced).await? {
+            problems.push(format!(
+                "R-UPLOAD-02: file {hash} named by {owner} is not stored"
+            ));
         }
         Ok(CheckReport { chain, problems })
     }

@@ -80,7 +80,7 @@ pub const BLANK_PNG: &[u8] = &[
 ];
 
 fn demo_scan(name: &str) -> Upload {
-    Upload {
+    Upload::Bytes {
         name: name.into(),
         bytes: BLANK_PNG.to_vec(),
     }

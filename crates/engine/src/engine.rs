@@ -15,10 +15,11 @@ use sqlx::{AnyConnection, Row};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// The workflow engine over one database and one files folder.
+/// The workflow engine over one database (uploaded files included, R-UPLOAD-02).
 #[derive(Debug)]
 pub struct Engine {
     pub(crate) store: Store,
+    /// Where an earlier version kept uploaded files; copied into the database at open.
     pub(crate) files_dir: PathBuf,
     rng: Mutex<StdRng>,
 }
@@ -46,7 +47,9 @@ impl Default for EngineOptions {
 }
 
 impl Engine {
-    /// Opens `db` (a SQLite path or a `postgres://` URL), migrates it, and keeps uploads in `files_dir`.
+    /// Opens `db` (a SQLite path or a `postgres://` URL) and migrates it. Uploaded files live in
+    /// the database; `files_dir` is the folder an earlier version kept them in, whose files are
+    /// copied in at the first open (R-UPLOAD-02; it may not exist).
     pub async fn open(db: &str, files_dir: impl Into<PathBuf>) -> Result<Engine> {
         Engine::open_with(db, files_dir, EngineOptions::default()).await
     }
@@ -61,13 +64,15 @@ impl Engine {
             store.backup_before_migrating(dir).await?;
         }
         store.migrate().await?;
+        let files_dir: PathBuf = files_dir.into();
+        crate::files::import_files_folder(&store, &files_dir).await?;
         let rng = match opts.seed {
             Some(s) => StdRng::seed_from_u64(s),
             None => StdRng::from_entropy(),
         };
         Ok(Engine {
             store,
-            files_dir: files_dir.into(),
+            files_dir,
             rng: Mutex::new(rng),
         })
     }
@@ -76,6 +81,7 @@ impl Engine {
         &self.store
     }
 
+    /// The folder an earlier version kept uploaded files in (read at open, never written).
     pub fn files_dir(&self) -> &Path {
         &self.files_dir
     }

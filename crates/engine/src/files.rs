@@ -1,60 +1,209 @@
-//! Uploaded files, stored by content hash: written to a temporary file in the same folder, then
-//! renamed, never named after user input. Files an action wrote are removed again if the action
-//! is refused or fails (no orphan left behind).
+//! Uploaded files, stored in the database under their SHA-256 (`files.data`, R-UPLOAD-02): the
+//! bytes are written in the transaction of the record that names them, so a committed record
+//! always has its files and a refused action leaves none behind. Content addressing makes a write
+//! idempotent and nothing is ever deleted, so two actions storing the same bytes cannot undo each
+//! other. Uploads may also be staged first (R-UPLOAD-03) and named by id in the request that uses
+//! them. Earlier versions kept the bytes in a files folder; [`import_files_folder`] copies it in.
 
 use crate::engine::Engine;
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::model::FileRef;
 use crate::snapshot::sha256_hex;
-use crate::store::Tx;
+use crate::store::{Store, Tx};
 use crate::time::Timestamp;
-use gradsign_documents::{compress_scan_named, ScanError, ScanPolicy};
+use crate::workflow::Actor;
+use gradsign_documents::{compress_scan_named, Scan, ScanError, ScanPolicy};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
-use std::path::PathBuf;
+use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// The most files on one registration.
 pub const MAX_FILES: usize = 10;
 
-/// An upload as the UI hands it over.
+/// R-UPLOAD-01: the largest accepted upload, in bytes (20 MiB), inline or staged.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+/// R-UPLOAD-03: how long a staged upload stays usable, in seconds.
+pub const STAGED_UPLOAD_SECONDS: i64 = 24 * 3600;
+
+/// R-UPLOAD-03: the most unused staged uploads one account holds at once (three registrations'
+/// worth), so staging cannot fill the database.
+pub const MAX_STAGED_PER_ACCOUNT: i64 = 3 * MAX_FILES as i64;
+
+/// The settings key recording that the files folder of an earlier version has been copied in.
+const FOLDER_IMPORTED: &str = "files_folder_imported";
+
+/// An upload as the caller hands it over: its bytes, or the id of an upload staged earlier by
+/// the same account ([`Engine::stage_upload`]).
 #[derive(Clone, Serialize, Deserialize)]
-pub struct Upload {
-    pub name: String,
-    pub bytes: Vec<u8>,
+pub enum Upload {
+    Bytes { name: String, bytes: Vec<u8> },
+    Staged { name: String, id: String },
 }
 
-impl std::fmt::Debug for Upload {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Upload({} bytes)", self.bytes.len())
-    }
-}
-
-/// Files written by the current action; removed on drop unless kept.
-#[derive(Debug, Default)]
-pub(crate) struct WrittenFiles {
-    paths: Vec<PathBuf>,
-    kept: bool,
-}
-
-impl WrittenFiles {
-    pub fn keep(mut self) {
-        self.kept = true;
-    }
-}
-
-impl Drop for WrittenFiles {
-    fn drop(&mut self) {
-        if !self.kept {
-            for p in &self.paths {
-                let _ = std::fs::remove_file(p);
-            }
+impl Upload {
+    /// The file's name as the user chose it (shown with the file, never used as a path).
+    pub fn name(&self) -> &str {
+        match self {
+            Upload::Bytes { name, .. } | Upload::Staged { name, .. } => name,
         }
     }
 }
 
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Upload::Bytes { bytes, .. } => write!(f, "Upload({} bytes)", bytes.len()),
+            // The id is a capability of its account: not logged.
+            Upload::Staged { .. } => write!(f, "Upload(staged)"),
+        }
+    }
+}
+
+/// A staged upload (R-UPLOAD-03): the opaque id to name it by, and the bytes received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StagedUpload {
+    pub id: String,
+    pub size: u64,
+}
+
+/// One file's bytes, to be written under its hash.
+#[derive(Debug)]
+struct Blob {
+    hash: String,
+    mime: &'static str,
+    bytes: Vec<u8>,
+}
+
+/// A staged upload an action uses up in its transaction.
+#[derive(Debug)]
+struct StagedUse {
+    id: String,
+    account_id: i64,
+    field: String,
+}
+
+/// Where an action's uploads come from in its request, for error messages: a list (`scans`,
+/// `proofs`: `scans[1].uploadId`) or a single file (`licence`: `licence.uploadId`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum UploadField {
+    List(&'static str),
+    One(&'static str),
+}
+
+impl UploadField {
+    fn upload_id(self, index: usize) -> String {
+        match self {
+            UploadField::List(f) => format!("{f}[{index}].uploadId"),
+            UploadField::One(f) => format!("{f}.uploadId"),
+        }
+    }
+}
+
+/// An action's files, checked and compressed before its transaction opens: the references its
+/// record names, and what [`PreparedFiles::save`] writes inside the transaction.
+#[derive(Debug, Default)]
+pub(crate) struct PreparedFiles {
+    pub refs: Vec<FileRef>,
+    blobs: Vec<Blob>,
+    staged: Vec<StagedUse>,
+}
+
+impl PreparedFiles {
+    /// An edit that keeps the record's current files: nothing new to write.
+    pub fn kept(refs: Vec<FileRef>) -> PreparedFiles {
+        PreparedFiles {
+            refs,
+            ..PreparedFiles::default()
+        }
+    }
+
+    /// Uses up the staged uploads and writes the files, inside the action's transaction: a
+    /// refused action rolls both back. A staged upload another request used (or that expired)
+    /// since it was read refuses the action, naming the field.
+    pub async fn save(&self, tx: &mut Tx, now: Timestamp) -> Result<()> {
+        for s in &self.staged {
+            let used = sqlx::query(
+                "DELETE FROM staged_uploads WHERE id = $1 AND account_id = $2 AND expires_at > $3",
+            )
+            .bind(&s.id)
+            .bind(s.account_id)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+            if used.rows_affected() != 1 {
+                return Err(staged_unusable(&s.field));
+            }
+        }
+        for b in &self.blobs {
+            insert_file(tx.conn(), &b.hash, b.mime, &b.bytes, now).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes one file under its hash. Already stored: nothing changes, except that a row an earlier
+/// version left without its bytes (lost from the folder) gets them back.
+async fn insert_file(
+    c: &mut AnyConnection,
+    hash: &str,
+    mime: &str,
+    bytes: &[u8],
+    now: Timestamp,
+) -> Result<()> {
+    let size = i64::try_from(bytes.len()).map_err(|_| DomainError::internal("file_size"))?;
+    sqlx::query(
+        "INSERT INTO files (hash, size, mime, created_at, data) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (hash) DO UPDATE SET data = excluded.data WHERE files.data IS NULL",
+    )
+    .bind(hash)
+    .bind(size)
+    .bind(mime)
+    .bind(now)
+    .bind(bytes.to_vec())
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+fn staged_unusable(field: &str) -> DomainError {
+    DomainError::field(
+        field,
+        "暂存的上传文件不存在、已过期或已使用，请重新上传",
+        "The staged upload is unknown, expired or already used; upload the file again",
+    )
+}
+
+/// The user's file name, shown with the file: control characters dropped, at most 100 characters.
+fn clean_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(100).collect()
+}
+
+/// R-SCAN-01 under R-UPLOAD-01's size limit, off the async threads.
+async fn compress(name: &str, bytes: &[u8]) -> Result<Scan> {
+    let (name, bytes) = (name.to_string(), bytes.to_vec());
+    tokio::task::spawn_blocking(move || {
+        let policy = ScanPolicy {
+            max_bytes: MAX_UPLOAD_BYTES,
+            ..ScanPolicy::default()
+        };
+        compress_scan_named(&name, &bytes, &policy)
+    })
+    .await
+    .map_err(|_| DomainError::internal("compress"))?
+    .map_err(scan_error)
+}
+
+fn size_of(n: usize) -> Result<i64> {
+    i64::try_from(n).map_err(|_| DomainError::internal("file_size"))
+}
+
 impl Engine {
-    /// Path of a stored file by hash.
-    pub fn file_path(&self, hash: &str) -> Result<PathBuf> {
+    /// Reads a stored file's bytes. Crate-private: callers outside the engine get files only
+    /// through an action that checks the actor and the item (R-REV-05, R-EMP-01).
+    pub(crate) async fn read_file(&self, hash: &str) -> Result<Vec<u8>> {
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(DomainError::field(
                 "hash",
@@ -62,27 +211,38 @@ impl Engine {
                 "Invalid file id",
             ));
         }
-        Ok(self.files_dir.join(&hash[..2]).join(hash))
+        let mut c = self.store.read().await?;
+        let row = sqlx::query("SELECT data FROM files WHERE hash = $1")
+            .bind(hash)
+            .fetch_optional(&mut *c)
+            .await?;
+        match row
+            .map(|r| r.try_get::<Option<Vec<u8>>, _>("data"))
+            .transpose()?
+        {
+            Some(Some(bytes)) => Ok(bytes),
+            Some(None) => {
+                // Named by a record but lost from an earlier version's folder (R-UPLOAD-02).
+                tracing::warn!(file = hash, "stored file has no bytes");
+                Err(DomainError::not_found("文件", "File"))
+            }
+            None => Err(DomainError::not_found("文件", "File")),
+        }
     }
 
-    /// Reads a stored file's bytes. Crate-private: callers outside the engine get files only
-    /// through an action that checks the actor and the item (R-REV-05, R-EMP-01).
-    pub(crate) async fn read_file(&self, hash: &str) -> Result<Vec<u8>> {
-        let p = self.file_path(hash)?;
-        tokio::fs::read(p)
-            .await
-            .map_err(|_| DomainError::not_found("文件", "File"))
-    }
-
-    /// Compresses and stores uploads before the action's transaction opens (R-SCAN-01: limits
-    /// checked from the header, EXIF orientation applied, metadata dropped, downscaled to A4 at
-    /// 200 DPI, re-encoded as JPEG, plus a thumbnail; R-SCAN-02: anything else is refused with the
-    /// file's name and the reason, and nothing is left behind).
-    pub(crate) async fn write_uploads(
+    /// Checks and compresses an action's uploads before its transaction opens (R-SCAN-01:
+    /// limits checked from the header, EXIF orientation applied, metadata dropped, downscaled to
+    /// A4 at 200 DPI, re-encoded as JPEG, plus a thumbnail; R-SCAN-02: anything else is refused
+    /// with the file's name and the reason). Staged uploads (R-UPLOAD-03) were compressed when
+    /// staged; they must be the actor's own and unexpired. Nothing is written here.
+    pub(crate) async fn prepare_uploads(
         &self,
+        actor: Option<&Actor>,
         uploads: &[Upload],
         required: bool,
-    ) -> Result<(Vec<FileRef>, WrittenFiles)> {
+        field: UploadField,
+        now: Timestamp,
+    ) -> Result<PreparedFiles> {
         if required && uploads.is_empty() {
             return Err(DomainError::field(
                 "files",
@@ -97,71 +257,216 @@ impl Engine {
                 format!("At most {MAX_FILES} files"),
             ));
         }
-        // R-SCAN-03: the original is kept only where the school's setting asks for it.
-        let keep_originals = self.keeps_original_scans().await?;
-        let mut written = WrittenFiles::default();
-        let mut refs = Vec::new();
-        for u in uploads {
-            let name: String = u
-                .name
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(100)
-                .collect();
-            let (scan_name, bytes) = (name.clone(), u.bytes.clone());
-            let scan = tokio::task::spawn_blocking(move || {
-                compress_scan_named(&scan_name, &bytes, &ScanPolicy::default())
-            })
-            .await
-            .map_err(|_| DomainError::internal("compress"))?
-            .map_err(scan_error)?;
-            let thumb = self.store_bytes(&scan.thumbnail, &mut written)?;
-            let hash = self.store_bytes(&scan.jpeg, &mut written)?;
-            let original = if keep_originals {
-                Some(self.store_bytes(&u.bytes, &mut written)?)
-            } else {
-                None
-            };
-            refs.push(FileRef {
-                hash,
-                name,
-                size: scan.jpeg.len() as i64,
-                mime: "image/jpeg".into(),
-                original_size: u.bytes.len() as i64,
-                thumbnail: Some(thumb),
-                original,
-            });
+        let mut prepared = PreparedFiles::default();
+        // R-SCAN-03: the original is kept only where the school's setting asks for it; read once,
+        // and only when a file is compressed now.
+        let mut keep_originals = None;
+        for (index, u) in uploads.iter().enumerate() {
+            let name = clean_name(u.name());
+            match u {
+                Upload::Bytes { bytes, .. } => {
+                    let scan = compress(&name, bytes).await?;
+                    let keep = match keep_originals {
+                        Some(k) => k,
+                        None => {
+                            let k = self.keeps_original_scans().await?;
+                            keep_originals = Some(k);
+                            k
+                        }
+                    };
+                    let original = keep.then(|| bytes.clone());
+                    let (file, blobs) = compressed_file(name, bytes.len(), scan, original)?;
+                    prepared.refs.push(file);
+                    prepared.blobs.extend(blobs);
+                }
+                Upload::Staged { id, .. } => {
+                    let field_name = field.upload_id(index);
+                    let account_id = actor
+                        .and_then(|a| a.account_id)
+                        .ok_or_else(|| staged_unusable(&field_name))?;
+                    let (mut file, blobs) = self
+                        .staged_file(id, account_id, now)
+                        .await?
+                        .ok_or_else(|| staged_unusable(&field_name))?;
+                    // The name the request gives is the one shown with the record.
+                    file.name = name;
+                    prepared.refs.push(file);
+                    prepared.blobs.extend(blobs);
+                    prepared.staged.push(StagedUse {
+                        id: id.clone(),
+                        account_id,
+                        field: field_name,
+                    });
+                }
+            }
         }
-        Ok((refs, written))
+        Ok(prepared)
     }
 
-    /// Writes bytes under their SHA-256 (temporary file, then rename); returns the hash.
-    fn store_bytes(&self, bytes: &[u8], written: &mut WrittenFiles) -> Result<String> {
-        let hash = sha256_hex(bytes);
-        let path = self.file_path(&hash)?;
-        if !path.exists() {
-            let dir = path
-                .parent()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| self.files_dir.clone());
-            std::fs::create_dir_all(&dir).map_err(|_| DomainError::internal("files_dir"))?;
-            let mut tmp = tempfile_in(&dir)?;
-            tmp.1
-                .write_all(bytes)
-                .and_then(|_| tmp.1.sync_all())
-                .map_err(|_| {
-                    let _ = std::fs::remove_file(&tmp.0);
-                    DomainError::internal("write_file")
-                })?;
-            drop(tmp.1);
-            std::fs::rename(&tmp.0, &path).map_err(|_| {
-                let _ = std::fs::remove_file(&tmp.0);
-                DomainError::internal("rename_file")
-            })?;
-            written.paths.push(path);
+    /// A staged upload of `account_id`, unexpired at `now`: its file reference and bytes.
+    async fn staged_file(
+        &self,
+        id: &str,
+        account_id: i64,
+        now: Timestamp,
+    ) -> Result<Option<(FileRef, Vec<Blob>)>> {
+        let mut c = self.store.read().await?;
+        let Some(r) = sqlx::query("SELECT file, jpeg, thumbnail, original FROM staged_uploads WHERE id = $1 AND account_id = $2 AND expires_at > $3")
+            .bind(id)
+            .bind(account_id)
+            .bind(now)
+            .fetch_optional(&mut *c)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let file: FileRef = serde_json::from_str(&r.try_get::<String, _>("file")?)?;
+        let mut blobs = vec![
+            Blob {
+                hash: file.hash.clone(),
+                mime: "image/jpeg",
+                bytes: r.try_get("jpeg")?,
+            },
+            Blob {
+                hash: file.thumbnail.clone().unwrap_or_default(),
+                mime: "image/jpeg",
+                bytes: r.try_get("thumbnail")?,
+            },
+        ];
+        if let (Some(hash), Some(bytes)) = (
+            file.original.clone(),
+            r.try_get::<Option<Vec<u8>>, _>("original")?,
+        ) {
+            blobs.push(Blob {
+                hash,
+                mime: "application/octet-stream",
+                bytes,
+            });
         }
-        Ok(hash)
+        Ok(Some((file, blobs)))
     }
+
+    /// R-UPLOAD-03: stages an upload for a later request of the same account (the HTTP server
+    /// streams a file in before the JSON request that uses it). Checked and compressed now, as
+    /// an upload within the request would be (R-UPLOAD-01, R-SCAN-01/02/03); usable once, by
+    /// this account, for [`STAGED_UPLOAD_SECONDS`]. Expired staged uploads are removed here and
+    /// by the sweep.
+    pub async fn stage_upload(
+        &self,
+        actor: &Actor,
+        name: &str,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> Result<StagedUpload> {
+        let Some(account_id) = actor.account_id else {
+            return Err(DomainError::forbidden());
+        };
+        let name = clean_name(name);
+        let scan = compress(&name, bytes).await.map_err(|mut e| {
+            e.details["field"] = "file".into();
+            e
+        })?;
+        let original = if self.keeps_original_scans().await? {
+            Some(bytes.to_vec())
+        } else {
+            None
+        };
+        let (file, blobs) = compressed_file(name, bytes.len(), scan, original)?;
+        let mut tx = self.store.begin().await?;
+        prune_staged_uploads(tx.conn(), now).await?;
+        let held: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM staged_uploads WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_one(tx.conn())
+                .await?
+                .try_get("n")?;
+        if held >= MAX_STAGED_PER_ACCOUNT {
+            return Err(DomainError::field(
+                "file",
+                format!("暂存的上传文件已达{MAX_STAGED_PER_ACCOUNT}个，请先提交或稍后再试"),
+                format!("{MAX_STAGED_PER_ACCOUNT} staged uploads are waiting; submit them first or try again later"),
+            ));
+        }
+        let mut raw = [0u8; 32];
+        self.random_bytes(&mut raw);
+        let id = hex::encode(raw);
+        let mut blob = blobs.into_iter();
+        let (jpeg, thumbnail) = match (blob.next(), blob.next()) {
+            (Some(j), Some(t)) => (j.bytes, t.bytes),
+            _ => return Err(DomainError::internal("staged_upload")),
+        };
+        let original = blob.next().map(|o| o.bytes);
+        sqlx::query("INSERT INTO staged_uploads (id, account_id, size, file, jpeg, thumbnail, original, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(&id)
+            .bind(account_id)
+            .bind(size_of(bytes.len())?)
+            .bind(serde_json::to_string(&file)?)
+            .bind(jpeg)
+            .bind(thumbnail)
+            .bind(original)
+            .bind(now)
+            .bind(now.saturating_add(STAGED_UPLOAD_SECONDS))
+            .execute(tx.conn())
+            .await?;
+        tx.commit().await?;
+        Ok(StagedUpload {
+            id,
+            size: bytes.len() as u64,
+        })
+    }
+}
+
+/// The file reference and bytes of one compressed upload: the JPEG, its thumbnail, and the
+/// original when kept (R-SCAN-03), in that order.
+fn compressed_file(
+    name: String,
+    uploaded: usize,
+    scan: Scan,
+    original: Option<Vec<u8>>,
+) -> Result<(FileRef, Vec<Blob>)> {
+    let hash = sha256_hex(&scan.jpeg);
+    let thumb = sha256_hex(&scan.thumbnail);
+    let file = FileRef {
+        hash: hash.clone(),
+        name,
+        size: size_of(scan.jpeg.len())?,
+        mime: "image/jpeg".into(),
+        original_size: size_of(uploaded)?,
+        thumbnail: Some(thumb.clone()),
+        original: original.as_deref().map(sha256_hex),
+    };
+    let mut blobs = vec![
+        Blob {
+            hash,
+            mime: "image/jpeg",
+            bytes: scan.jpeg,
+        },
+        Blob {
+            hash: thumb,
+            mime: "image/jpeg",
+            bytes: scan.thumbnail,
+        },
+    ];
+    if let (Some(hash), Some(bytes)) = (file.original.clone(), original) {
+        blobs.push(Blob {
+            hash,
+            mime: "application/octet-stream",
+            bytes,
+        });
+    }
+    Ok((file, blobs))
+}
+
+/// R-UPLOAD-03: removes the staged uploads that expired by `now` (on every staging and in the
+/// sweep, so no timer is needed).
+pub(crate) async fn prune_staged_uploads(c: &mut AnyConnection, now: Timestamp) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM staged_uploads WHERE expires_at <= $1")
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// A refused scan as the engine's error: the documents crate words it in both languages.
@@ -174,38 +479,148 @@ fn scan_error(e: ScanError) -> DomainError {
         .with_details(serde_json::json!({ "field": "files", "scan_error": e.code() }))
 }
 
-fn tempfile_in(dir: &std::path::Path) -> Result<(PathBuf, std::fs::File)> {
-    for i in 0..100u32 {
-        let p = dir.join(format!(".upload-{}-{i}.tmp", std::process::id()));
-        if let Ok(f) = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&p)
-        {
-            return Ok((p, f));
+/// The hashes in one file reference (JSON): the file, its thumbnail, its kept original.
+fn hashes_of(file: &serde_json::Value, out: &mut Vec<String>) {
+    for k in ["hash", "thumbnail", "original"] {
+        if let Some(h) = file.get(k).and_then(|v| v.as_str()) {
+            out.push(h.to_string());
         }
     }
-    Err(DomainError::internal("temp_file"))
 }
 
-/// Records the files' metadata inside the action's transaction.
-pub(crate) async fn register_files(tx: &mut Tx, refs: &[FileRef], now: Timestamp) -> Result<()> {
-    for r in refs {
-        sqlx::query("INSERT INTO files (hash, size, mime, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING")
-            .bind(&r.hash)
-            .bind(r.size)
-            .bind(&r.mime)
-            .bind(now)
-            .execute(tx.conn())
-            .await?;
-        if let Some(original) = &r.original {
-            sqlx::query("INSERT INTO files (hash, size, mime, created_at) VALUES ($1, $2, 'application/octet-stream', $3) ON CONFLICT (hash) DO NOTHING")
-                .bind(original)
-                .bind(r.original_size)
-                .bind(now)
-                .execute(tx.conn())
-                .await?;
+/// Every file a record names, with the record (`item 12`, `employer 3`) and its creation time:
+/// the files of items' payloads (scans, proofs), employers' licences, and the `files` rows.
+pub(crate) async fn referenced_files(
+    c: &mut AnyConnection,
+) -> Result<BTreeMap<String, (String, Timestamp)>> {
+    let mut out = BTreeMap::new();
+    let mut note = |hashes: Vec<String>, owner: String, at: Timestamp| {
+        for h in hashes {
+            out.entry(h).or_insert_with(|| (owner.clone(), at));
         }
+    };
+    for r in sqlx::query("SELECT id, payload, created_at FROM items ORDER BY id")
+        .fetch_all(&mut *c)
+        .await?
+    {
+        let payload: serde_json::Value =
+            serde_json::from_str(&r.try_get::<String, _>("payload")?).unwrap_or_default();
+        let mut hashes = Vec::new();
+        for key in ["scans", "proofs"] {
+            for f in payload
+                .get(key)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+            {
+                hashes_of(f, &mut hashes);
+            }
+        }
+        let id: i64 = r.try_get("id")?;
+        note(hashes, format!("item {id}"), r.try_get("created_at")?);
+    }
+    for r in sqlx::query(
+        "SELECT id, licence_file, created_at FROM employers WHERE licence_file IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&mut *c)
+    .await?
+    {
+        let licence: serde_json::Value =
+            serde_json::from_str(&r.try_get::<String, _>("licence_file")?).unwrap_or_default();
+        let mut hashes = Vec::new();
+        hashes_of(&licence, &mut hashes);
+        let id: i64 = r.try_get("id")?;
+        note(hashes, format!("employer {id}"), r.try_get("created_at")?);
+    }
+    for r in sqlx::query("SELECT hash, created_at FROM files ORDER BY hash")
+        .fetch_all(&mut *c)
+        .await?
+    {
+        let hash: String = r.try_get("hash")?;
+        note(
+            vec![hash.clone()],
+            format!("file {hash}"),
+            r.try_get("created_at")?,
+        );
+    }
+    Ok(out)
+}
+
+/// Of the `referenced` files, those whose bytes are not in the database, with the record naming
+/// each.
+pub(crate) async fn missing_files(
+    c: &mut AnyConnection,
+    referenced: &BTreeMap<String, (String, Timestamp)>,
+) -> Result<Vec<(String, String)>> {
+    let stored: std::collections::HashSet<String> =
+        sqlx::query("SELECT hash FROM files WHERE data IS NOT NULL")
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|r| r.try_get("hash"))
+            .collect::<std::result::Result<_, _>>()?;
+    Ok(referenced
+        .iter()
+        .filter(|(h, _)| !stored.contains(*h))
+        .map(|(h, (owner, _))| (h.clone(), owner.clone()))
+        .collect())
+}
+
+/// R-UPLOAD-02: copies the files an earlier version kept in `dir` (`<2 hex>/<hash>`) into the
+/// database, once: every referenced file whose bytes the database lacks, checked against its
+/// hash. A file missing from the folder (or damaged) is logged and left for `gradsign check` to
+/// report, not a failed open; the copy is tried again at the next open until nothing is missing.
+/// Idempotent, so engines opening one database at once may both run it.
+pub(crate) async fn import_files_folder(store: &Store, dir: &Path) -> Result<()> {
+    let mut c = store.read().await?;
+    let done = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(FOLDER_IMPORTED)
+        .fetch_optional(&mut *c)
+        .await?
+        .map(|r| r.try_get::<String, _>("value"))
+        .transpose()?;
+    if done.as_deref() == Some("1") {
+        return Ok(());
+    }
+    let referenced = referenced_files(&mut c).await?;
+    let missing = missing_files(&mut c, &referenced).await?;
+    let mut lost = 0usize;
+    let mut copied = 0usize;
+    for (hash, owner) in &missing {
+        let valid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+        let bytes = if valid {
+            std::fs::read(dir.join(&hash[..2]).join(hash)).ok()
+        } else {
+            None
+        };
+        match bytes {
+            Some(b) if sha256_hex(&b) == *hash => {
+                let mime = if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+                    "image/jpeg"
+                } else {
+                    "application/octet-stream"
+                };
+                let at = referenced.get(hash).map(|r| r.1).unwrap_or(0);
+                insert_file(&mut c, hash, mime, &b, at).await?;
+                copied += 1;
+            }
+            _ => {
+                lost += 1;
+                tracing::warn!(file = %hash, record = %owner, "file missing from the files folder");
+            }
+        }
+    }
+    if copied > 0 {
+        tracing::info!(
+            copied,
+            "files copied from the files folder into the database"
+        );
+    }
+    if lost == 0 {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, '1') ON CONFLICT (key) DO UPDATE SET value = '1'")
+            .bind(FOLDER_IMPORTED)
+            .execute(&mut *c)
+            .await?;
     }
     Ok(())
 }

@@ -36,7 +36,7 @@ pub use actions::workspaces::{EmployerProfile, EmployerStaff};
 pub use engine::{Cohort, Engine, EngineOptions, Graduate};
 pub use error::{DomainError, ErrorCode, Result, Text};
 pub use export::{FilterLine, GraduateQuery};
-pub use files::Upload;
+pub use files::{StagedUpload, Upload};
 pub use import_file::{read_import, ImportFile};
 pub use model::{AgreementTerms, EmployerDetails, FileRef, ItemKind};
 pub use outbox::{GatewayConfig, GatewaySettings};

@@ -44,7 +44,7 @@ fn table<'a>(rows: &'a [Vec<String>], first: &str) -> &'a [Vec<String>] {
 }
 
 fn upload(name: &str) -> Upload {
-    Upload {
+    Upload::Bytes {
         name: name.into(),
         bytes: gradsign_engine::demo::BLANK_PNG.to_vec(),
     }
@@ -428,7 +428,7 @@ async fn r_scan_03_originals_kept_only_when_the_school_asks(w: World) {
     let scan = &d.item.payload["scans"][0];
     assert!(scan.get("original").is_none(), "{scan}");
     let original_hash = snapshot_hash(gradsign_engine::demo::BLANK_PNG);
-    assert!(!w.engine.file_path(&original_hash).unwrap().exists());
+    assert!(stored_file(&w.engine, &original_hash).await.is_none());
 
     w.engine
         .set_keep_original_scans(&w.admin, true, w.t0)
@@ -449,7 +449,7 @@ async fn r_scan_03_originals_kept_only_when_the_school_asks(w: World) {
         "the compressed copy is another file"
     );
     assert_eq!(
-        std::fs::read(w.engine.file_path(&original_hash).unwrap()).unwrap(),
+        stored_file(&w.engine, &original_hash).await.unwrap(),
         gradsign_engine::demo::BLANK_PNG,
         "the original bytes, unchanged"
     );

@@ -624,7 +624,7 @@ fn choose(rng: &mut StdRng, m: &Model) -> Act {
 }
 
 fn png() -> Upload {
-    Upload {
+    Upload::Bytes {
         name: "scan.png".into(),
         bytes: gradsign_engine::demo::BLANK_PNG.to_vec(),
     }

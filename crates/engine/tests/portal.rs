@@ -138,7 +138,7 @@ async fn r_off_01_offline_termination_offered_only_while_none_is_open(backend: B
             paper.id,
             "其他",
             "单位搬迁",
-            &[Upload {
+            &[Upload::Bytes {
                 name: "解约函.png".into(),
                 bytes: demo::BLANK_PNG.to_vec(),
             }],

@@ -16,7 +16,7 @@ fn code(r: Result<impl std::fmt::Debug>) -> ErrorCode {
 }
 
 fn upload(name: &str) -> Upload {
-    Upload {
+    Upload::Bytes {
         name: name.into(),
         bytes: gradsign_engine::demo::BLANK_PNG.to_vec(),
     }
@@ -813,7 +813,7 @@ async fn r_off_01_offline_termination_needs_reason_explanation_and_scans(w: Worl
             p,
             "毕业生出国出境",
             "说明",
-            &[Upload {
+            &[Upload::Bytes {
                 name: "letter.jpg".into(),
                 bytes: b"not an image".to_vec(),
             }],
@@ -969,11 +969,9 @@ async fn r_paper_01_paper_registration_with_scans(w: World) {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(
-        w.engine.file_path(&hash).unwrap().exists(),
-        "stored by content hash"
-    );
-    let stored = std::fs::read(w.engine.file_path(&hash).unwrap()).unwrap();
+    let stored = stored_file(&w.engine, &hash)
+        .await
+        .expect("stored by content hash");
     assert!(
         stored.starts_with(&[0xFF, 0xD8, 0xFF]),
         "R-SCAN-01: re-encoded as JPEG"
@@ -981,13 +979,14 @@ async fn r_paper_01_paper_registration_with_scans(w: World) {
     assert_eq!(gradsign_engine::snapshot::sha256_hex(&stored), hash);
     assert_eq!(
         d.item.payload["scans"][0]["original_size"],
-        upload("x").bytes.len()
+        gradsign_engine::demo::BLANK_PNG.len()
     );
     let thumb = d.item.payload["scans"][0]["thumbnail"]
         .as_str()
         .unwrap()
         .to_string();
-    assert!(std::fs::read(w.engine.file_path(&thumb).unwrap())
+    assert!(stored_file(&w.engine, &thumb)
+        .await
         .unwrap()
         .starts_with(&[0xFF, 0xD8]));
     assert_eq!(
@@ -2394,10 +2393,8 @@ async fn r_auth_03_employer_staff_accounts_share_the_employer(w: World) {
 
 async fn r_scan_02_refused_upload_or_action_leaves_no_file(w: World) {
     w.confirm(1).await;
-    let files = w.engine.files_dir().to_path_buf();
-    let count = || walk(&files);
-    let before = count();
-    let mut truncated = upload("x").bytes;
+    let before = stored_counts(&w.engine).await;
+    let mut truncated = gradsign_engine::demo::BLANK_PNG.to_vec();
     truncated.truncate(30);
     let e = w
         .engine
@@ -2406,7 +2403,7 @@ async fn r_scan_02_refused_upload_or_action_leaves_no_file(w: World) {
             &paper(),
             &[
                 upload("ok.png"),
-                Upload {
+                Upload::Bytes {
                     name: "合同第2页.png".into(),
                     bytes: truncated,
                 },
@@ -2421,8 +2418,12 @@ async fn r_scan_02_refused_upload_or_action_leaves_no_file(w: World) {
         "names the file: {}",
         e.message.zh
     );
-    assert_eq!(count(), before, "the first, good file was not kept");
-    // A good scan on an action the engine then refuses: the stored file is removed again.
+    assert_eq!(
+        stored_counts(&w.engine).await,
+        before,
+        "the first, good file was not kept"
+    );
+    // A good scan on an action the engine then refuses: nothing is stored (R-UPLOAD-02).
     w.engine
         .set_module(&w.admin, 2026, false, w.t0)
         .await
@@ -2435,23 +2436,7 @@ async fn r_scan_02_refused_upload_or_action_leaves_no_file(w: World) {
         ),
         ErrorCode::ModuleClosed
     );
-    assert_eq!(count(), before);
-}
-
-fn walk(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| {
-                    if e.path().is_dir() {
-                        walk(&e.path())
-                    } else {
-                        1
-                    }
-                })
-                .sum()
-        })
-        .unwrap_or(0)
+    assert_eq!(stored_counts(&w.engine).await, before);
 }
 
 on_both_backends!(

@@ -11,7 +11,7 @@ use gradsign_engine::*;
 use std::collections::BTreeMap;
 
 fn png(name: &str) -> Upload {
-    Upload {
+    Upload::Bytes {
         name: name.into(),
         bytes: gradsign_engine::demo::BLANK_PNG.to_vec(),
     }
@@ -29,7 +29,7 @@ fn sign_up(n: u32, login: &str) -> EmployerSignUp {
 async fn employer_signs_up_with_a_licence_the_admin_and_itself_can_see(w: World) {
     // A text file named .jpg is refused naming the licence field; nothing is stored.
     let before = w.digest().await;
-    let bad = Upload {
+    let bad = Upload::Bytes {
         name: "执照.jpg".into(),
         bytes: b"not an image".to_vec(),
     };

@@ -479,7 +479,7 @@ impl School {
                     type_id: "postgraduate".into(),
                     fields,
                 },
-                &[Upload {
+                &[Upload::Bytes {
                     name: "录取通知书.png".into(),
                     bytes: gradsign_engine::demo::BLANK_PNG.to_vec(),
                 }],

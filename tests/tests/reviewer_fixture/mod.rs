@@ -71,7 +71,7 @@ pub fn employer_details() -> EmployerDetails {
 /// A real image to upload as a scan (a screenshot the repository already holds).
 pub fn scan_png() -> Upload {
     let path = gradsign_e2e::screenshots_dir().join("graduate-sign-in-error.png");
-    Upload {
+    Upload::Bytes {
         name: "协议书第1页.png".into(),
         bytes: std::fs::read(path).unwrap_or_else(|_| gradsign_engine::demo::BLANK_PNG.to_vec()),
     }

@@ -570,7 +570,7 @@ impl Engine {
     pub(crate) async fn employer_sign_up_inner(
         &self,
         s: &EmployerSignUp,
-        licence: Option<&crate::model::FileRef>,
+        licence: Option<&crate::files::PreparedFiles>,
         now: Timestamp,
     ) -> Result<AccountView> {
         let d = s.details.validate()?;
@@ -606,13 +606,17 @@ impl Engine {
         .fetch_one(tx.conn())
         .await?
         .try_get("id")?;
-        if let Some(l) = licence {
+        if let Some(files) = licence {
+            let l = files
+                .refs
+                .first()
+                .ok_or_else(|| DomainError::internal("licence"))?;
             sqlx::query("UPDATE employers SET licence_file = $1 WHERE id = $2")
                 .bind(serde_json::to_string(l)?)
                 .bind(employer_id)
                 .execute(tx.conn())
                 .await?;
-            crate::files::register_files(&mut tx, std::slice::from_ref(l), now).await?;
+            files.save(&mut tx, now).await?;
         }
         let id: i64 = sqlx::query("INSERT INTO accounts (login, role, display_name, password_hash, employer_id, created_at) VALUES ($1, 'employer', $2, $3, $4, $5) RETURNING id")
             .bind(&login)

@@ -9,9 +9,9 @@ use crate::engine::{
     save_item, standing, Engine, Graduate, Item, NewItem, Recipient,
 };
 use crate::error::{DomainError, ErrorCode, Result};
-use crate::files::{register_files, Upload};
+use crate::files::{PreparedFiles, Upload, UploadField};
 use crate::model::{
-    validate_reason, AgreementTerms, DestinationPayload, EmployerDetails, FileRef, ItemKind,
+    validate_reason, AgreementTerms, DestinationPayload, EmployerDetails, ItemKind,
     OfflineTerminationPayload, PaperPayload,
 };
 use crate::reference::{destination_type, validate_fields};
@@ -97,25 +97,24 @@ impl Engine {
     ) -> Result<i64> {
         let employer = input.employer.validate()?;
         let terms = input.terms.validate()?;
-        let (refs, written) = self.write_uploads(scans, true).await?;
+        let files = self
+            .prepare_uploads(Some(actor), scans, true, UploadField::List("scans"), now)
+            .await?;
         let payload = serde_json::to_string(&PaperPayload {
             employer,
             terms,
-            scans: refs.clone(),
+            scans: files.refs.clone(),
         })?;
-        let id = self
-            .create_registration(
-                actor,
-                ItemKind::Paper,
-                "10".into(),
-                payload,
-                None,
-                &refs,
-                now,
-            )
-            .await?;
-        written.keep();
-        Ok(id)
+        self.create_registration(
+            actor,
+            ItemKind::Paper,
+            "10".into(),
+            payload,
+            None,
+            &files,
+            now,
+        )
+        .await
     }
 
     /// R-DEST-01: a draft other-destination registration with its type's fields and proof.
@@ -132,25 +131,30 @@ impl Engine {
         };
         let (code, fields) = checked_destination(&g, input)?;
         let t = destination_type(&input.type_id)?;
-        let (refs, written) = self.write_uploads(proofs, t.proof_required).await?;
-        let payload = serde_json::to_string(&DestinationPayload {
-            type_id: t.id.clone(),
-            fields,
-            proofs: refs.clone(),
-        })?;
-        let id = self
-            .create_registration(
-                actor,
-                ItemKind::Destination,
-                code,
-                payload,
-                None,
-                &refs,
+        let files = self
+            .prepare_uploads(
+                Some(actor),
+                proofs,
+                t.proof_required,
+                UploadField::List("proofs"),
                 now,
             )
             .await?;
-        written.keep();
-        Ok(id)
+        let payload = serde_json::to_string(&DestinationPayload {
+            type_id: t.id.clone(),
+            fields,
+            proofs: files.refs.clone(),
+        })?;
+        self.create_registration(
+            actor,
+            ItemKind::Destination,
+            code,
+            payload,
+            None,
+            &files,
+            now,
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -161,7 +165,7 @@ impl Engine {
         dest_code: String,
         payload: String,
         parent: Option<i64>,
-        refs: &[FileRef],
+        files: &PreparedFiles,
         now: Timestamp,
     ) -> Result<i64> {
         let mut tx = self.store.begin().await?;
@@ -177,7 +181,7 @@ impl Engine {
         } else {
             RegistrationState::Draft
         };
-        register_files(&mut tx, refs, now).await?;
+        files.save(&mut tx, now).await?;
         let id = crate::engine::insert_item(
             &mut tx,
             &NewItem {
@@ -228,7 +232,7 @@ impl Engine {
         event: RegistrationEvent,
         expected_version: Option<i64>,
         new_payload: Option<(String, String)>,
-        refs: &[FileRef],
+        files: &PreparedFiles,
         now: Timestamp,
     ) -> Result<Item> {
         let mut tx = self.store.begin().await?;
@@ -263,7 +267,7 @@ impl Engine {
             changes = serde_json::json!({ "before": serde_json::from_str::<serde_json::Value>(&it.payload)?, "after": serde_json::from_str::<serde_json::Value>(&payload)? });
             it.payload = payload;
             it.dest_code = code;
-            register_files(&mut tx, refs, now).await?;
+            files.save(&mut tx, now).await?;
         }
         if event == RegistrationEvent::Submit {
             // A (re)submission starts at the first level of the chain in force now.
@@ -463,14 +467,17 @@ impl Engine {
             }
             serde_json::from_str(&it.payload)?
         };
-        let (refs, written) = match scans {
-            Some(s) => self.write_uploads(s, true).await?,
-            None => (current.scans.clone(), Default::default()),
+        let files = match scans {
+            Some(s) => {
+                self.prepare_uploads(Some(actor), s, true, UploadField::List("scans"), now)
+                    .await?
+            }
+            None => PreparedFiles::kept(current.scans),
         };
         let payload = serde_json::to_string(&PaperPayload {
             employer,
             terms,
-            scans: refs.clone(),
+            scans: files.refs.clone(),
         })?;
         self.registration_action(
             actor,
@@ -478,11 +485,10 @@ impl Engine {
             RegistrationEvent::Edit,
             None,
             Some(("10".into(), payload)),
-            &refs,
+            &files,
             now,
         )
         .await?;
-        written.keep();
         Ok(())
     }
 
@@ -543,14 +549,23 @@ impl Engine {
         };
         let (code, fields) = checked_destination(&g, input)?;
         let t = destination_type(&input.type_id)?;
-        let (refs, written) = match proofs {
-            Some(p) => self.write_uploads(p, t.proof_required).await?,
-            None => (current.proofs.clone(), Default::default()),
+        let files = match proofs {
+            Some(p) => {
+                self.prepare_uploads(
+                    Some(actor),
+                    p,
+                    t.proof_required,
+                    UploadField::List("proofs"),
+                    now,
+                )
+                .await?
+            }
+            None => PreparedFiles::kept(current.proofs),
         };
         let payload = serde_json::to_string(&DestinationPayload {
             type_id: t.id.clone(),
             fields,
-            proofs: refs.clone(),
+            proofs: files.refs.clone(),
         })?;
         self.registration_action(
             actor,
@@ -558,19 +573,26 @@ impl Engine {
             event,
             expected_version,
             Some((code, payload)),
-            &refs,
+            &files,
             now,
         )
         .await?;
-        written.keep();
         Ok(())
     }
 
     /// Submits (or resubmits after a return) a registration.
     pub async fn submit_registration(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
-        self.registration_action(actor, id, RegistrationEvent::Submit, None, None, &[], now)
-            .await
-            .map(|_| ())
+        self.registration_action(
+            actor,
+            id,
+            RegistrationEvent::Submit,
+            None,
+            None,
+            &PreparedFiles::default(),
+            now,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// R-PAPER-02 / R-DEST-01 / R-OFF: withdraws before any reviewer has acted.
@@ -580,16 +602,32 @@ impl Engine {
         id: i64,
         now: Timestamp,
     ) -> Result<()> {
-        self.registration_action(actor, id, RegistrationEvent::Withdraw, None, None, &[], now)
-            .await
-            .map(|_| ())
+        self.registration_action(
+            actor,
+            id,
+            RegistrationEvent::Withdraw,
+            None,
+            None,
+            &PreparedFiles::default(),
+            now,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// R-DEST-04: voids an approved destination at once, without review.
     pub async fn void_destination(&self, actor: &Actor, id: i64, now: Timestamp) -> Result<()> {
-        self.registration_action(actor, id, RegistrationEvent::Void, None, None, &[], now)
-            .await
-            .map(|_| ())
+        self.registration_action(
+            actor,
+            id,
+            RegistrationEvent::Void,
+            None,
+            None,
+            &PreparedFiles::default(),
+            now,
+        )
+        .await
+        .map(|_| ())
     }
 
     pub(crate) async fn review_registration(
@@ -606,7 +644,7 @@ impl Engine {
             RegistrationEvent::Review(d),
             Some(expected_version),
             None,
-            &[],
+            &PreparedFiles::default(),
             now,
         )
         .await
@@ -625,7 +663,9 @@ impl Engine {
         now: Timestamp,
     ) -> Result<i64> {
         let (reason, explanation) = validate_reason(reason, explanation, true)?;
-        let (refs, written) = self.write_uploads(scans, true).await?;
+        let files = self
+            .prepare_uploads(Some(actor), scans, true, UploadField::List("scans"), now)
+            .await?;
         {
             let mut c = self.store.read().await?;
             let parent = load_item(&mut c, paper_id).await?;
@@ -636,7 +676,7 @@ impl Engine {
         let payload = serde_json::to_string(&OfflineTerminationPayload {
             reason,
             explanation,
-            scans: refs.clone(),
+            scans: files.refs.clone(),
         })?;
         let mut tx = self.store.begin().await?;
         let parent = load_item(tx.conn(), paper_id).await?;
@@ -651,7 +691,7 @@ impl Engine {
             .await?
             .require_can_act()?;
         let cohort = load_cohort(tx.conn(), g.cohort).await?;
-        register_files(&mut tx, &refs, now).await?;
+        files.save(&mut tx, now).await?;
         let id = crate::engine::insert_item(
             &mut tx,
             &NewItem {
@@ -686,7 +726,6 @@ impl Engine {
         )
         .await?;
         tx.commit().await?;
-        written.keep();
         Ok(id)
     }
 
@@ -709,14 +748,17 @@ impl Engine {
             }
             serde_json::from_str(&it.payload)?
         };
-        let (refs, written) = match scans {
-            Some(s) => self.write_uploads(s, true).await?,
-            None => (current.scans.clone(), Default::default()),
+        let files = match scans {
+            Some(s) => {
+                self.prepare_uploads(Some(actor), s, true, UploadField::List("scans"), now)
+                    .await?
+            }
+            None => PreparedFiles::kept(current.scans),
         };
         let payload = serde_json::to_string(&OfflineTerminationPayload {
             reason,
             explanation,
-            scans: refs.clone(),
+            scans: files.refs.clone(),
         })?;
         self.registration_action(
             actor,
@@ -724,11 +766,10 @@ impl Engine {
             RegistrationEvent::Edit,
             None,
             Some((String::new(), payload)),
-            &refs,
+            &files,
             now,
         )
         .await?;
-        written.keep();
         Ok(())
     }
 }

@@ -445,6 +445,7 @@ impl Engine {
     /// R-SIGN-02 + R-NOTE-01: expires invitations whose deadline has passed and reminds graduates
     /// of those ending within 24 hours. Each expiry is its own action with its own history entry,
     /// made by [`Actor::system`] whoever started the sweep: the admin or the system (R-AUTH-07).
+    /// Expired staged uploads are removed first (R-UPLOAD-03).
     /// Several servers may sweep one database at once (R-SWEEP-01): every change is conditional
     /// (an expiry on the item's version, a reminder on `reminded = 0`), so one of them acts on an
     /// item and the others find nothing left to do; counters that no longer count are pruned
@@ -454,6 +455,7 @@ impl Engine {
         let mut report = SweepReport::default();
         let due: Vec<i64> = {
             let mut c = self.store.read().await?;
+            crate::files::prune_staged_uploads(&mut c, now).await?;
             sqlx::query("SELECT id FROM items WHERE kind = 'signing' AND state = 'pending' AND deadline <= $1 ORDER BY id")
                 .bind(now)
                 .fetch_all(&mut *c)

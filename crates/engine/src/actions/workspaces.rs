@@ -7,7 +7,7 @@ use crate::actions::accounts::{AccountView, EmployerSignUp};
 use crate::audit::Entry;
 use crate::engine::{record, Engine};
 use crate::error::{DomainError, ErrorCode, Result};
-use crate::files::{register_files, Upload};
+use crate::files::{Upload, UploadField};
 use crate::model::{EmployerDetails, FileRef, ItemKind};
 use crate::queries::QueueQuery;
 use crate::time::Timestamp;
@@ -94,16 +94,18 @@ impl Engine {
     ) -> Result<AccountView> {
         // The cheap checks first, so a typo does not cost a scan compression.
         s.details.validate()?;
-        let (refs, written) = self
-            .write_uploads(std::slice::from_ref(licence), true)
+        // Signing up has no account yet, so a staged upload (R-UPLOAD-03) is refused here.
+        let files = self
+            .prepare_uploads(
+                None,
+                std::slice::from_ref(licence),
+                true,
+                UploadField::One("licence"),
+                now,
+            )
             .await
             .map_err(licence_field)?;
-        let first = refs
-            .first()
-            .ok_or_else(|| DomainError::internal("licence"))?;
-        let account = self.employer_sign_up_inner(s, Some(first), now).await?;
-        written.keep();
-        Ok(account)
+        self.employer_sign_up_inner(s, Some(&files), now).await
     }
 
     /// The actor's employer profile (an employer's staff), or any employer's (the admin).
@@ -220,11 +222,18 @@ impl Engine {
     ) -> Result<EmployerProfile> {
         actor.require(actor.role == Role::Employer)?;
         let id = employer_scope(actor, None)?;
-        let (refs, written) = self
-            .write_uploads(std::slice::from_ref(licence), true)
+        let files = self
+            .prepare_uploads(
+                Some(actor),
+                std::slice::from_ref(licence),
+                true,
+                UploadField::One("licence"),
+                now,
+            )
             .await
             .map_err(licence_field)?;
-        let first = refs
+        let first = files
+            .refs
             .first()
             .ok_or_else(|| DomainError::internal("licence"))?;
         let mut tx = self.store.begin().await?;
@@ -233,7 +242,7 @@ impl Engine {
             .bind(id)
             .execute(tx.conn())
             .await?;
-        register_files(&mut tx, &refs, now).await?;
+        files.save(&mut tx, now).await?;
         record(
             &mut tx,
             Entry {
@@ -251,7 +260,6 @@ impl Engine {
         )
         .await?;
         tx.commit().await?;
-        written.keep();
         self.employer_profile(actor, None).await
     }
 
@@ -477,7 +485,11 @@ impl Engine {
 
 /// A refused licence scan names the licence field.
 fn licence_field(e: DomainError) -> DomainError {
-    if e.code == ErrorCode::Validation {
+    // A staged licence (`licence.uploadId`, R-UPLOAD-03) is named already.
+    let named = e.details["field"]
+        .as_str()
+        .is_some_and(|f| f.starts_with("licence"));
+    if e.code == ErrorCode::Validation && !named {
         let mut details = e.details.clone();
         if let Some(obj) = details.as_object_mut() {
             obj.insert("field".into(), "licence".into());

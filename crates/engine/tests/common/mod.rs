@@ -432,6 +432,37 @@ impl World {
     }
 }
 
+/// A stored file's bytes by hash (R-UPLOAD-02: files live in the database), None when absent.
+pub async fn stored_file(engine: &Engine, hash: &str) -> Option<Vec<u8>> {
+    use sqlx::Row;
+    let mut c = engine.store().read().await.unwrap();
+    sqlx::query("SELECT data FROM files WHERE hash = $1")
+        .bind(hash)
+        .fetch_optional(&mut *c)
+        .await
+        .unwrap()
+        .and_then(|r| r.try_get::<Option<Vec<u8>>, _>("data").unwrap())
+}
+
+/// How many files the database holds, and how many staged uploads.
+pub async fn stored_counts(engine: &Engine) -> (i64, i64) {
+    use sqlx::Row;
+    let mut c = engine.store().read().await.unwrap();
+    let files: i64 = sqlx::query("SELECT COUNT(*) AS n FROM files")
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    let staged: i64 = sqlx::query("SELECT COUNT(*) AS n FROM staged_uploads")
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    (files, staged)
+}
+
 pub const TABLES: &[&str] = &[
     "school",
     "departments",
@@ -452,6 +483,7 @@ pub const TABLES: &[&str] = &[
     "files",
     "settings",
     "throttles",
+    "staged_uploads",
 ];
 
 pub async fn digest(engine: &Engine) -> String {
@@ -476,6 +508,7 @@ pub async fn digest(engine: &Engine) -> String {
                         } else {
                             r.try_get::<String, _>(i)
                                 .or_else(|_| r.try_get::<i64, _>(i).map(|v| v.to_string()))
+                                .or_else(|_| r.try_get::<Vec<u8>, _>(i).map(hex::encode))
                                 .unwrap_or_else(|_| "?".into())
                         }
                     })
