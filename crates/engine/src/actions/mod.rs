@@ -8,5 +8,6 @@ pub mod portal;
 pub mod registrations;
 pub mod setup;
 pub mod signing;
+pub mod steps;
 pub mod terminations;
 pub mod workspaces;

@@ -2,11 +2,11 @@
 //! (R-OFF): created by the graduate, reviewed along the cohort's chain.
 
 use crate::actions::agreements::next_agreement_number;
-use crate::actions::signing::check_own_cohort;
+use crate::actions::steps::ItemWorkflow;
 use crate::audit::Entry;
 use crate::engine::{
-    item_subject, load_cohort, load_graduate, load_item, notify, notify_school_change, record,
-    save_item, standing, Engine, Graduate, Item, NewItem, Recipient,
+    item_subject, load_cohort, load_graduate, load_item, record, save_item, standing, Engine,
+    Graduate, Item, NewItem,
 };
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::files::{PreparedFiles, Upload, UploadField};
@@ -15,12 +15,12 @@ use crate::model::{
     OfflineTerminationPayload, PaperPayload,
 };
 use crate::reference::{destination_type, validate_fields};
+use crate::store::Tx;
 use crate::time::Timestamp;
 use crate::workflow::registration::{
     self, RegistrationEvent, RegistrationFacts, RegistrationKind, RegistrationState,
 };
-use crate::workflow::review::level_at;
-use crate::workflow::{Actor, ReviewDecision, Role};
+use crate::workflow::{Actor, ReviewDecision, Role, Step};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
@@ -223,7 +223,8 @@ impl Engine {
         Ok(id)
     }
 
-    /// Runs one registration event; `new_payload` replaces the payload (edits).
+    /// Runs one registration event through the step driver; `new_payload` replaces the payload
+    /// (edits).
     #[allow(clippy::too_many_arguments)]
     async fn registration_action(
         &self,
@@ -235,148 +236,12 @@ impl Engine {
         files: &PreparedFiles,
         now: Timestamp,
     ) -> Result<Item> {
-        let mut tx = self.store.begin().await?;
-        let mut it = load_item(tx.conn(), id).await?;
-        let Some(kind) = kind_of(it.kind) else {
-            return Err(DomainError::not_found("登记", "Registration"));
+        let flow = RegistrationStep {
+            event,
+            new_payload,
+            files,
         };
-        if expected_version.is_some_and(|v| v != it.version) {
-            return Err(DomainError::already_reviewed());
-        }
-        let g = load_graduate(tx.conn(), it.graduate_id).await?;
-        check_own_cohort(tx.conn(), actor, &g).await?;
-        let graduate = standing(tx.conn(), &g, actor, Some(it.id), now).await?;
-        let f = RegistrationFacts {
-            kind,
-            graduate_id: g.id,
-            department_id: it.department_id,
-            chain: it.chain,
-            graduate,
-        };
-        let from = registration_state(&it)?;
-        if event == RegistrationEvent::Submit && kind == RegistrationKind::OfflineTermination {
-            self.check_offline_parent(tx.conn(), &it).await?;
-        }
-        let next = registration::transition(from, &event, actor, &f, now)?;
-        let version = it.version;
-        it.state = next.name().into();
-        it.step = next.step() as i64;
-        it.updated_at = now;
-        let mut changes = serde_json::Value::Null;
-        if let Some((code, payload)) = new_payload {
-            changes = serde_json::json!({ "before": serde_json::from_str::<serde_json::Value>(&it.payload)?, "after": serde_json::from_str::<serde_json::Value>(&payload)? });
-            it.payload = payload;
-            it.dest_code = code;
-            files.save(&mut tx, now).await?;
-        }
-        if event == RegistrationEvent::Submit {
-            // A (re)submission starts at the first level of the chain in force now.
-            it.chain = load_cohort(tx.conn(), g.cohort).await?.chain;
-            it.submitted_at = now;
-        }
-        let mut cascade = serde_json::Value::Null;
-        if next == RegistrationState::Approved {
-            match kind {
-                RegistrationKind::Paper => {
-                    let number =
-                        next_agreement_number(&mut tx, it.cohort, &it.education_level).await?;
-                    it.agreement_number = Some(number.clone());
-                    cascade = serde_json::json!({ "agreement_number": number });
-                }
-                RegistrationKind::OfflineTermination => {
-                    cascade = self.terminate_parent(&mut tx, &it, now).await?
-                }
-                RegistrationKind::Destination => {}
-            }
-        }
-        if !cascade.is_null() {
-            changes = cascade;
-        }
-        save_item(&mut tx, &it, version).await?;
-        let (action, level, reason) = match &event {
-            RegistrationEvent::Submit => ("submit", "", String::new()),
-            RegistrationEvent::Withdraw => ("withdraw", "", String::new()),
-            RegistrationEvent::Edit => ("edit", "", String::new()),
-            RegistrationEvent::ReviewerEdit => (
-                "reviewer_edit",
-                level_at(f.chain, from.step())
-                    .map(|l| l.as_str())
-                    .unwrap_or(""),
-                String::new(),
-            ),
-            RegistrationEvent::Review(d) => (
-                d.name(),
-                level_at(f.chain, from.step())
-                    .map(|l| l.as_str())
-                    .unwrap_or(""),
-                d.text().to_string(),
-            ),
-            RegistrationEvent::Void => ("void", "", String::new()),
-            RegistrationEvent::Terminate => ("terminate", "", String::new()),
-        };
-        record(
-            &mut tx,
-            Entry {
-                subject: item_subject(id),
-                item_id: Some(id),
-                actor,
-                at: now,
-                action,
-                level,
-                from_state: from.name(),
-                to_state: next.name(),
-                reason: &reason,
-                changes,
-            },
-        )
-        .await?;
-        match &event {
-            RegistrationEvent::Review(d) => {
-                let lvl = level_at(f.chain, from.step())
-                    .map(|l| l.label())
-                    .unwrap_or("");
-                let what = match kind {
-                    RegistrationKind::Paper => "纸质协议登记",
-                    RegistrationKind::Destination => "毕业去向登记",
-                    RegistrationKind::OfflineTermination => "线下解约申请",
-                };
-                let body = match next {
-                    RegistrationState::Approved => format!("{what}{lvl}通过，已生效。"),
-                    RegistrationState::UnderReview { .. } => {
-                        format!("{what}{lvl}通过，进入下一级审核。")
-                    }
-                    RegistrationState::Returned => {
-                        format!("{what}被{lvl}退回修改，原因：{}", d.text())
-                    }
-                    _ => format!("{what}{lvl}未通过，原因：{}", d.text()),
-                };
-                notify(
-                    &mut tx,
-                    Recipient::Graduate(g.id),
-                    "review_result",
-                    &format!("{what}审核结果"),
-                    &body,
-                    Some(id),
-                    now,
-                )
-                .await?;
-            }
-            RegistrationEvent::ReviewerEdit => {
-                notify_school_change(
-                    &mut tx,
-                    g.id,
-                    "record_modified",
-                    "审核老师修改了您的毕业去向登记",
-                    "审核老师在审核中修改了您的毕业去向类型或信息，请登录查看修改前后的内容。",
-                    Some(id),
-                    now,
-                )
-                .await?;
-            }
-            _ => {}
-        }
-        tx.commit().await?;
-        Ok(it)
+        self.drive(&flow, actor, id, expected_version, now).await
     }
 
     /// R-OFF: the parent must be an approved paper registration of the same graduate with no
@@ -771,5 +636,98 @@ impl Engine {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// A registration event as a step of the step driver; `new_payload` (dest code, payload) and
+/// `files` are an edit's new contents.
+struct RegistrationStep<'a> {
+    event: RegistrationEvent,
+    new_payload: Option<(String, String)>,
+    files: &'a PreparedFiles,
+}
+
+impl ItemWorkflow for RegistrationStep<'_> {
+    type State = RegistrationState;
+    type Facts = RegistrationFacts;
+
+    fn accepts(kind: ItemKind) -> bool {
+        kind_of(kind).is_some()
+    }
+
+    fn not_found() -> DomainError {
+        DomainError::not_found("登记", "Registration")
+    }
+
+    async fn facts(
+        &self,
+        engine: &Engine,
+        tx: &mut Tx,
+        it: &Item,
+        g: &Graduate,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<RegistrationFacts> {
+        let kind = kind_of(it.kind).ok_or_else(Self::not_found)?;
+        let graduate = standing(tx.conn(), g, actor, Some(it.id), now).await?;
+        if self.event == RegistrationEvent::Submit && kind == RegistrationKind::OfflineTermination {
+            engine.check_offline_parent(tx.conn(), it).await?;
+        }
+        Ok(RegistrationFacts {
+            kind,
+            graduate_id: g.id,
+            department_id: it.department_id,
+            chain: it.chain,
+            graduate,
+        })
+    }
+
+    fn step(
+        &self,
+        from: RegistrationState,
+        actor: &Actor,
+        f: &RegistrationFacts,
+        _g: &Graduate,
+        now: Timestamp,
+    ) -> Result<Step<RegistrationState>> {
+        registration::step(from, &self.event, actor, f, now)
+    }
+
+    async fn apply(
+        &self,
+        engine: &Engine,
+        tx: &mut Tx,
+        it: &mut Item,
+        g: &Graduate,
+        f: &RegistrationFacts,
+        step: &Step<RegistrationState>,
+        now: Timestamp,
+    ) -> Result<serde_json::Value> {
+        let mut changes = serde_json::Value::Null;
+        if let Some((code, payload)) = &self.new_payload {
+            changes = serde_json::json!({ "before": serde_json::from_str::<serde_json::Value>(&it.payload)?, "after": serde_json::from_str::<serde_json::Value>(payload)? });
+            it.payload = payload.clone();
+            it.dest_code = code.clone();
+            self.files.save(tx, now).await?;
+        }
+        if self.event == RegistrationEvent::Submit {
+            // A (re)submission starts at the first level of the chain in force now.
+            it.chain = load_cohort(tx.conn(), g.cohort).await?.chain;
+            it.submitted_at = now;
+        }
+        if step.next == RegistrationState::Approved {
+            match f.kind {
+                RegistrationKind::Paper => {
+                    let number = next_agreement_number(tx, it.cohort, &it.education_level).await?;
+                    it.agreement_number = Some(number.clone());
+                    changes = serde_json::json!({ "agreement_number": number });
+                }
+                RegistrationKind::OfflineTermination => {
+                    changes = engine.terminate_parent(tx, it, now).await?
+                }
+                RegistrationKind::Destination => {}
+            }
+        }
+        Ok(changes)
     }
 }

@@ -1,17 +1,19 @@
 //! Invitations and online signing (R-SIGN), the deadline sweep and its reminders.
 
 use crate::actions::setup::MAX_INVITE_LIMIT_DAYS;
+use crate::actions::steps::ItemWorkflow;
 use crate::audit::Entry;
 use crate::engine::{
-    item_subject, load_cohort, load_graduate, load_item, notify, record, save_item, standing,
-    Engine, Graduate, Item, NewItem, Recipient, GRADUATE_SELECT,
+    item_subject, load_cohort, load_graduate, notify, record, standing, Engine, Graduate, Item,
+    NewItem, Recipient, GRADUATE_SELECT,
 };
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::model::{AgreementTerms, EmployerDetails, InvitationPayload, ItemKind};
+use crate::store::Tx;
 use crate::time::{checked_end_of_day_after, format_shanghai, Timestamp};
 use crate::types::{IdNumber, PersonName};
 use crate::workflow::signing::{self, InviteFacts, SigningEvent, SigningFacts, SigningState};
-use crate::workflow::{Actor, Role};
+use crate::workflow::{Actor, GraduateStanding, Role, Step};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
@@ -131,15 +133,80 @@ pub(crate) async fn signing_facts(
     let g = load_graduate(&mut *c, it.graduate_id).await?;
     check_own_cohort(&mut *c, actor, &g).await?;
     let st = standing(&mut *c, &g, actor, Some(it.id), now).await?;
-    let f = SigningFacts {
+    let f = facts_of(it, &g, st);
+    Ok((g, f))
+}
+
+fn facts_of(it: &Item, g: &Graduate, graduate: GraduateStanding) -> SigningFacts {
+    SigningFacts {
         graduate_id: g.id,
         employer_id: it.employer_id.unwrap_or(-1),
         department_id: it.department_id,
         deadline: it.deadline.unwrap_or(i64::MIN),
         chain: it.chain,
-        graduate: st,
-    };
-    Ok((g, f))
+        graduate,
+    }
+}
+
+/// A signing event as a step of the step driver.
+pub(crate) struct SigningStep(pub SigningEvent);
+
+impl ItemWorkflow for SigningStep {
+    type State = SigningState;
+    type Facts = SigningFacts;
+
+    fn accepts(kind: ItemKind) -> bool {
+        kind == ItemKind::Signing
+    }
+
+    fn not_found() -> DomainError {
+        DomainError::not_found("签约邀请", "Invitation")
+    }
+
+    async fn facts(
+        &self,
+        _engine: &Engine,
+        tx: &mut Tx,
+        it: &Item,
+        g: &Graduate,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<SigningFacts> {
+        let st = standing(tx.conn(), g, actor, Some(it.id), now).await?;
+        Ok(facts_of(it, g, st))
+    }
+
+    fn step(
+        &self,
+        from: SigningState,
+        actor: &Actor,
+        f: &SigningFacts,
+        g: &Graduate,
+        now: Timestamp,
+    ) -> Result<Step<SigningState>> {
+        signing::step(from, &self.0, actor, f, &g.name, now)
+    }
+
+    async fn apply(
+        &self,
+        engine: &Engine,
+        tx: &mut Tx,
+        it: &mut Item,
+        g: &Graduate,
+        _f: &SigningFacts,
+        step: &Step<SigningState>,
+        now: Timestamp,
+    ) -> Result<serde_json::Value> {
+        if self.0 == SigningEvent::Accept {
+            // The agreement keeps the chain it was submitted under (acceptance = submission).
+            it.chain = load_cohort(tx.conn(), g.cohort).await?.chain;
+            it.submitted_at = now;
+        }
+        if step.next == SigningState::Signed {
+            return engine.sign_agreement(tx, it, g, now).await;
+        }
+        Ok(serde_json::Value::Null)
+    }
 }
 
 pub(crate) fn signing_state(it: &Item) -> Result<SigningState> {
@@ -251,7 +318,7 @@ impl Engine {
         Ok(id)
     }
 
-    /// Runs one signing event on an item inside one transaction.
+    /// Runs one signing event on an item through the step driver.
     async fn signing_action(
         &self,
         actor: &Actor,
@@ -260,146 +327,8 @@ impl Engine {
         expected_version: Option<i64>,
         now: Timestamp,
     ) -> Result<Item> {
-        let mut tx = self.store.begin().await?;
-        let mut it = load_item(tx.conn(), id).await?;
-        if it.kind != ItemKind::Signing {
-            return Err(DomainError::not_found("签约邀请", "Invitation"));
-        }
-        if expected_version.is_some_and(|v| v != it.version) {
-            return Err(DomainError::already_reviewed());
-        }
-        let (g, f) = signing_facts(tx.conn(), &it, actor, now).await?;
-        let from = signing_state(&it)?;
-        let next = signing::transition(from, &event, actor, &f, now)?;
-        let version = it.version;
-        it.state = next.name().into();
-        it.step = next.step() as i64;
-        it.updated_at = now;
-        let (action, level, reason) = match &event {
-            SigningEvent::Accept => {
-                // The agreement keeps the chain it was submitted under (acceptance = submission).
-                it.chain = load_cohort(tx.conn(), g.cohort).await?.chain;
-                it.submitted_at = now;
-                ("accept", "", String::new())
-            }
-            SigningEvent::Reject => ("reject", "", String::new()),
-            SigningEvent::Withdraw => ("withdraw", "", String::new()),
-            SigningEvent::Expire => ("expire", "", String::new()),
-            SigningEvent::Terminate => ("terminate", "", String::new()),
-            SigningEvent::Review(d) => (
-                d.name(),
-                crate::workflow::review::level_at(f.chain, from.step())
-                    .map(|l| l.as_str())
-                    .unwrap_or(""),
-                d.text().to_string(),
-            ),
-        };
-        let mut changes = serde_json::Value::Null;
-        if next == SigningState::Signed {
-            changes = self.sign_agreement(&mut tx, &mut it, &g, now).await?;
-        }
-        save_item(&mut tx, &it, version).await?;
-        record(
-            &mut tx,
-            Entry {
-                subject: item_subject(id),
-                item_id: Some(id),
-                actor,
-                at: now,
-                action,
-                level,
-                from_state: from.name(),
-                to_state: next.name(),
-                reason: &reason,
-                changes,
-            },
-        )
-        .await?;
-        let employer = Recipient::Employer(it.employer_id.unwrap_or(-1));
-        let graduate = Recipient::Graduate(g.id);
-        match &event {
-            SigningEvent::Accept => {
-                notify(
-                    &mut tx,
-                    employer,
-                    "answer_received",
-                    "毕业生已接受签约邀请",
-                    &format!("{}已接受您的签约邀请，协议进入审核。", g.name),
-                    Some(id),
-                    now,
-                )
-                .await?
-            }
-            SigningEvent::Reject => {
-                notify(
-                    &mut tx,
-                    employer,
-                    "answer_received",
-                    "毕业生已拒绝签约邀请",
-                    &format!("{}拒绝了您的签约邀请。", g.name),
-                    Some(id),
-                    now,
-                )
-                .await?
-            }
-            SigningEvent::Withdraw => {
-                notify(
-                    &mut tx,
-                    graduate,
-                    "invitation_withdrawn",
-                    "签约邀请已撤销",
-                    "用人单位撤销了对您的签约邀请。",
-                    Some(id),
-                    now,
-                )
-                .await?
-            }
-            SigningEvent::Review(d) => {
-                let lvl = crate::workflow::review::level_at(f.chain, from.step())
-                    .map(|l| l.label())
-                    .unwrap_or("");
-                let (title, body) = match next {
-                    SigningState::Signed => (
-                        "网签协议审核通过，签约成功".to_string(),
-                        format!(
-                            "{lvl}通过，协议编号{}。",
-                            it.agreement_number.clone().unwrap_or_default()
-                        ),
-                    ),
-                    SigningState::ReviewFailed => (
-                        "网签协议审核未通过".to_string(),
-                        format!("{lvl}未通过，原因：{}", d.text()),
-                    ),
-                    _ => (
-                        format!("网签协议{lvl}通过"),
-                        "已进入下一级审核。".to_string(),
-                    ),
-                };
-                notify(
-                    &mut tx,
-                    graduate,
-                    "review_result",
-                    &title,
-                    &body,
-                    Some(id),
-                    now,
-                )
-                .await?;
-                notify(
-                    &mut tx,
-                    employer,
-                    "review_result",
-                    &title,
-                    &body,
-                    Some(id),
-                    now,
-                )
-                .await?;
-            }
-            SigningEvent::Expire | SigningEvent::Terminate => {}
-        }
-        tx.commit().await?;
-        Ok(it)
+        self.drive(&SigningStep(event), actor, id, expected_version, now)
+            .await
     }
 
     /// R-SIGN-02/03/10: the graduate accepts before the deadline.

@@ -1,26 +1,23 @@
 //! Online termination of a signed agreement (R-TERM) and the review dispatch for every kind.
 
 use crate::actions::signing::{check_own_cohort, signing_facts, signing_state};
+use crate::actions::steps::ItemWorkflow;
 use crate::audit::Entry;
+use crate::engine::Graduate;
 use crate::engine::{
     item_subject, load_cohort, load_graduate, load_item, notify, record, save_item, standing,
     Engine, Item, NewItem, Recipient,
 };
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::model::{validate_reason, ItemKind, TerminationPayload};
+use crate::store::Tx;
 use crate::time::Timestamp;
-use crate::workflow::review::level_at;
 use crate::workflow::signing::{self, SigningEvent};
 use crate::workflow::termination::{
     self, Party, TerminationEvent, TerminationFacts, TerminationState,
 };
-use crate::workflow::{Actor, ReviewDecision, Role};
+use crate::workflow::{Actor, ReviewDecision, Role, Step};
 use sqlx::Row;
-
-fn termination_state(it: &Item) -> Result<TerminationState> {
-    TerminationState::from_parts(&it.state, usize::try_from(it.step).unwrap_or(0))
-        .ok_or_else(|| DomainError::internal("termination_state"))
-}
 
 fn payload(it: &Item) -> Result<TerminationPayload> {
     Ok(serde_json::from_str(&it.payload)?)
@@ -131,158 +128,9 @@ impl Engine {
         expected_version: Option<i64>,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.store.begin().await?;
-        let mut it = load_item(tx.conn(), id).await?;
-        if it.kind != ItemKind::Termination {
-            return Err(DomainError::not_found("解约申请", "Termination request"));
-        }
-        if expected_version.is_some_and(|v| v != it.version) {
-            return Err(DomainError::already_reviewed());
-        }
-        let g = load_graduate(tx.conn(), it.graduate_id).await?;
-        check_own_cohort(tx.conn(), actor, &g).await?;
-        if actor.is_graduate(g.id)
-            && matches!(
-                event,
-                TerminationEvent::Accept | TerminationEvent::Refuse | TerminationEvent::Cancel
-            )
-        {
-            standing(tx.conn(), &g, actor, None, now)
-                .await?
-                .require_can_act()?;
-        }
-        let p = payload(&it)?;
-        let f = TerminationFacts {
-            initiator: p.initiator,
-            graduate_id: g.id,
-            employer_id: it.employer_id.unwrap_or(-1),
-            department_id: it.department_id,
-            chain: it.chain,
-        };
-        let from = termination_state(&it)?;
-        let next = termination::transition(from, &event, actor, &f, now)?;
-        let version = it.version;
-        it.state = next.name().into();
-        it.step = next.step() as i64;
-        it.updated_at = now;
-        if event == TerminationEvent::Accept {
-            it.chain = load_cohort(tx.conn(), g.cohort).await?.chain;
-            it.submitted_at = now;
-        }
-        let mut changes = serde_json::Value::Null;
-        if next == TerminationState::Approved {
-            // R-TERM-03: approval terminates the agreement in the same transaction.
-            let parent_id = it
-                .parent_id
-                .ok_or_else(|| DomainError::internal("termination_parent"))?;
-            let mut agreement = load_item(tx.conn(), parent_id).await?;
-            let system = Actor::system();
-            let (_, af) = signing_facts(tx.conn(), &agreement, &system, now).await?;
-            let afrom = signing_state(&agreement)?;
-            let anext = signing::transition(afrom, &SigningEvent::Terminate, &system, &af, now)?;
-            let aversion = agreement.version;
-            agreement.state = anext.name().into();
-            agreement.updated_at = now;
-            save_item(&mut tx, &agreement, aversion).await?;
-            changes = serde_json::json!({ "terminated": { "item_id": parent_id, "from": afrom.name(), "to": anext.name() } });
-        }
-        save_item(&mut tx, &it, version).await?;
-        let (action, level, reason) = match &event {
-            TerminationEvent::Accept => ("accept", "", String::new()),
-            TerminationEvent::Refuse => ("refuse", "", String::new()),
-            TerminationEvent::Cancel => ("cancel", "", String::new()),
-            TerminationEvent::Review(d) => (
-                d.name(),
-                level_at(f.chain, from.step())
-                    .map(|l| l.as_str())
-                    .unwrap_or(""),
-                d.text().to_string(),
-            ),
-        };
-        record(
-            &mut tx,
-            Entry {
-                subject: item_subject(id),
-                item_id: Some(id),
-                actor,
-                at: now,
-                action,
-                level,
-                from_state: from.name(),
-                to_state: next.name(),
-                reason: &reason,
-                changes,
-            },
-        )
-        .await?;
-        let employer = Recipient::Employer(f.employer_id);
-        let graduate = Recipient::Graduate(g.id);
-        let initiator = if p.initiator == Party::Graduate {
-            graduate
-        } else {
-            employer
-        };
-        match &event {
-            TerminationEvent::Accept => {
-                notify(
-                    &mut tx,
-                    initiator,
-                    "answer_received",
-                    "对方同意解约",
-                    "对方已同意解约，申请进入学校审核。",
-                    Some(id),
-                    now,
-                )
-                .await?
-            }
-            TerminationEvent::Refuse => {
-                notify(
-                    &mut tx,
-                    initiator,
-                    "answer_received",
-                    "对方拒绝解约",
-                    "对方拒绝了解约申请，协议继续有效。",
-                    Some(id),
-                    now,
-                )
-                .await?
-            }
-            TerminationEvent::Review(d) => {
-                let lvl = level_at(f.chain, from.step())
-                    .map(|l| l.label())
-                    .unwrap_or("");
-                let body = match next {
-                    TerminationState::Approved => format!("解约申请{lvl}通过，协议已解除。"),
-                    TerminationState::ReviewFailed => {
-                        format!("解约申请{lvl}未通过，协议继续有效。原因：{}", d.text())
-                    }
-                    _ => format!("解约申请{lvl}通过，进入下一级审核。"),
-                };
-                notify(
-                    &mut tx,
-                    graduate,
-                    "review_result",
-                    "解约审核结果",
-                    &body,
-                    Some(id),
-                    now,
-                )
-                .await?;
-                notify(
-                    &mut tx,
-                    employer,
-                    "review_result",
-                    "解约审核结果",
-                    &body,
-                    Some(id),
-                    now,
-                )
-                .await?;
-            }
-            TerminationEvent::Cancel => {}
-        }
-        tx.commit().await?;
-        Ok(())
+        self.drive(&TerminationStep(event), actor, id, expected_version, now)
+            .await
+            .map(|_| ())
     }
 
     /// R-TERM-02: the other party accepts (`true`) or refuses.
@@ -350,5 +198,96 @@ impl Engine {
                     .await
             }
         }
+    }
+}
+
+/// A termination event as a step of the step driver.
+struct TerminationStep(TerminationEvent);
+
+impl ItemWorkflow for TerminationStep {
+    type State = TerminationState;
+    type Facts = TerminationFacts;
+
+    fn accepts(kind: ItemKind) -> bool {
+        kind == ItemKind::Termination
+    }
+
+    fn not_found() -> DomainError {
+        DomainError::not_found("解约申请", "Termination request")
+    }
+
+    async fn facts(
+        &self,
+        _engine: &Engine,
+        tx: &mut Tx,
+        it: &Item,
+        g: &Graduate,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<TerminationFacts> {
+        if actor.is_graduate(g.id)
+            && matches!(
+                self.0,
+                TerminationEvent::Accept | TerminationEvent::Refuse | TerminationEvent::Cancel
+            )
+        {
+            standing(tx.conn(), g, actor, None, now)
+                .await?
+                .require_can_act()?;
+        }
+        let p = payload(it)?;
+        Ok(TerminationFacts {
+            initiator: p.initiator,
+            graduate_id: g.id,
+            employer_id: it.employer_id.unwrap_or(-1),
+            department_id: it.department_id,
+            chain: it.chain,
+        })
+    }
+
+    fn step(
+        &self,
+        from: TerminationState,
+        actor: &Actor,
+        f: &TerminationFacts,
+        _g: &Graduate,
+        now: Timestamp,
+    ) -> Result<Step<TerminationState>> {
+        termination::step(from, &self.0, actor, f, now)
+    }
+
+    async fn apply(
+        &self,
+        _engine: &Engine,
+        tx: &mut Tx,
+        it: &mut Item,
+        g: &Graduate,
+        _f: &TerminationFacts,
+        step: &Step<TerminationState>,
+        now: Timestamp,
+    ) -> Result<serde_json::Value> {
+        if self.0 == TerminationEvent::Accept {
+            it.chain = load_cohort(tx.conn(), g.cohort).await?.chain;
+            it.submitted_at = now;
+        }
+        if step.next != TerminationState::Approved {
+            return Ok(serde_json::Value::Null);
+        }
+        // R-TERM-03: approval terminates the agreement in the same transaction.
+        let parent_id = it
+            .parent_id
+            .ok_or_else(|| DomainError::internal("termination_parent"))?;
+        let mut agreement = load_item(tx.conn(), parent_id).await?;
+        let system = Actor::system();
+        let (_, af) = signing_facts(tx.conn(), &agreement, &system, now).await?;
+        let afrom = signing_state(&agreement)?;
+        let anext = signing::transition(afrom, &SigningEvent::Terminate, &system, &af, now)?;
+        let aversion = agreement.version;
+        agreement.state = anext.name().into();
+        agreement.updated_at = now;
+        save_item(tx, &agreement, aversion).await?;
+        Ok(
+            serde_json::json!({ "terminated": { "item_id": parent_id, "from": afrom.name(), "to": anext.name() } }),
+        )
     }
 }

@@ -1,7 +1,9 @@
 //! The workflows of DOMAIN.md: each is an enum state with one pure transition function
 //! `(state, event, actor, facts, now) -> Result<next, DomainError>`. Facts carry what the engine
 //! read from the store inside the same transaction (scope ids, deadlines, the graduate's standing);
-//! the functions read no clock and no database.
+//! the functions read no clock and no database. Each item workflow's `step` wraps its transition
+//! with the history line and the notices the step writes ([`Step`]); the engine's one step driver
+//! (`actions/steps.rs`) does the rest once.
 
 pub mod info;
 pub mod module;
@@ -278,4 +280,78 @@ pub fn one_destination(a: ActiveDestination) -> DomainError {
         format!("One destination at a time: {en}"),
     )
     .with_details(serde_json::json!({ "active": a }))
+}
+
+/// A workflow state stored as the item's `state` name and review `step`.
+pub trait WorkflowState: Copy + PartialEq + Sized {
+    fn name(self) -> &'static str;
+    /// The chain step awaiting a decision (0 outside review).
+    fn step(self) -> usize;
+    fn from_parts(name: &str, step: usize) -> Option<Self>;
+}
+
+/// What one step of a workflow decided: the next state, the history line it writes and the
+/// notices it sends. The functions that make it are pure; the engine's step driver
+/// (`actions/steps.rs`) writes the state, the line and the notices in the action's transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step<S> {
+    pub next: S,
+    /// The history entry's action, review level (decisions only) and reason.
+    pub action: &'static str,
+    pub level: &'static str,
+    pub reason: String,
+    pub notices: Vec<Notice>,
+}
+
+impl<S> Step<S> {
+    pub fn new(next: S, action: &'static str) -> Step<S> {
+        Step {
+            next,
+            action,
+            level: "",
+            reason: String::new(),
+            notices: Vec::new(),
+        }
+    }
+}
+
+/// Which party of the item a notice goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addressee {
+    Graduate,
+    Employer,
+}
+
+/// An in-app message (R-NOTE-01); `school_change` also sends it by SMS and WeChat (R-NOTE-02).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub to: Addressee,
+    pub kind: &'static str,
+    pub title: String,
+    pub body: NoticeBody,
+    pub school_change: bool,
+}
+
+/// A notice's text, or the text around the agreement number the signing assigns after the step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeBody {
+    Text(String),
+    AroundAgreementNumber { before: String, after: &'static str },
+}
+
+impl Notice {
+    pub fn new(
+        to: Addressee,
+        kind: &'static str,
+        title: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Notice {
+        Notice {
+            to,
+            kind,
+            title: title.into(),
+            body: NoticeBody::Text(body.into()),
+            school_change: false,
+        }
+    }
 }

@@ -4,8 +4,11 @@
 //! `submitted` → `draft` by withdrawal (offline termination: → `withdrawn`); `returned` → `submitted`;
 //! paper `approved` → `terminated` (R-OFF); destination `approved` → `voided` (R-DEST-04).
 
-use super::review::{may_review, review_step, ReviewOutcome};
-use super::{Actor, GraduateStanding, ReviewChain, ReviewDecision, Role};
+use super::review::{level_at, may_review, review_step, ReviewOutcome};
+use super::{
+    Actor, Addressee, GraduateStanding, Notice, ReviewChain, ReviewDecision, Role, Step,
+    WorkflowState,
+};
 use crate::error::{DomainError, Result};
 use serde::{Deserialize, Serialize};
 
@@ -202,4 +205,79 @@ pub fn transition(
             Ok(S::Terminated)
         }
     }
+}
+
+impl WorkflowState for RegistrationState {
+    fn name(self) -> &'static str {
+        RegistrationState::name(self)
+    }
+    fn step(self) -> usize {
+        RegistrationState::step(self)
+    }
+    fn from_parts(name: &str, step: usize) -> Option<RegistrationState> {
+        RegistrationState::from_parts(name, step)
+    }
+}
+
+/// One registration step: [`transition`] plus its history line and notices.
+pub fn step(
+    state: RegistrationState,
+    event: &RegistrationEvent,
+    actor: &Actor,
+    f: &RegistrationFacts,
+    now: crate::time::Timestamp,
+) -> Result<Step<RegistrationState>> {
+    use RegistrationEvent as E;
+    let next = transition(state, event, actor, f, now)?;
+    let level = level_at(f.chain, state.step());
+    Ok(match event {
+        E::Submit => Step::new(next, "submit"),
+        E::Withdraw => Step::new(next, "withdraw"),
+        E::Edit => Step::new(next, "edit"),
+        E::Void => Step::new(next, "void"),
+        E::Terminate => Step::new(next, "terminate"),
+        E::ReviewerEdit => Step {
+            level: level.map(|l| l.as_str()).unwrap_or(""),
+            notices: vec![Notice {
+                school_change: true,
+                ..Notice::new(
+                    Addressee::Graduate,
+                    "record_modified",
+                    "审核老师修改了您的毕业去向登记",
+                    "审核老师在审核中修改了您的毕业去向类型或信息，请登录查看修改前后的内容。",
+                )
+            }],
+            ..Step::new(next, "reviewer_edit")
+        },
+        E::Review(d) => {
+            let lvl = level.map(|l| l.label()).unwrap_or("");
+            let what = match f.kind {
+                RegistrationKind::Paper => "纸质协议登记",
+                RegistrationKind::Destination => "毕业去向登记",
+                RegistrationKind::OfflineTermination => "线下解约申请",
+            };
+            let body = match next {
+                RegistrationState::Approved => format!("{what}{lvl}通过，已生效。"),
+                RegistrationState::UnderReview { .. } => {
+                    format!("{what}{lvl}通过，进入下一级审核。")
+                }
+                RegistrationState::Returned => {
+                    format!("{what}被{lvl}退回修改，原因：{}", d.text())
+                }
+                _ => format!("{what}{lvl}未通过，原因：{}", d.text()),
+            };
+            Step {
+                next,
+                action: d.name(),
+                level: level.map(|l| l.as_str()).unwrap_or(""),
+                reason: d.text().to_string(),
+                notices: vec![Notice::new(
+                    Addressee::Graduate,
+                    "review_result",
+                    format!("{what}审核结果"),
+                    body,
+                )],
+            }
+        }
+    })
 }

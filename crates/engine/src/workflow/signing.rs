@@ -2,8 +2,11 @@
 //! `pending` → `rejected` | `expired` | `withdrawn` | accepted = `under_review` (one step per level)
 //! → `signed` | `review_failed`; `signed` → `terminated` (R-TERM, R-OFF).
 
-use super::review::{review_step, ReviewOutcome};
-use super::{ActiveDestination, Actor, GraduateStanding, ReviewChain, ReviewDecision, Role};
+use super::review::{level_at, review_step, ReviewOutcome};
+use super::{
+    ActiveDestination, Actor, Addressee, GraduateStanding, Notice, NoticeBody, ReviewChain,
+    ReviewDecision, Role, Step, WorkflowState,
+};
 use crate::error::{DomainError, ErrorCode, Result};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -169,6 +172,98 @@ pub fn transition(
             Ok(S::Terminated)
         }
     }
+}
+
+impl WorkflowState for SigningState {
+    fn name(self) -> &'static str {
+        SigningState::name(self)
+    }
+    fn step(self) -> usize {
+        SigningState::step(self)
+    }
+    fn from_parts(name: &str, step: usize) -> Option<SigningState> {
+        SigningState::from_parts(name, step)
+    }
+}
+
+/// One signing step: [`transition`] plus its history line and notices. `graduate_name` is what
+/// the employer's notice calls the graduate.
+pub fn step(
+    state: SigningState,
+    event: &SigningEvent,
+    actor: &Actor,
+    f: &SigningFacts,
+    graduate_name: &str,
+    now: Timestamp,
+) -> Result<Step<SigningState>> {
+    use Addressee::{Employer, Graduate};
+    let next = transition(state, event, actor, f, now)?;
+    Ok(match event {
+        SigningEvent::Accept => Step {
+            notices: vec![Notice::new(
+                Employer,
+                "answer_received",
+                "毕业生已接受签约邀请",
+                format!("{graduate_name}已接受您的签约邀请，协议进入审核。"),
+            )],
+            ..Step::new(next, "accept")
+        },
+        SigningEvent::Reject => Step {
+            notices: vec![Notice::new(
+                Employer,
+                "answer_received",
+                "毕业生已拒绝签约邀请",
+                format!("{graduate_name}拒绝了您的签约邀请。"),
+            )],
+            ..Step::new(next, "reject")
+        },
+        SigningEvent::Withdraw => Step {
+            notices: vec![Notice::new(
+                Graduate,
+                "invitation_withdrawn",
+                "签约邀请已撤销",
+                "用人单位撤销了对您的签约邀请。",
+            )],
+            ..Step::new(next, "withdraw")
+        },
+        SigningEvent::Expire => Step::new(next, "expire"),
+        SigningEvent::Terminate => Step::new(next, "terminate"),
+        SigningEvent::Review(d) => {
+            let level = level_at(f.chain, state.step());
+            let lvl = level.map(|l| l.label()).unwrap_or("");
+            let (title, body) = match next {
+                SigningState::Signed => (
+                    "网签协议审核通过，签约成功".to_string(),
+                    NoticeBody::AroundAgreementNumber {
+                        before: format!("{lvl}通过，协议编号"),
+                        after: "。",
+                    },
+                ),
+                SigningState::ReviewFailed => (
+                    "网签协议审核未通过".to_string(),
+                    NoticeBody::Text(format!("{lvl}未通过，原因：{}", d.text())),
+                ),
+                _ => (
+                    format!("网签协议{lvl}通过"),
+                    NoticeBody::Text("已进入下一级审核。".to_string()),
+                ),
+            };
+            let notice = |to| Notice {
+                to,
+                kind: "review_result",
+                title: title.clone(),
+                body: body.clone(),
+                school_change: false,
+            };
+            Step {
+                next,
+                action: d.name(),
+                level: level.map(|l| l.as_str()).unwrap_or(""),
+                reason: d.text().to_string(),
+                notices: vec![notice(Graduate), notice(Employer)],
+            }
+        }
+    })
 }
 
 pub(crate) fn directed() -> DomainError {

@@ -2,8 +2,8 @@
 //! `awaiting_counterparty` → `under_review` → `approved` | `review_failed`;
 //! or `counterparty_refused`; or `cancelled` by its initiator while awaiting the counterparty.
 
-use super::review::{review_step, ReviewOutcome};
-use super::{Actor, ReviewChain, ReviewDecision, Role};
+use super::review::{level_at, review_step, ReviewOutcome};
+use super::{Actor, Addressee, Notice, ReviewChain, ReviewDecision, Role, Step, WorkflowState};
 use crate::error::{DomainError, ErrorCode, Result};
 use serde::{Deserialize, Serialize};
 
@@ -146,4 +146,73 @@ pub fn transition(
             )
         }
     }
+}
+
+impl WorkflowState for TerminationState {
+    fn name(self) -> &'static str {
+        TerminationState::name(self)
+    }
+    fn step(self) -> usize {
+        TerminationState::step(self)
+    }
+    fn from_parts(name: &str, step: usize) -> Option<TerminationState> {
+        TerminationState::from_parts(name, step)
+    }
+}
+
+/// One termination step: [`transition`] plus its history line and notices.
+pub fn step(
+    state: TerminationState,
+    event: &TerminationEvent,
+    actor: &Actor,
+    f: &TerminationFacts,
+    now: crate::time::Timestamp,
+) -> Result<Step<TerminationState>> {
+    let next = transition(state, event, actor, f, now)?;
+    let initiator = match f.initiator {
+        Party::Graduate => Addressee::Graduate,
+        Party::Employer => Addressee::Employer,
+    };
+    Ok(match event {
+        TerminationEvent::Accept => Step {
+            notices: vec![Notice::new(
+                initiator,
+                "answer_received",
+                "对方同意解约",
+                "对方已同意解约，申请进入学校审核。",
+            )],
+            ..Step::new(next, "accept")
+        },
+        TerminationEvent::Refuse => Step {
+            notices: vec![Notice::new(
+                initiator,
+                "answer_received",
+                "对方拒绝解约",
+                "对方拒绝了解约申请，协议继续有效。",
+            )],
+            ..Step::new(next, "refuse")
+        },
+        TerminationEvent::Cancel => Step::new(next, "cancel"),
+        TerminationEvent::Review(d) => {
+            let level = level_at(f.chain, state.step());
+            let lvl = level.map(|l| l.label()).unwrap_or("");
+            let body = match next {
+                TerminationState::Approved => format!("解约申请{lvl}通过，协议已解除。"),
+                TerminationState::ReviewFailed => {
+                    format!("解约申请{lvl}未通过，协议继续有效。原因：{}", d.text())
+                }
+                _ => format!("解约申请{lvl}通过，进入下一级审核。"),
+            };
+            Step {
+                next,
+                action: d.name(),
+                level: level.map(|l| l.as_str()).unwrap_or(""),
+                reason: d.text().to_string(),
+                notices: vec![
+                    Notice::new(Addressee::Graduate, "review_result", "解约审核结果", &body),
+                    Notice::new(Addressee::Employer, "review_result", "解约审核结果", body),
+                ],
+            }
+        }
+    })
 }
