@@ -395,14 +395,26 @@ async fn r_note_05_a_killed_senders_claim_lapses_and_the_message_is_sent_later(w
 /// Two servers sweeping at the same moment, round after round: each invitation is reminded once
 /// and expired once, with one history entry, whichever sweep got it.
 async fn r_sweep_01_two_concurrent_sweeps_act_once_per_item(w: World) {
-    let system = Actor::system();
-    let other = second_engine(&w, 8).await;
+    // Two more servers, each sweeping on its own task: in parallel, not interleaved on one.
+    let servers = [
+        Arc::new(second_engine(&w, 8).await),
+        Arc::new(second_engine(&w, 9).await),
+    ];
+    let sweep_both = |now: Timestamp| {
+        let [a, b] = servers.clone().map(|e| {
+            tokio::spawn(async move {
+                let system = Actor::system();
+                e.sweep(&system, now).await.unwrap()
+            })
+        });
+        async move { (a.await.unwrap(), b.await.unwrap()) }
+    };
     let pairs: Vec<(usize, u32)> = [0usize, 1]
         .iter()
         .flat_map(|e| [1u32, 2, 3, 5, 6].map(|n| (*e, n)))
         .collect();
     let mut start = w.t0;
-    for round in 0..3 {
+    for round in 0..5 {
         let mut items = Vec::new();
         for (e, n) in &pairs {
             items.push(w.invite(*e, *n, start).await.unwrap());
@@ -419,19 +431,14 @@ async fn r_sweep_01_two_concurrent_sweeps_act_once_per_item(w: World) {
         };
         let remind_at = first - 3600;
         assert!(last - remind_at < 24 * 3600);
-        let (a, b) = tokio::join!(
-            w.engine.sweep(&system, remind_at),
-            other.sweep(&system, remind_at)
-        );
-        let (a, b) = (a.unwrap(), b.unwrap());
+        let (a, b) = sweep_both(remind_at).await;
         assert_eq!(
             a.reminded + b.reminded,
             items.len(),
             "round {round}: {a:?} {b:?}"
         );
         assert_eq!(a.expired + b.expired, 0);
-        let (a, b) = tokio::join!(w.engine.sweep(&system, last), other.sweep(&system, last));
-        let (a, b) = (a.unwrap(), b.unwrap());
+        let (a, b) = sweep_both(last).await;
         assert_eq!(
             a.expired + b.expired,
             items.len(),
@@ -451,7 +458,9 @@ async fn r_sweep_01_two_concurrent_sweeps_act_once_per_item(w: World) {
         }
         start = last + 1;
     }
-    other.store().close().await;
+    for e in servers {
+        e.store().close().await;
+    }
 }
 
 on_both_backends!(
