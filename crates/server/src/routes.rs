@@ -32,6 +32,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/api/v1/uploads", post(upload))
         .route("/api/v1/{name}", post(operation))
         .with_state(shared)
 }
@@ -150,6 +151,89 @@ async fn read_request(
         })?
     };
     Ok((token, bytes, request))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct UploadQuery {
+    name: Option<String>,
+}
+
+/// The image types an upload may be (R-UPLOAD-01), by the request's Content-Type.
+const UPLOAD_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+
+/// `POST /api/v1/uploads?name=…`: one file streamed in as the raw body (no base64, no JSON), at
+/// most R-UPLOAD-01's 20 MB counted while it streams, staged for the signed-in account's next
+/// request (R-UPLOAD-03), which names it by the answered `id`.
+async fn upload(
+    State(shared): State<Arc<Shared>>,
+    query: Result<axum::extract::Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let mut response = match stage(&shared, query, &headers, body).await {
+        Ok(staged) => wire::json(&staged),
+        Err(e) => wire::error(e),
+    };
+    response.extensions_mut().insert(LoggedOperation("upload"));
+    response
+}
+
+async fn stage(
+    shared: &Shared,
+    query: Result<axum::extract::Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<serde_json::Value, CommandError> {
+    let now = (shared.clock)();
+    let token = bearer_token(headers)?;
+    let caller = Caller {
+        token,
+        client: String::new(),
+    };
+    let cx = Cx {
+        engine: &shared.engine,
+        now,
+        caller: &caller,
+    };
+    let actor = cx.actor().await?;
+    let name = query
+        .ok()
+        .and_then(|q| q.0.name)
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty() && n.chars().count() <= 200)
+        .ok_or_else(|| {
+            wire::refused(
+                ErrorCode::Validation,
+                "请在地址中给出文件名（?name=…，不超过 200 个字符）",
+                "give the file's name in the address (?name=…, at most 200 characters)",
+                json!({ "field": "name" }),
+            )
+        })?;
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    if !UPLOAD_TYPES.contains(&kind.as_str()) {
+        return Err(wire::refused(
+            ErrorCode::UnsupportedMedia,
+            "只能上传 JPEG、PNG 或 WebP 图片（Content-Type: image/jpeg、image/png 或 image/webp）",
+            "only JPEG, PNG or WebP images can be uploaded (Content-Type: image/jpeg, image/png or image/webp)",
+            json!({ "field": "Content-Type" }),
+        ));
+    }
+    let bytes = read_body(body, headers, shared.limits.max_upload_bytes).await?;
+    let staged = shared
+        .engine
+        .stage_upload(&actor, &name, &bytes, now)
+        .await?;
+    serde_json::to_value(staged).map_err(CommandError::internal)
 }
 
 /// The session token of `Authorization: Bearer …`, if any; any other form of the header is

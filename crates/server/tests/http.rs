@@ -611,3 +611,106 @@ async fn r_idem_01_a_retry_with_the_same_key_answers_the_first_answer_and_applie
     later.shutdown().await.unwrap();
     server.shutdown().await.unwrap();
 }
+
+async fn staged_count(engine: &gradsign_engine::Engine) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) AS n FROM staged_uploads")
+        .fetch_one(engine.store().pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_stream_in_as_raw_bytes_within_r_upload_01s_limit() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let server = serve(engine.clone(), &ca).await;
+    let client = client(&ca.ca_pem);
+    let graduate = sign_in(&client, &server, "2026000001").await;
+    let url = format!("{}/api/v1/uploads", server.url());
+    let png = gradsign_engine::demo::BLANK_PNG.to_vec();
+    let before = staged_count(&engine).await;
+
+    let staged = client
+        .post(format!("{url}?name=proof.png"))
+        .bearer_auth(&graduate)
+        .header("content-type", "image/png")
+        .body(png.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(staged.status(), 200);
+    let staged: Value = staged.json().await.unwrap();
+    assert!(
+        staged["id"].as_str().is_some_and(|id| id.len() >= 16),
+        "{staged}"
+    );
+    assert_eq!(staged["size"], png.len());
+    assert_eq!(staged_count(&engine).await, before + 1);
+
+    // 30 MB, streamed without a length: counted as it comes and refused at 20 MB.
+    let chunk = vec![0u8; 1024 * 1024];
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..30).map(|_| Ok(chunk.clone())).collect();
+    let big = client
+        .post(format!("{url}?name=big.jpg"))
+        .bearer_auth(&graduate)
+        .header("content-type", "image/jpeg")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), 413);
+    assert_eq!(big.json::<Value>().await.unwrap()["code"], "too_large");
+
+    let pdf = client
+        .post(format!("{url}?name=a.pdf"))
+        .bearer_auth(&graduate)
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.4".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 415);
+    let fake = client
+        .post(format!("{url}?name=fake.png"))
+        .bearer_auth(&graduate)
+        .header("content-type", "image/png")
+        .body(b"this is not an image at all".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fake.status(),
+        400,
+        "the engine looks at the bytes, not the label"
+    );
+    let fake: Value = fake.json().await.unwrap();
+    assert_eq!(fake["details"]["field"], "file", "{fake}");
+    let nameless = client
+        .post(url.clone())
+        .bearer_auth(&graduate)
+        .header("content-type", "image/png")
+        .body(png.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nameless.status(), 400);
+    let anonymous = client
+        .post(format!("{url}?name=proof.png"))
+        .header("content-type", "image/png")
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(
+        staged_count(&engine).await,
+        before + 1,
+        "no refused upload was stored"
+    );
+    server.shutdown().await.unwrap();
+}
