@@ -12,6 +12,7 @@ use gradsign_engine::{
     GraduateFix, GraduateQuery, ImportProblem, ImportReport, MergeReport, NewStaff, ReviewChain,
     Role,
 };
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -19,7 +20,7 @@ use crate::catalog::Cx;
 use crate::error::{CommandError, CommandResult, ErrorCode};
 
 /// The file the admin chose, as base64.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImportFileInput {
     pub cohort: i64,
@@ -28,7 +29,7 @@ pub struct ImportFileInput {
 }
 
 /// One bad row: `row N: field: reason` (N the spreadsheet's line, header = 1).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportProblemView {
     pub line: u32,
@@ -38,7 +39,7 @@ pub struct ImportProblemView {
 }
 
 /// What the file holds and what is wrong with it, before anything is imported.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportPreview {
     pub header: Vec<String>,
@@ -49,7 +50,7 @@ pub struct ImportPreview {
 }
 
 /// A graduate as the admin's list and form show it (the admin sees the full ID number).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GraduateRow {
     pub id: i64,
@@ -72,7 +73,7 @@ pub struct GraduateRow {
 }
 
 /// The graduates list's filter.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GraduateFilter {
     pub cohort: i64,
@@ -83,7 +84,7 @@ pub struct GraduateFilter {
 }
 
 /// A fix of basic info; absent fields are kept.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GraduateFixInput {
     pub name: Option<String>,
@@ -100,7 +101,7 @@ pub struct GraduateFixInput {
 }
 
 /// A cohort's settings.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CohortView {
     pub year: i64,
@@ -114,7 +115,7 @@ pub struct CohortView {
 }
 
 /// The cohort form; `changesUntil` null = 31 August 23:59:59 of the cohort year.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CohortInput {
     pub year: i64,
@@ -125,7 +126,7 @@ pub struct CohortInput {
 }
 
 /// An account without secrets.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountRow {
     pub id: i64,
@@ -138,7 +139,7 @@ pub struct AccountRow {
 }
 
 /// A new reviewer or admin account.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StaffAccountInput {
     pub login: String,
@@ -150,7 +151,7 @@ pub struct StaffAccountInput {
 }
 
 /// The school settings the admin screen shows (the gateway token is never sent back).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
     pub keep_original_scans: bool,
@@ -161,7 +162,7 @@ pub struct SettingsView {
 }
 
 /// The gateway form; an empty URL removes the gateway; an empty token keeps the stored one.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GatewayInput {
     pub url: String,
@@ -171,7 +172,7 @@ pub struct GatewayInput {
 }
 
 /// `admin_fix_preview`: a graduate and the fix to weigh.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FixPreviewRequest {
     pub id: i64,
@@ -179,7 +180,7 @@ pub struct FixPreviewRequest {
 }
 
 /// `admin_fix_graduate`: the fix, against the version the admin saw.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FixRequest {
     pub id: i64,
@@ -188,14 +189,14 @@ pub struct FixRequest {
 }
 
 /// A new department's name.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DepartmentAdd {
     pub name: String,
 }
 
 /// A department's new name.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DepartmentRename {
     pub id: i64,
@@ -203,7 +204,7 @@ pub struct DepartmentRename {
 }
 
 /// Two departments: `from` is merged into `into`.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DepartmentMerge {
     pub from: i64,
@@ -211,7 +212,7 @@ pub struct DepartmentMerge {
 }
 
 /// A cohort's module opened or closed.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ModuleSwitch {
     pub year: i64,
@@ -219,14 +220,14 @@ pub struct ModuleSwitch {
 }
 
 /// R-SCAN-03's setting.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KeepOriginals {
     pub keep: bool,
 }
 
 /// An account or employer disabled or enabled.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DisabledSwitch {
     pub id: i64,
@@ -234,7 +235,7 @@ pub struct DisabledSwitch {
 }
 
 /// An account's new password.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PasswordReset {
     pub id: i64,
@@ -242,7 +243,7 @@ pub struct PasswordReset {
 }
 
 /// An employer's sign-up approved, or the approval withdrawn.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmployerApproval {
     pub id: i64,
@@ -250,7 +251,7 @@ pub struct EmployerApproval {
 }
 
 /// One outbox message.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OutboxRef {
     pub id: i64,

@@ -3,6 +3,7 @@
 
 use base64::Engine as _;
 use gradsign_engine::{Actor, VerifyResult};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -11,7 +12,7 @@ use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::graduate::ItemRef;
 
 /// The code and hash read from a photo of the printed QR code.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QrRead {
     pub code: String,
@@ -19,7 +20,7 @@ pub struct QrRead {
 }
 
 /// `verify_agreement`: the verification code and content hash printed on the agreement.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VerifyRequest {
     pub code: String,
@@ -27,7 +28,7 @@ pub struct VerifyRequest {
 }
 
 /// `verify_read_qr`: a photo or scan of the printed page, in base64.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QrImage {
     pub image_base64: String,

@@ -1,5 +1,6 @@
 //! The app as a whole: what the first screen needs to know.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -7,7 +8,7 @@ use crate::catalog::Cx;
 use crate::error::CommandResult;
 
 /// What the app shows first.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AppStatus {
     /// No school in the database yet: offer the demo school or the school set-up.

@@ -74,7 +74,14 @@ impl OperationMap<'_> {
 }
 
 impl OperationVisitor for OperationMap<'_> {
-    fn visit<Req: TS + 'static, Resp: TS + 'static>(&mut self, name: &'static str, access: Access) {
+    fn visit<
+        Req: TS + schemars::JsonSchema + 'static,
+        Resp: TS + schemars::JsonSchema + 'static,
+    >(
+        &mut self,
+        name: &'static str,
+        access: Access,
+    ) {
         let req = Req::name(self.cfg);
         let resp = Resp::name(self.cfg);
         let mut named = NamedTypes {

@@ -35,6 +35,19 @@ pub struct OperationInfo {
     pub name: &'static str,
     pub access: Access,
     pub encoding: Encoding,
+    /// The function over the engine, as written in the catalog (`graduate::portal`).
+    pub handler: &'static str,
+}
+
+impl OperationInfo {
+    /// The part of the product the operation belongs to: its handler's module (`graduate`).
+    pub fn area(&self) -> &'static str {
+        self.handler
+            .split("::")
+            .next()
+            .unwrap_or(self.handler)
+            .trim()
+    }
 }
 
 /// The caller of one operation, as the transport knows it.
@@ -132,6 +145,19 @@ impl ts_rs::TS for Bytes {
     }
 }
 
+/// On HTTP the bytes are the whole body (`application/octet-stream`), never a JSON string.
+impl schemars::JsonSchema for Bytes {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Bytes".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "binary" })
+    }
+}
+
 /// Reads an operation's request; a malformed one is a validation error naming the field
 /// (`details.field`, the path into the request) and why, changing nothing.
 pub fn parse_request<T: DeserializeOwned>(request: serde_json::Value) -> CommandResult<T> {
@@ -171,6 +197,7 @@ macro_rules! catalog {
                 name: stringify!($name),
                 access: catalog!(@access $access),
                 encoding: catalog!(@encoding $encoding),
+                handler: stringify!($func),
             },)*
         ];
 
@@ -211,7 +238,10 @@ pub(crate) use catalog;
 
 /// Receives each operation's types, for generated bindings and documents.
 pub trait OperationVisitor {
-    fn visit<Req: ts_rs::TS + 'static, Resp: ts_rs::TS + 'static>(
+    fn visit<
+        Req: ts_rs::TS + schemars::JsonSchema + 'static,
+        Resp: ts_rs::TS + schemars::JsonSchema + 'static,
+    >(
         &mut self,
         name: &'static str,
         access: Access,

@@ -7,6 +7,7 @@ use gradsign_engine::{
     Actor, EmployerDetails, EmployerProfile, EmployerSignUp, EmployerStaff, GraduateLookup,
     InviteInput, Upload,
 };
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -16,7 +17,7 @@ use crate::graduate::{EmployerInput, ItemRef, TermsInput, UploadInput};
 use crate::review::WorkItem;
 
 /// The sign-up form: R-AGR-01's employer fields, the first staff account, the licence scan.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmployerSignUpInput {
     pub details: EmployerInput,
@@ -27,7 +28,7 @@ pub struct EmployerSignUpInput {
 }
 
 /// The employer's details (R-AGR-01) as stored.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmployerDetailsView {
     pub name: String,
@@ -40,7 +41,7 @@ pub struct EmployerDetailsView {
 }
 
 /// The employer's profile page.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmployerProfileView {
     pub id: i64,
@@ -54,7 +55,7 @@ pub struct EmployerProfileView {
 }
 
 /// A new staff account.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StaffInput {
     pub login: String,
@@ -63,7 +64,7 @@ pub struct StaffInput {
 }
 
 /// How the employer finds the graduate (R-SIGN-01).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GraduateLookupInput {
     /// id_number (name + ID number) | student_number (name + this school's student number)
@@ -74,7 +75,7 @@ pub struct GraduateLookupInput {
 }
 
 /// An invitation: the graduate, every term of R-AGR-01 and the response window.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InviteForm {
     pub graduate: GraduateLookupInput,

@@ -5,12 +5,13 @@
 //! picks the chosen language); `details` is machine-readable context such as the field at fault.
 //! The shape and the codes are the engine's, so an engine error crosses the boundary unchanged.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What went wrong, as the UI tells it apart. The engine's codes, one for one (mapped in
 /// below), so a new engine code fails to compile here until the UI knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[ts(export_to = "ErrorCode.ts")]
 pub enum ErrorCode {
@@ -78,7 +79,7 @@ pub enum ErrorCode {
 }
 
 /// A message in both languages; the UI shows the one the user chose.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, JsonSchema)]
 #[ts(export_to = "Text.ts")]
 pub struct Text {
     pub zh: String,
@@ -86,13 +87,14 @@ pub struct Text {
 }
 
 /// The error every operation (and every desktop command) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, JsonSchema)]
 #[ts(export_to = "CommandError.ts")]
 pub struct CommandError {
     pub code: ErrorCode,
     pub message: Text,
     /// Machine-readable context, e.g. `{"field": "school_code"}`; never personal data.
     #[ts(type = "Record<string, unknown> | null")]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub details: serde_json::Value,
 }
 

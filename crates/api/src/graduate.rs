@@ -7,6 +7,7 @@ use gradsign_engine::{
     AgreementTerms, CohortRecord, DestinationInput, EmployerDetails, GraduatePortal, ItemDetail,
     ItemKind, ItemView, PaperInput, Upload,
 };
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -17,7 +18,7 @@ use crate::catalog::Cx;
 use crate::error::{CommandError, CommandResult};
 
 /// A graduate's basic info (R-INFO-04).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GraduateInfo {
     pub id: i64,
@@ -41,7 +42,7 @@ pub struct GraduateInfo {
 }
 
 /// The cohort's settings a graduate needs.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CohortInfo {
     pub year: i64,
@@ -51,7 +52,7 @@ pub struct CohortInfo {
 }
 
 /// An item as the graduate sees it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemSummary {
     pub id: i64,
@@ -71,6 +72,7 @@ pub struct ItemSummary {
     pub snapshot_hash: Option<String>,
     /// The kind's own record (terms, fields, file references), as the engine stores it.
     #[ts(type = "Record<string, unknown>")]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub payload: serde_json::Value,
     pub submitted_at: i64,
     pub created_at: i64,
@@ -78,7 +80,7 @@ pub struct ItemSummary {
 }
 
 /// One timeline entry (R-SIGN-06, R-REV-03).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     pub seq: i64,
@@ -93,7 +95,7 @@ pub struct HistoryEntry {
 }
 
 /// An item with its timeline and the actions the engine allows now.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemDetailView {
     pub item: ItemSummary,
@@ -104,7 +106,7 @@ pub struct ItemDetailView {
 }
 
 /// The graduate's home page.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PortalView {
     pub graduate: GraduateInfo,
@@ -120,7 +122,7 @@ pub struct PortalView {
 
 /// A file from the UI: its name and either its bytes in base64 (`dataBase64`) or the id of an
 /// upload staged before the request (`uploadId`, R-UPLOAD-03: the HTTP server's uploads route).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UploadInput {
     pub name: String,
@@ -174,7 +176,7 @@ impl UploadInput {
 }
 
 /// The employer of a paper agreement (R-AGR-01).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmployerInput {
     pub name: String,
@@ -187,7 +189,7 @@ pub struct EmployerInput {
 }
 
 /// The agreement's terms (R-AGR-01).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TermsInput {
     pub position: String,
@@ -205,7 +207,7 @@ pub struct TermsInput {
 }
 
 /// A paper agreement registration (R-PAPER-01).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaperForm {
     pub employer: EmployerInput,
@@ -213,7 +215,7 @@ pub struct PaperForm {
 }
 
 /// An other destination (R-DEST-01): a type of data/destinations.json and its fields.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DestinationForm {
     pub type_id: String,
@@ -221,17 +223,19 @@ pub struct DestinationForm {
 }
 
 /// The reference tables the forms offer (the engine's data files, verbatim).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReferenceData {
     #[ts(type = "import('../platform/reference').DestinationTable")]
+    #[schemars(with = "gradsign_engine::reference::DestinationTable")]
     pub destinations: serde_json::Value,
     #[ts(type = "import('../platform/reference').ReferenceLists")]
+    #[schemars(with = "gradsign_engine::reference::ReferenceLists")]
     pub lists: serde_json::Value,
 }
 
 /// `graduate_portal`: R-MOD-02, `graduateId` of an earlier cohort's record shows that one.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PortalRequest {
     #[serde(default)]
@@ -239,7 +243,7 @@ pub struct PortalRequest {
 }
 
 /// R-INFO-02: the graduate's phone and e-mail.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContactRequest {
     pub phone: String,
@@ -247,10 +251,11 @@ pub struct ContactRequest {
 }
 
 /// `graduate_items`: one kind (all when none), of the signed-in record or an earlier one's.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ItemsRequest {
     #[serde(default)]
+    #[schemars(with = "Option<gradsign_engine::ItemKind>")]
     #[ts(
         type = "\"signing\" | \"termination\" | \"paper\" | \"destination\" | \"offline_termination\" | null"
     )]
@@ -260,14 +265,14 @@ pub struct ItemsRequest {
 }
 
 /// An operation on one item.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ItemRef {
     pub id: i64,
 }
 
 /// R-OFF-01: terminate an approved paper agreement, with the letter's scans.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OfflineTerminationRequest {
     pub paper_id: i64,
@@ -277,7 +282,7 @@ pub struct OfflineTerminationRequest {
 }
 
 /// R-OFF-02: edit a returned offline termination (scans replaced when given).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OfflineTerminationEdit {
     pub id: i64,
@@ -287,7 +292,7 @@ pub struct OfflineTerminationEdit {
 }
 
 /// R-PAPER-01: a new paper registration with scans of the stamped agreement.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PaperCreate {
     pub form: PaperForm,
@@ -295,7 +300,7 @@ pub struct PaperCreate {
 }
 
 /// R-PAPER-02: edit a draft or returned paper registration (scans replaced when given).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PaperEdit {
     pub id: i64,
@@ -304,7 +309,7 @@ pub struct PaperEdit {
 }
 
 /// R-DEST-01: a new other-destination registration with its proof.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DestinationCreate {
     pub form: DestinationForm,
@@ -312,7 +317,7 @@ pub struct DestinationCreate {
 }
 
 /// R-DEST-01: edit a draft or returned destination (proofs replaced when given).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DestinationEdit {
     pub id: i64,

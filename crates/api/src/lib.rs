@@ -15,6 +15,7 @@ pub mod employer;
 pub mod error;
 pub mod graduate;
 pub mod messages;
+pub mod openapi;
 pub mod review;
 pub mod school;
 pub mod session;

@@ -7,6 +7,7 @@
 use gradsign_engine::queries::HistoryView;
 use gradsign_engine::{Actor, Cursor, DestinationInput, ItemDetail, ItemKind, ItemView};
 use gradsign_engine::{Department, QueuePage, QueueQuery, ReviewDecision};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -15,7 +16,7 @@ use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::graduate::{DestinationForm, ItemRef};
 
 /// An item as a reviewer or an employer sees it (ID number masked by the engine).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkItem {
     pub id: i64,
@@ -41,6 +42,7 @@ pub struct WorkItem {
     pub verification_code: Option<String>,
     /// The kind's own record (employer, terms, fields, file references) as the engine keeps it.
     #[ts(type = "Record<string, unknown>")]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub payload: serde_json::Value,
     pub submitted_at: i64,
     pub created_at: i64,
@@ -48,7 +50,7 @@ pub struct WorkItem {
 }
 
 /// An item, its timeline and the actions the engine allows the signed-in user now.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkItemDetail {
     pub item: WorkItem,
@@ -58,7 +60,7 @@ pub struct WorkItemDetail {
 }
 
 /// The queue's filter, sort and page position.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QueueFilter {
     /// signing | termination | paper | destination | offline_termination; none: every kind.
@@ -80,7 +82,7 @@ pub struct QueueFilter {
 }
 
 /// A reviewer's decision.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionInput {
     /// approve | return | reject
@@ -90,7 +92,7 @@ pub struct DecisionInput {
 }
 
 /// What the workspaces' forms offer: departments, reason templates, the engine's reference lists.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceReference {
     pub departments: Vec<Department>,
@@ -103,11 +105,12 @@ pub struct WorkspaceReference {
     /// The most an invitation may wait (the largest limit of an open cohort).
     pub invitation_days_max: i64,
     #[ts(type = "import('../platform/reference').DestinationTable")]
+    #[schemars(with = "gradsign_engine::reference::DestinationTable")]
     pub destinations: serde_json::Value,
 }
 
 /// `review_decide`: a decision on the version the reviewer saw (R-REV-02).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DecideRequest {
     pub id: i64,
@@ -116,7 +119,7 @@ pub struct DecideRequest {
 }
 
 /// `review_edit_destination`: the reviewer's change of a destination (R-DEST-03).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReviewDestinationEdit {
     pub id: i64,
@@ -125,7 +128,7 @@ pub struct ReviewDestinationEdit {
 }
 
 /// `review_item_file`: one scan or proof of an item, by its hash.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ItemFileRef {
     pub id: i64,
@@ -133,7 +136,7 @@ pub struct ItemFileRef {
 }
 
 /// `reason_templates_set`: the reviewers' reason templates (empty: the defaults).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReasonTemplatesRequest {
     pub templates: Vec<String>,

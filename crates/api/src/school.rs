@@ -6,6 +6,7 @@
 
 use gradsign_engine::demo::DemoAccount;
 use gradsign_engine::SchoolSetup;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -13,7 +14,7 @@ use crate::catalog::Cx;
 use crate::error::CommandResult;
 
 /// A new school with its first admin account (the engine's `SchoolSetup`).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SchoolSetupInput {
     pub name: String,

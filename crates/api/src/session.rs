@@ -4,6 +4,7 @@
 //! cookie or header); these operations only open, read and close it in the engine.
 
 use gradsign_engine::{AccountView, Actor, Role, SessionToken};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -11,7 +12,7 @@ use crate::catalog::Cx;
 use crate::error::{CommandError, CommandResult, ErrorCode};
 
 /// The sign-in form's credentials.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignInRequest {
     pub username: String,
@@ -19,7 +20,7 @@ pub struct SignInRequest {
 }
 
 /// A session just opened: its token (to send with every later call) and who it belongs to.
-#[derive(Clone, Serialize, TS)]
+#[derive(Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionOpened {
     pub token: String,
@@ -39,7 +40,7 @@ impl std::fmt::Debug for SessionOpened {
 }
 
 /// Who is signed in.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionUser {
     pub display_name: String,
@@ -47,7 +48,7 @@ pub struct SessionUser {
 }
 
 /// The roles of DOMAIN.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UserRole {
     Graduate,
@@ -67,7 +68,7 @@ pub async fn sign_in(cx: &Cx<'_>, req: SignInRequest) -> CommandResult<SessionOp
 }
 
 /// A graduate's first sign-in (R-INFO-03): student number and ID number, and the password to set.
-#[derive(Clone, Deserialize, TS)]
+#[derive(Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ActivateRequest {
     pub student_number: String,
@@ -86,7 +87,7 @@ impl std::fmt::Debug for ActivateRequest {
 }
 
 /// Changing one's own password (R-AUTH-06).
-#[derive(Clone, Deserialize, TS)]
+#[derive(Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     pub current_password: String,

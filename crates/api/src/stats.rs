@@ -4,6 +4,7 @@
 
 use gradsign_engine::queries::PlacementGroup;
 use gradsign_engine::{Actor, Statistics};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -13,7 +14,7 @@ use crate::error::CommandResult;
 use crate::review::QueueFilter;
 
 /// A count of records by destination code and state.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeStateCount {
     pub code: String,
@@ -23,7 +24,7 @@ pub struct CodeStateCount {
 }
 
 /// A watched code's share (12, 75, 76).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeShare {
     pub code: String,
@@ -33,7 +34,7 @@ pub struct CodeShare {
 }
 
 /// R-STAT-01 for a cohort in the signed-in user's scope, the formula beside the figure.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatisticsView {
     pub cohort: i64,
@@ -48,7 +49,7 @@ pub struct StatisticsView {
 }
 
 /// A cohort's statistics, or their workbook.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StatsRequest {
     pub cohort: i64,

@@ -3,6 +3,7 @@
 //! ask, answer or cancel.
 
 use gradsign_engine::Actor;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -11,7 +12,7 @@ use crate::error::CommandResult;
 use crate::graduate::ItemRef;
 
 /// R-TERM-01: terminate a signed agreement, with the reason and an explanation.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TerminationRequest {
     pub agreement_id: i64,
@@ -20,7 +21,7 @@ pub struct TerminationRequest {
 }
 
 /// R-TERM-02: the other party's answer to a termination request.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TerminationAnswer {
     pub id: i64,

@@ -24,7 +24,9 @@ pub const DEMO_PASSWORD: &str = "demo2026";
 /// A demo account to print.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "DemoAccountView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "DemoAccountView"))]
 pub struct DemoAccount {
     pub role: String,
     pub login: String,

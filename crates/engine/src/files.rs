@@ -63,6 +63,7 @@ impl std::fmt::Debug for Upload {
 
 /// A staged upload (R-UPLOAD-03): the opaque id to name it by, and the bytes received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StagedUpload {
     pub id: String,

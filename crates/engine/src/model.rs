@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 /// The kinds of item the workflows move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// An invitation and, once accepted, the online agreement (R-SIGN).

@@ -127,7 +127,9 @@ impl DeliveryStatus {
 /// One outbox message as the admin's outbox page lists it (recipient masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "OutboxRow"))]
+#[cfg_attr(feature = "schema", schemars(rename = "OutboxRow"))]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxMessage {
     pub id: i64,
@@ -144,7 +146,9 @@ pub struct OutboxMessage {
 /// What one delivery run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "DeliveryOutcome"))]
+#[cfg_attr(feature = "schema", schemars(rename = "DeliveryOutcome"))]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryReport {
     pub sent: usize,

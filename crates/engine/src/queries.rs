@@ -55,7 +55,9 @@ pub struct ItemView {
 /// One history entry as the timeline shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "WorkHistoryEntry"))]
+#[cfg_attr(feature = "schema", schemars(rename = "WorkHistoryEntry"))]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryView {
     pub seq: i64,
@@ -84,7 +86,9 @@ pub struct ItemDetail {
 /// An in-app message (R-NOTE-01).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "MessageView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "MessageView"))]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     pub id: i64,
@@ -99,7 +103,9 @@ pub struct Message {
 /// Keyset position in a queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "QueueCursor"))]
+#[cfg_attr(feature = "schema", schemars(rename = "QueueCursor"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Cursor {
     pub submitted_at: Timestamp,
@@ -127,7 +133,9 @@ pub struct QueueQuery {
 /// A queue row: what a list shows, ID numbers masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "QueueRowView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "QueueRowView"))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueRow {
     pub id: i64,
@@ -148,7 +156,9 @@ pub struct QueueRow {
 /// One page and where the next starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "QueuePageView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "QueuePageView"))]
 pub struct QueuePage {
     pub rows: Vec<QueueRow>,
     pub next: Option<Cursor>,
@@ -157,7 +167,9 @@ pub struct QueuePage {
 /// Placement figures of one group (R-STAT-01).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "PlacementView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "PlacementView"))]
 pub struct PlacementGroup {
     pub name: String,
     pub total: i64,

@@ -13,6 +13,7 @@ pub const DESTINATIONS_JSON: &str = include_str!("../data/destinations.json");
 pub const REFERENCE_JSON: &str = include_str!("../data/reference.json");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldSpec {
     pub key: String,
     pub label_zh: String,
@@ -25,6 +26,7 @@ pub struct FieldSpec {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DestinationType {
     pub id: String,
     /// 毕业去向代码 (two digits).
@@ -45,6 +47,7 @@ pub struct DestinationType {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DestinationTable {
     /// R-STAT-01's placed codes.
     pub placement_codes: Vec<String>,
@@ -54,6 +57,7 @@ pub struct DestinationTable {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReferenceLists {
     pub termination_reasons: Vec<String>,
     pub review_reason_templates: Vec<String>,

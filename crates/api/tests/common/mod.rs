@@ -2,6 +2,8 @@
 //! through the catalog's dispatch as a transport makes them.
 #![allow(dead_code)]
 
+pub mod wire;
+
 use gradsign_api::{dispatch, Caller, CommandResult, Cx, Reply};
 use gradsign_engine::{Engine, Timestamp};
 use serde_json::Value;

@@ -22,7 +22,9 @@ const KEEP_ORIGINALS: &str = "keep_original_scans";
 /// What a merge moved (R-DEP-01).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "MergeOutcome"))]
+#[cfg_attr(feature = "schema", schemars(rename = "MergeOutcome"))]
 pub struct MergeReport {
     pub graduates: i64,
     pub items: i64,
@@ -32,7 +34,9 @@ pub struct MergeReport {
 /// An employer as the admin's accounts screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "EmployerRow"))]
+#[cfg_attr(feature = "schema", schemars(rename = "EmployerRow"))]
 #[serde(rename_all = "camelCase")]
 pub struct EmployerView {
     pub id: i64,
@@ -51,7 +55,9 @@ pub struct EmployerView {
 /// An invitation a fix would withdraw (R-DEST-05).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "AffectedItemView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "AffectedItemView"))]
 #[serde(rename_all = "camelCase")]
 pub struct AffectedItem {
     pub id: i64,
@@ -65,7 +71,9 @@ pub struct AffectedItem {
 /// destinations left as they are (R-DEST-05).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "FixPreviewView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "FixPreviewView"))]
 #[serde(rename_all = "camelCase")]
 pub struct FixPreview {
     pub changes: BTreeMap<String, (String, String)>,

@@ -20,7 +20,9 @@ pub const VERIFY_WINDOW_SECONDS: i64 = 60;
 /// The answer of the verify screen: no more personal data than the printed page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "VerifyView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "VerifyView"))]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyResult {
     pub exists: bool,

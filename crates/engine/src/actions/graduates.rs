@@ -63,7 +63,9 @@ impl std::fmt::Display for ImportProblem {
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "ImportOutcome"))]
+#[cfg_attr(feature = "schema", schemars(rename = "ImportOutcome"))]
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,

@@ -13,7 +13,9 @@ use sqlx::Row;
 /// One cohort record of the same person (R-MOD-02).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "CohortRecordView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "CohortRecordView"))]
 #[serde(rename_all = "camelCase")]
 pub struct CohortRecord {
     pub cohort: i64,

@@ -48,7 +48,9 @@ pub struct CohortSettings {
 /// A department.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "DepartmentView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "DepartmentView"))]
 pub struct Department {
     pub id: i64,
     pub name: String,

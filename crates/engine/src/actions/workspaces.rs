@@ -27,7 +27,9 @@ pub const MAX_PRINTED_AGREEMENTS: usize = 500;
 /// A staff account of an employer, as its colleagues see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", ts(rename = "StaffView"))]
+#[cfg_attr(feature = "schema", schemars(rename = "StaffView"))]
 #[serde(rename_all = "camelCase")]
 pub struct EmployerStaff {
     pub id: i64,
