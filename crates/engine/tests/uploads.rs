@@ -489,7 +489,35 @@ async fn r_upload_03_an_employer_stages_its_licence_but_signing_up_cannot(w: Wor
     assert_eq!(n, 2, "nobody signed up");
 }
 
+async fn r_upload_02_a_file_staged_through_one_engine_downloads_through_another(w: World) {
+    // Two servers on one database, with no shared folder.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = Engine::open(&w.db, elsewhere.path()).await.unwrap();
+    let g1 = signed_in_graduate(&w, 1).await;
+    let s = w
+        .engine
+        .stage_upload(&g1, "第1页.png", &png(), w.t0)
+        .await
+        .unwrap();
+    let id = other
+        .create_paper(&g1, &paper(), &[staged("第1页.png", &s)], w.t0)
+        .await
+        .unwrap();
+    let d = w.engine.item_detail(&g1, id, w.t0).await.unwrap();
+    let hash = d.item.payload["scans"][0]["hash"].as_str().unwrap();
+    assert_eq!(
+        w.engine.item_file(&g1, id, hash, w.t0).await.unwrap(),
+        other.item_file(&g1, id, hash, w.t0).await.unwrap()
+    );
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).unwrap().count(),
+        0,
+        "nothing written to a folder"
+    );
+}
+
 on_both_backends!(
+    r_upload_02_a_file_staged_through_one_engine_downloads_through_another,
     r_upload_02_an_earlier_versions_files_folder_is_copied_in_at_open,
     r_upload_02_a_lost_folder_file_comes_back_at_the_next_open,
     r_upload_03_a_staged_upload_is_used_once_by_its_own_account,
@@ -499,3 +527,32 @@ on_both_backends!(
     r_upload_03_staging_checks_the_file_the_account_and_the_quota,
     r_upload_03_an_employer_stages_its_licence_but_signing_up_cannot,
 );
+
+/// A SQLite backup (`VACUUM INTO`, as `gradsign backup` makes) holds the files: the copy opened
+/// beside an empty folder serves the scan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_upload_02_a_backup_holds_the_files() {
+    let w = World::new(Backend::Sqlite).await;
+    w.confirm(1).await;
+    let id = w
+        .engine
+        .create_paper(w.g(1), &paper(), &[inline("第1页.png")], w.t0)
+        .await
+        .unwrap();
+    let d = w.engine.item_detail(w.g(1), id, w.t0).await.unwrap();
+    let hash = d.item.payload["scans"][0]["hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("backup.sqlite3");
+    w.engine.store().vacuum_into(&copy).await.unwrap();
+    let restored = Engine::open(copy.to_str().unwrap(), dir.path().join("no-folder"))
+        .await
+        .unwrap();
+    assert_eq!(
+        restored.item_file(w.g(1), id, &hash, w.t0).await.unwrap(),
+        w.engine.item_file(w.g(1), id, &hash, w.t0).await.unwrap()
+    );
+    assert!(restored.check(&Actor::system(), None).await.unwrap().ok());
+}
