@@ -18,38 +18,30 @@ fn psql(url: &str, sql: &str) -> String {
     String::from_utf8(o.stdout).unwrap().trim().to_string()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serve_logs_json_without_personal_data_and_stops_on_sigterm() {
-    let admin_url = std::env::var("GRADSIGN_TEST_PG").expect(
-        "GRADSIGN_TEST_PG is not set: run the tests through scripts/test.sh, which starts PostgreSQL",
-    );
-    let name = format!("serve_{}", std::process::id());
-    psql(&admin_url, &format!("CREATE DATABASE {name}"));
-    let db = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
-    let dir = tempfile::tempdir().unwrap();
-    let files = dir.path().join("files").display().to_string();
-    let demo = Command::new(env!("CARGO_BIN_EXE_gradsign"))
-        .args(["--db", &db, "--files", &files, "demo"])
-        .output()
-        .unwrap();
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
-
+/// A running `gradsign serve` on a free port of 127.0.0.1: the process, its URL, the rest of its
+/// standard output as it comes, the thread reading it, and the lines read so far.
+fn start_server(
+    db: &str,
+    files: &str,
+) -> (
+    std::process::Child,
+    String,
+    std::sync::mpsc::Receiver<String>,
+    std::thread::JoinHandle<()>,
+    Vec<String>,
+) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gradsign"))
         .args([
             "--db",
-            &db,
+            db,
             "--files",
-            &files,
+            files,
             "serve",
             "--listen",
             "127.0.0.1:0",
         ])
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -73,6 +65,36 @@ async fn serve_logs_json_without_personal_data_and_stops_on_sigterm() {
             break v["url"].as_str().unwrap().to_string();
         }
     };
+    (child, url, lines_rx, reader, lines)
+}
+
+/// A fresh database on the test cluster and the demo school in it (through the CLI).
+fn demo_database(prefix: &str) -> (String, tempfile::TempDir) {
+    let admin_url = std::env::var("GRADSIGN_TEST_PG").expect(
+        "GRADSIGN_TEST_PG is not set: run the tests through scripts/test.sh, which starts PostgreSQL",
+    );
+    let name = format!("{prefix}_{}", std::process::id());
+    psql(&admin_url, &format!("CREATE DATABASE {name}"));
+    let db = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files").display().to_string();
+    let demo = Command::new(env!("CARGO_BIN_EXE_gradsign"))
+        .args(["--db", &db, "--files", &files, "demo"])
+        .output()
+        .unwrap();
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    (db, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_logs_json_without_personal_data_and_stops_on_sigterm() {
+    let (db, dir) = demo_database("serve");
+    let files = dir.path().join("files").display().to_string();
+    let (mut child, url, lines_rx, reader, mut lines) = start_server(&db, &files);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
     let client = reqwest::Client::new();
@@ -221,5 +243,134 @@ async fn serve_logs_json_without_personal_data_and_stops_on_sigterm() {
     assert!(
         lines.iter().any(|l| l.contains("\"stopped\"")),
         "it says it stopped"
+    );
+}
+
+/// What a client of the kill test saw for one action: applied (its first answer, or "already
+/// applied" for a key whose answer the killed server never kept).
+fn applied(status: u16, body: &Value) -> bool {
+    status == 200
+        || (status == 409
+            && body["code"] == "duplicate"
+            && body["details"]["field"] == "Idempotency-Key")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_idem_01_a_server_killed_mid_load_loses_and_doubles_nothing() {
+    let (db, dir) = demo_database("kill");
+    let files = dir.path().join("files").display().to_string();
+    let (mut child, url, _rx, _reader, _) = start_server(&db, &files);
+    let url = std::sync::Arc::new(std::sync::Mutex::new(url));
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let base = url.lock().unwrap().clone();
+    let token = client
+        .post(format!("{base}/api/v1/session_open"))
+        .json(&json!({ "username": "admin", "password": "demo2026" }))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Four clients, each adding its departments one after another, every request with its own
+    // key, retried (same key, same body) until it is answered as applied.
+    const PER_CLIENT: usize = 25;
+    let mut clients = vec![];
+    for c in 0..4 {
+        let (client, url, token) = (client.clone(), url.clone(), token.clone());
+        clients.push(tokio::spawn(async move {
+            let mut acknowledged = vec![];
+            for i in 0..PER_CLIENT {
+                let name = format!("院系{c}-{i}");
+                let key = format!("add-{c}-{i}");
+                let mut tries = 0;
+                loop {
+                    tries += 1;
+                    assert!(tries < 400, "{name} was never answered");
+                    let base = url.lock().unwrap().clone();
+                    let sent = client
+                        .post(format!("{base}/api/v1/admin_department_add"))
+                        .bearer_auth(&token)
+                        .header("idempotency-key", &key)
+                        .json(&json!({ "name": name }))
+                        .send()
+                        .await;
+                    let Ok(response) = sent else {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    };
+                    let status = response.status().as_u16();
+                    let body: Value = response.json().await.unwrap_or(Value::Null);
+                    if applied(status, &body) {
+                        acknowledged.push(name);
+                        break;
+                    }
+                    assert!(
+                        status == 503 || status >= 500,
+                        "{name}: a retry is answered as applied or as retryable, not {status} {body}"
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+            acknowledged
+        }));
+    }
+
+    // Kill the server twice mid-load (SIGKILL: no graceful anything), restarting it each time.
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let (next, next_url, _rx, _reader, _) = start_server(&db, &files);
+        child = next;
+        *url.lock().unwrap() = next_url;
+    }
+    let mut acknowledged = vec![];
+    for c in clients {
+        acknowledged.extend(c.await.unwrap());
+    }
+    assert_eq!(acknowledged.len(), 4 * PER_CLIENT);
+
+    let base = url.lock().unwrap().clone();
+    let departments: Value = client
+        .post(format!("{base}/api/v1/admin_departments"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<String> = departments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_string())
+        .collect();
+    for name in &acknowledged {
+        assert_eq!(
+            names.iter().filter(|n| *n == name).count(),
+            1,
+            "{name} is there exactly once"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let check = Command::new(env!("CARGO_BIN_EXE_gradsign"))
+        .args(["--db", &db, "--files", &files, "check"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "gradsign check after the kills: {}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
     );
 }
