@@ -37,7 +37,10 @@ async fn the_engine_speaks_tls_to_postgresql_and_checks_the_schools_ca() {
     );
     let db = support::fresh_postgres().await;
     let required = open(&format!("{db}?sslmode=require")).await.unwrap();
-    assert!(over_tls(&required).await, "sslmode=require connects over TLS");
+    assert!(
+        over_tls(&required).await,
+        "sslmode=require connects over TLS"
+    );
     required.store().close().await;
 
     let verified = open(&format!("{db}?sslmode=verify-full&sslrootcert={ca}"))
