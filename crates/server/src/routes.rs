@@ -32,9 +32,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/uploads", post(upload))
         .route("/api/v1/{name}", post(operation))
         .with_state(shared)
+}
+
+/// The OpenAPI 3.1 document of this API, generated from the catalog's Rust types once per process.
+async fn openapi() -> Response {
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    wire::json(DOCUMENT.get_or_init(gradsign_api::openapi::document))
 }
 
 async fn healthz() -> Response {

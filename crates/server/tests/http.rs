@@ -57,6 +57,22 @@ async fn the_catalog_over_https_answers_json_bytes_and_the_one_error_shape() {
         gradsign_engine::store::SCHEMA_VERSION
     );
 
+    let document: Value = client
+        .get(format!("{}/api/v1/openapi.json", server.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(document, gradsign_api::openapi::document());
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(
+        document["paths"].as_object().unwrap().len(),
+        gradsign_api::OPERATIONS.len() + 4,
+        "every operation, the health and readiness probes, uploads"
+    );
+
     let admin = sign_in(&client, &server, "admin").await;
     assert!(departments(&client, &server, &admin).await >= 2);
 
