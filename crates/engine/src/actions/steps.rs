@@ -7,10 +7,10 @@
 //! the one history entry (R-AUDIT-01) and the notices, and commits.
 
 use crate::actions::signing::check_own_cohort;
-use crate::audit::Entry;
+use crate::audit::{self, Entry};
 use crate::engine::{
-    item_subject, load_graduate, load_item, notify, notify_school_change, record, save_item,
-    Engine, Graduate, Item, Recipient,
+    item_subject, load_graduate, load_item, notify, notify_school_change, save_item, Engine,
+    Graduate, Item, Recipient,
 };
 use crate::error::{DomainError, Result};
 use crate::model::ItemKind;
@@ -95,9 +95,11 @@ impl Engine {
             .apply(self, &mut tx, &mut it, &g, &facts, &step, now)
             .await?;
         save_item(&mut tx, &it, version).await?;
-        record(
+        // The item's graduate is known here, so the entry goes to that scope without a look-up.
+        audit::append_to(
             &mut tx,
-            Entry {
+            &audit::graduate_scope(g.id),
+            &Entry {
                 subject: item_subject(id),
                 item_id: Some(id),
                 actor,
