@@ -502,8 +502,8 @@ fn uploads(staged: Value) -> Value {
             "name": "name",
             "in": "query",
             "required": true,
-            "description": "The file's name as the user chose it.",
-            "schema": { "type": "string" },
+            "description": "The file's name as the user chose it (at most 200 characters).",
+            "schema": { "type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S" },
         }],
         "requestBody": {
             "required": true,
