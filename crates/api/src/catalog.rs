@@ -161,6 +161,17 @@ impl schemars::JsonSchema for Bytes {
 /// Reads an operation's request; a malformed one is a validation error naming the field
 /// (`details.field`, the path into the request) and why, changing nothing.
 pub fn parse_request<T: DeserializeOwned>(request: serde_json::Value) -> CommandResult<T> {
+    if let Some(field) = field_with_nul(&request, String::new()) {
+        // PostgreSQL's text cannot hold U+0000 and no field of GradSign means one: refused here,
+        // for every operation and both backends alike, instead of failing in the database.
+        let mut err = CommandError::new(
+            ErrorCode::Validation,
+            format!("请求字段“{field}”含有空字符（U+0000）"),
+            format!("Request field “{field}” contains a NUL character (U+0000)"),
+        );
+        err.details = serde_json::json!({ "field": field });
+        return Err(err);
+    }
     serde_path_to_error::deserialize(request).map_err(|e| {
         let field = e.path().to_string();
         let why = e.inner().to_string();
@@ -172,6 +183,31 @@ pub fn parse_request<T: DeserializeOwned>(request: serde_json::Value) -> Command
         err.details = serde_json::json!({ "field": field });
         err
     })
+}
+
+/// The path (as `serde_path_to_error` writes it: `scans[1].name`) of the first string or key in
+/// `v` that holds U+0000.
+fn field_with_nul(v: &serde_json::Value, path: String) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => Some(path),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| field_with_nul(item, format!("{path}[{i}]"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(k, item)| {
+            let here = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                field_with_nul(item, here)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// Writes a JSON answer.
@@ -246,4 +282,29 @@ pub trait OperationVisitor {
         name: &'static str,
         access: Access,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Probe {
+        name: String,
+        scans: Vec<String>,
+    }
+
+    #[test]
+    fn a_nul_character_is_refused_naming_its_field() {
+        let e =
+            parse_request::<Probe>(serde_json::json!({ "name": "ok", "scans": ["a", "b\u{0}"] }))
+                .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Validation);
+        assert_eq!(e.details["field"], "scans[1]");
+        let e = parse_request::<Probe>(serde_json::json!({ "name": "\u{0}x", "scans": [] }))
+            .unwrap_err();
+        assert_eq!(e.details["field"], "name");
+        assert!(parse_request::<Probe>(serde_json::json!({ "name": "学院", "scans": [] })).is_ok());
+    }
 }

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use gradsign_api::{dispatch, Caller, CommandError, Cx, ErrorCode, OPERATIONS};
 use gradsign_engine::{Engine, SessionToken};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt;
 use serde_json::json;
 
 use crate::config::{Clock, Limits};
@@ -207,12 +207,12 @@ async fn stage(
         .ok()
         .and_then(|q| q.0.name)
         .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty() && n.chars().count() <= 200)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 200 && !n.chars().any(char::is_control))
         .ok_or_else(|| {
             wire::refused(
                 ErrorCode::Validation,
-                "请在地址中给出文件名（?name=…，不超过 200 个字符）",
-                "give the file's name in the address (?name=…, at most 200 characters)",
+                "请在地址中给出文件名（?name=…，1 到 200 个字符，不含控制字符）",
+                "give the file's name in the address (?name=…, 1 to 200 characters, no control characters)",
                 json!({ "field": "name" }),
             )
         })?;
@@ -276,24 +276,66 @@ pub(crate) async fn read_body(
             json!({ "field": "body", "limit": limit }),
         )
     };
-    let announced = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > limit as u64) {
-        return Err(too_large());
-    }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes().to_vec()),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Err(_) => Err(wire::refused(
+    let incomplete = || {
+        wire::refused(
             ErrorCode::Validation,
             "请求正文不完整（连接中断或长度不符）",
             "the request body is incomplete (the connection broke off or its length is wrong)",
             json!({ "field": "body" }),
-        )),
+        )
+    };
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > DRAIN_BYTES as u64) {
+        return Err(too_large());
     }
+    let mut over = announced.is_some_and(|n| n > limit as u64);
+    let mut body = body;
+    let mut bytes = Vec::new();
+    let mut drained = 0usize;
+    let drain_until = tokio::time::Instant::now() + DRAIN_TIME;
+    loop {
+        let frame = if over {
+            match tokio::time::timeout_at(drain_until, body.frame()).await {
+                Ok(frame) => frame,
+                Err(_) => break,
+            }
+        } else {
+            body.frame().await
+        };
+        let data = match frame {
+            None => break,
+            Some(Err(_)) if over => break,
+            Some(Err(_)) => return Err(incomplete()),
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => data,
+                Err(_) => continue,
+            },
+        };
+        if over {
+            drained = drained.saturating_add(data.len());
+            if drained > DRAIN_BYTES {
+                break;
+            }
+        } else if bytes.len() + data.len() > limit {
+            over = true;
+        } else {
+            bytes.extend_from_slice(&data);
+        }
+    }
+    if over {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
+
+/// A body over its limit is still read, and thrown away, up to this much and this long before
+/// the refusal is answered: a client that is still sending then reads its 413 instead of a broken
+/// connection (closing a socket with unread data resets it). Anything larger is cut off.
+const DRAIN_BYTES: usize = 64 * 1024 * 1024;
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The client's address: the peer's, or, when the peer is a trusted load balancer, the last
 /// address of `X-Forwarded-For` that is not one of ours.

@@ -201,38 +201,59 @@ async fn bodies_too_large_of_the_wrong_type_or_broken_off_are_refused_and_change
     let before = departments(&client, &server, &admin).await;
     let url = format!("{}/api/v1/admin_department_add", server.url());
 
-    // A 10 MB JSON request: refused by its size, announced or not.
-    let huge = format!("{{\"name\": \"{}\"}}", "数".repeat(10 * 1024 * 1024 / 3));
-    let r = client
-        .post(&url)
-        .bearer_auth(&admin)
-        .header("content-type", "application/json")
-        .body(huge.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 413);
-    assert_eq!(r.json::<Value>().await.unwrap()["code"], "too_large");
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = huge
-        .into_bytes()
-        .chunks(64 * 1024)
-        .map(|c| Ok(c.to_vec()))
-        .collect();
-    let r = client
-        .post(&url)
-        .bearer_auth(&admin)
-        .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
-            chunks,
-        )))
-        .send()
-        .await
-        .unwrap();
+    // A 10 MB JSON request: refused by its size, announced or not. The client sends a part and
+    // then holds its body open, so the answer is read, not lost to a broken pipe.
+    let announced = over_limit(
+        client
+            .post(&url)
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .header("content-length", (10 * 1024 * 1024).to_string()),
+        1,
+    )
+    .await;
+    assert_eq!(announced.status(), 413);
     assert_eq!(
-        r.status(),
+        announced.json::<Value>().await.unwrap()["code"],
+        "too_large"
+    );
+    let streamed = over_limit(
+        client
+            .post(&url)
+            .bearer_auth(&admin)
+            .header("content-type", "application/json"),
+        3,
+    )
+    .await;
+    assert_eq!(
+        streamed.status(),
         413,
         "a streamed body without a length is counted as it comes"
     );
+
+    // A NUL character, which PostgreSQL's text cannot hold: a field error, not a database one.
+    let (s, b) = call(
+        &client,
+        &server,
+        Some(&admin),
+        "admin_department_add",
+        json!({ "name": "数\u{0}学" }),
+    )
+    .await;
+    assert_eq!(
+        (s, b["details"]["field"].as_str()),
+        (400, Some("name")),
+        "{b}"
+    );
+    let (s, _) = call(
+        &client,
+        &server,
+        None,
+        "session_open",
+        json!({ "username": "\u{0}admin", "password": "x" }),
+    )
+    .await;
+    assert_eq!(s, 400);
 
     // Not JSON.
     let r = client
@@ -360,6 +381,24 @@ async fn r_server_01_plain_http_only_on_loopback_and_a_foreign_ca_is_refused() {
         .unwrap();
     assert_eq!(ok.status(), 200);
     server.shutdown().await.unwrap();
+}
+
+/// Sends `megabytes` MB of a JSON-looking body and then holds the body open until the answer
+/// arrives (a server that refuses a body by its size answers before reading it all).
+async fn over_limit(request: reqwest::RequestBuilder, megabytes: usize) -> reqwest::Response {
+    let (tx, body) = held_body();
+    let feeder = tokio::spawn(async move {
+        let _ = tx.send(b"{\"name\": \"".to_vec()).await;
+        for _ in 0..megabytes * 16 {
+            if tx.send(vec![b'x'; 64 * 1024]).await.is_err() {
+                return;
+            }
+        }
+        tx.closed().await;
+    });
+    let response = request.body(body).send().await.unwrap();
+    feeder.abort();
+    response
 }
 
 /// A request whose body the test feeds by hand, to hold a request in flight.
@@ -667,18 +706,14 @@ async fn uploads_stream_in_as_raw_bytes_within_r_upload_01s_limit() {
     assert_eq!(staged_count(&engine).await, before + 1);
 
     // 30 MB, streamed without a length: counted as it comes and refused at 20 MB.
-    let chunk = vec![0u8; 1024 * 1024];
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..30).map(|_| Ok(chunk.clone())).collect();
-    let big = client
-        .post(format!("{url}?name=big.jpg"))
-        .bearer_auth(&graduate)
-        .header("content-type", "image/jpeg")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
-            chunks,
-        )))
-        .send()
-        .await
-        .unwrap();
+    let big = over_limit(
+        client
+            .post(format!("{url}?name=big.jpg"))
+            .bearer_auth(&graduate)
+            .header("content-type", "image/jpeg"),
+        30,
+    )
+    .await;
     assert_eq!(big.status(), 413);
     assert_eq!(big.json::<Value>().await.unwrap()["code"], "too_large");
 

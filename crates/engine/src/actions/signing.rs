@@ -374,11 +374,11 @@ impl Engine {
     /// R-SIGN-02 + R-NOTE-01: expires invitations whose deadline has passed and reminds graduates
     /// of those ending within 24 hours. Each expiry is its own action with its own history entry,
     /// made by [`Actor::system`] whoever started the sweep: the admin or the system (R-AUTH-07).
-    /// Expired staged uploads are removed first (R-UPLOAD-03).
     /// Several servers may sweep one database at once (R-SWEEP-01): every change is conditional
     /// (an expiry on the item's version, a reminder on `reminded = 0`), so one of them acts on an
     /// item and the others find nothing left to do; counters that no longer count are pruned
     /// (R-VERIFY-03, R-AUTH-05).
+    /// Expired staged uploads are removed first (R-UPLOAD-03).
     pub async fn sweep(&self, actor: &Actor, now: Timestamp) -> Result<SweepReport> {
         actor.require(matches!(actor.role, Role::SchoolAdmin | Role::System))?;
         let mut report = SweepReport::default();
