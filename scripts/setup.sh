@@ -9,7 +9,7 @@ build_pkgs=(build-essential pkg-config libssl-dev nasm cmake
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev file librsvg2-bin
   fonts-noto-cjk)
 # fonts-noto-cjk is a build package too: the app bundles its SC faces as resources (tauri.conf.json).
-test_pkgs=(postgresql openssl poppler-utils zbar-tools libvips-tools imagemagick chromium
+test_pkgs=(postgresql openssl python3-venv curl poppler-utils zbar-tools libvips-tools imagemagick chromium
   xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools xdotool)
 
 case "$what" in

@@ -52,6 +52,9 @@ grep -E '^(test |permission table)|test result' "$log" || true
 [ "$status" -eq 0 ] || { cat "$log"; exit "$status"; }
 rm -f "$log"
 
+stage "the school server's OpenAPI document against the running server (schemathesis)"
+bash scripts/schemathesis.sh
+
 stage "UI: type check (vue-tsc), lint (ESLint), unit tests (Vitest)"
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   npm --prefix ui ci --no-audit --no-fund --loglevel=error

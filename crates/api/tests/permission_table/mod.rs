@@ -10,9 +10,10 @@
 //!
 //! `GRADSIGN_PERMISSIONS_PRINT=1` prints the observed table in this file's notation.
 //!
-//! The table runs over a `Transport`: straight into the catalog's dispatch (crates/api's tests),
-//! and over HTTPS to a server started on each copy (crates/server's tests), so both transports
-//! are held to the same outcomes.
+//! The table runs over a `Transport`: straight into the catalog's dispatch, every request and answer
+//! also held to the OpenAPI document (crates/api/tests/openapi.rs), and over HTTPS to a server
+//! started on each copy (crates/server/tests/permissions.rs), so both transports are held to the
+//! same outcomes.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
