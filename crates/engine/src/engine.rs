@@ -385,6 +385,22 @@ pub(crate) async fn active_destination(
     Ok(out)
 }
 
+/// R-ONE-02: a write that decides from a graduate's standing (R-ONE-01, R-SIGN-03, R-SIGN-05)
+/// first locks that graduate's row, so on PostgreSQL two such writes on one graduate run one after
+/// the other and the second reads what the first committed (READ COMMITTED reads afresh after the
+/// lock); unrelated graduates do not wait. The graduate's row is always the first row an action on
+/// a graduate locks (before its items and its history scope), so these locks cannot deadlock.
+/// SQLite's write transactions are one at a time already (BEGIN IMMEDIATE).
+pub(crate) async fn lock_graduate(tx: &mut Tx, graduate_id: i64) -> Result<()> {
+    if tx.conn().backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM graduates WHERE id = $1 FOR UPDATE")
+            .bind(graduate_id)
+            .fetch_optional(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
 /// Everything a graduate workflow needs to know about the graduate.
 pub(crate) async fn standing(
     c: &mut AnyConnection,

@@ -169,6 +169,10 @@ impl Engine {
         now: Timestamp,
     ) -> Result<i64> {
         let mut tx = self.store.begin().await?;
+        if let Some(id) = actor.graduate_id {
+            // R-ONE-02: no other write on this graduate between the standing and the commit.
+            crate::engine::lock_graduate(&mut tx, id).await?;
+        }
         let g = own_graduate(tx.conn(), actor).await?;
         let st = standing(tx.conn(), &g, actor, None, now).await?;
         st.require_can_act()?;
@@ -544,6 +548,8 @@ impl Engine {
             scans: files.refs.clone(),
         })?;
         let mut tx = self.store.begin().await?;
+        let owner = load_item(tx.conn(), paper_id).await?.graduate_id;
+        crate::engine::lock_graduate(&mut tx, owner).await?;
         let parent = load_item(tx.conn(), paper_id).await?;
         let probe = Item {
             id: -1,

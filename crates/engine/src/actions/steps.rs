@@ -74,6 +74,9 @@ impl Engine {
         now: Timestamp,
     ) -> Result<Item> {
         let mut tx = self.store.begin().await?;
+        let graduate_id = load_item(tx.conn(), id).await?.graduate_id;
+        // R-ONE-02: the graduate first, then the item as it is once this action holds them.
+        crate::engine::lock_graduate(&mut tx, graduate_id).await?;
         let mut it = load_item(tx.conn(), id).await?;
         if !W::accepts(it.kind) {
             return Err(W::not_found());
