@@ -390,15 +390,17 @@ pub(crate) async fn active_destination(
 /// the other and the second reads what the first committed (READ COMMITTED reads afresh after the
 /// lock); unrelated graduates do not wait. The graduate's row is always the first row an action on
 /// a graduate locks (before its items and its history scope), so these locks cannot deadlock.
-/// SQLite's write transactions are one at a time already (BEGIN IMMEDIATE).
-pub(crate) async fn lock_graduate(tx: &mut Tx, graduate_id: i64) -> Result<()> {
-    if tx.conn().backend_name() == "PostgreSQL" {
-        sqlx::query("SELECT id FROM graduates WHERE id = $1 FOR UPDATE")
-            .bind(graduate_id)
-            .fetch_optional(tx.conn())
-            .await?;
+/// SQLite's write transactions are one at a time already (BEGIN IMMEDIATE). Answers whether it
+/// waited for a lock, i.e. whether rows read before it may have changed since.
+pub(crate) async fn lock_graduate(tx: &mut Tx, graduate_id: i64) -> Result<bool> {
+    if tx.conn().backend_name() != "PostgreSQL" {
+        return Ok(false);
     }
-    Ok(())
+    sqlx::query("SELECT id FROM graduates WHERE id = $1 FOR UPDATE")
+        .bind(graduate_id)
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(true)
 }
 
 /// Everything a graduate workflow needs to know about the graduate.

@@ -548,9 +548,10 @@ impl Engine {
             scans: files.refs.clone(),
         })?;
         let mut tx = self.store.begin().await?;
-        let owner = load_item(tx.conn(), paper_id).await?.graduate_id;
-        crate::engine::lock_graduate(&mut tx, owner).await?;
-        let parent = load_item(tx.conn(), paper_id).await?;
+        let mut parent = load_item(tx.conn(), paper_id).await?;
+        if crate::engine::lock_graduate(&mut tx, parent.graduate_id).await? {
+            parent = load_item(tx.conn(), paper_id).await?;
+        }
         let probe = Item {
             id: -1,
             parent_id: Some(paper_id),

@@ -236,10 +236,11 @@ impl Engine {
         }
         let mut tx = self.store.begin().await?;
         let employer = require_active_employer(tx.conn(), employer_id).await?;
-        let found = find_graduate(tx.conn(), &input.graduate).await?;
+        let mut g = find_graduate(tx.conn(), &input.graduate).await?;
         // R-ONE-02: no other write on this graduate between the checks below and the commit.
-        crate::engine::lock_graduate(&mut tx, found.id).await?;
-        let g = load_graduate(tx.conn(), found.id).await?;
+        if crate::engine::lock_graduate(&mut tx, g.id).await? {
+            g = load_graduate(tx.conn(), g.id).await?;
+        }
         let cohort = load_cohort(tx.conn(), g.cohort).await?;
         let pending: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE kind = 'signing' AND state = 'pending' AND employer_id = $1 AND graduate_id = $2 AND deadline > $3")
             .bind(employer_id)

@@ -74,10 +74,11 @@ impl Engine {
         now: Timestamp,
     ) -> Result<Item> {
         let mut tx = self.store.begin().await?;
-        let graduate_id = load_item(tx.conn(), id).await?.graduate_id;
-        // R-ONE-02: the graduate first, then the item as it is once this action holds them.
-        crate::engine::lock_graduate(&mut tx, graduate_id).await?;
         let mut it = load_item(tx.conn(), id).await?;
+        // R-ONE-02: the graduate first, then the item as it is once this action holds them.
+        if crate::engine::lock_graduate(&mut tx, it.graduate_id).await? {
+            it = load_item(tx.conn(), id).await?;
+        }
         if !W::accepts(it.kind) {
             return Err(W::not_found());
         }

@@ -35,9 +35,10 @@ impl Engine {
     ) -> Result<i64> {
         let (reason, explanation) = validate_reason(reason, explanation, false)?;
         let mut tx = self.store.begin().await?;
-        let owner = load_item(tx.conn(), agreement_id).await?.graduate_id;
-        crate::engine::lock_graduate(&mut tx, owner).await?;
-        let agreement = load_item(tx.conn(), agreement_id).await?;
+        let mut agreement = load_item(tx.conn(), agreement_id).await?;
+        if crate::engine::lock_graduate(&mut tx, agreement.graduate_id).await? {
+            agreement = load_item(tx.conn(), agreement_id).await?;
+        }
         if agreement.kind != ItemKind::Signing {
             return Err(DomainError::not_found("协议", "Agreement"));
         }
