@@ -7,6 +7,8 @@
 //! GRADSIGN_BENCH_ONLY=queue|lifecycle|uploads runs one part.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod bench_school;
+
 use gradsign_engine::time::shanghai_time;
 use gradsign_engine::types::IdNumber;
 use gradsign_engine::*;
@@ -42,43 +44,7 @@ async fn lifecycle(n: u32) {
     .await
     .unwrap();
     let t0 = shanghai_time(2026, 3, 2, 9, 0, 0);
-    let admin_id = engine
-        .init_school(
-            &SchoolSetup {
-                name: "基准大学".into(),
-                code: "10001".into(),
-                contact: "x".into(),
-                departments: vec!["计算机学院".into(), "外国语学院".into()],
-                admin_login: "admin".into(),
-                admin_password: "admin12345".into(),
-                admin_name: "a".into(),
-            },
-            t0,
-        )
-        .await
-        .unwrap();
-    let admin = Actor {
-        account_id: Some(admin_id),
-        role: Role::SchoolAdmin,
-        graduate_id: None,
-        employer_id: None,
-        department_id: None,
-    };
-    engine
-        .configure_cohort(
-            &admin,
-            &CohortSettings {
-                year: 2026,
-                chain: ReviewChain::Both,
-                invite_limit_days: 15,
-                changes_until: None,
-                agreement_title: None,
-            },
-            t0,
-        )
-        .await
-        .unwrap();
-    engine.set_module(&admin, 2026, true, t0).await.unwrap();
+    let admin = bench_school::open_school(&engine, &["计算机学院", "外国语学院"], t0).await;
     let header: Vec<String> = IMPORT_HEADER.iter().map(|s| s.to_string()).collect();
     let mut people = vec![];
     for chunk in (0..n).collect::<Vec<_>>().chunks(2000) {
@@ -88,28 +54,13 @@ async fn lifecycle(n: u32) {
             .map(|(k, i)| {
                 let id = id_for(*i);
                 people.push((format!("学生{i}"), id.clone()));
-                ImportRow {
-                    line: k + 2,
-                    cells: vec![
-                        format!("B{i:08}"),
-                        format!("学生{i}"),
-                        gender(&id).into(),
-                        id,
-                        "本科".into(),
-                        "软件工程".into(),
-                        if i % 2 == 0 {
-                            "计算机学院"
-                        } else {
-                            "外国语学院"
-                        }
-                        .into(),
-                        "非定向".into(),
-                        String::new(),
-                        "北京".into(),
-                        "13800000000".into(),
-                        "a@b.cn".into(),
-                    ],
-                }
+                let g = gender(&id);
+                let department = if i % 2 == 0 {
+                    "计算机学院"
+                } else {
+                    "外国语学院"
+                };
+                bench_school::import_row(k + 2, *i, id, g, department)
             })
             .collect();
         engine
@@ -117,31 +68,7 @@ async fn lifecycle(n: u32) {
             .await
             .unwrap();
     }
-    let employer = engine
-        .employer_sign_up(
-            &EmployerSignUp {
-                details: EmployerDetails {
-                    name: "基准公司".into(),
-                    credit_code: "91350100M000100Y43".into(),
-                    nature: "其他企业".into(),
-                    industry: "软件".into(),
-                    address: "北京".into(),
-                    contact_person: "王".into(),
-                    contact_phone: "010-12345678".into(),
-                },
-                login: "emp".into(),
-                password: "employer123".into(),
-                display_name: "王".into(),
-            },
-            t0,
-        )
-        .await
-        .unwrap();
-    engine
-        .set_employer_approval(&admin, employer.employer_id.unwrap(), true, t0)
-        .await
-        .unwrap();
-    let emp = employer.actor();
+    let emp = bench_school::approved_employer(&engine, &admin, t0).await;
     let deps = engine.departments(&admin).await.unwrap();
     let dep_rev = |k: usize| Actor {
         account_id: None,

@@ -8,6 +8,8 @@
 //! GRADSIGN_BENCH_SECONDS (default 10) change the load.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod bench_school;
+
 use gradsign_engine::time::shanghai_time;
 use gradsign_engine::types::IdNumber;
 use gradsign_engine::*;
@@ -95,93 +97,22 @@ async fn school(db: &str, files: &std::path::Path, writers: u32) -> School {
     .await
     .unwrap();
     let t0 = shanghai_time(2026, 3, 2, 9, 0, 0);
-    let admin_id = engine
-        .init_school(
-            &SchoolSetup {
-                name: "基准大学".into(),
-                code: "10001".into(),
-                contact: "x".into(),
-                departments: vec!["计算机学院".into()],
-                admin_login: "admin".into(),
-                admin_password: "admin12345".into(),
-                admin_name: "a".into(),
-            },
-            t0,
-        )
-        .await
-        .unwrap();
-    let admin = Actor {
-        account_id: Some(admin_id),
-        ..actor(Role::SchoolAdmin)
-    };
-    engine
-        .configure_cohort(
-            &admin,
-            &CohortSettings {
-                year: 2026,
-                chain: ReviewChain::Both,
-                invite_limit_days: 15,
-                changes_until: None,
-                agreement_title: None,
-            },
-            t0,
-        )
-        .await
-        .unwrap();
-    engine.set_module(&admin, 2026, true, t0).await.unwrap();
+    let admin = bench_school::open_school(&engine, &["计算机学院"], t0).await;
     let header: Vec<String> = IMPORT_HEADER.iter().map(|s| s.to_string()).collect();
     let mut people = vec![];
     let rows: Vec<ImportRow> = (0..writers)
         .map(|i| {
             let id = id_for(i);
             people.push((format!("学生{i}"), id.clone()));
-            ImportRow {
-                line: i as usize + 2,
-                cells: vec![
-                    format!("B{i:08}"),
-                    format!("学生{i}"),
-                    gender(&id).into(),
-                    id,
-                    "本科".into(),
-                    "软件工程".into(),
-                    "计算机学院".into(),
-                    "非定向".into(),
-                    String::new(),
-                    "北京".into(),
-                    "13800000000".into(),
-                    "a@b.cn".into(),
-                ],
-            }
+            let g = gender(&id);
+            bench_school::import_row(i as usize + 2, i, id, g, "计算机学院")
         })
         .collect();
     engine
         .import_graduates(&admin, 2026, &header, &rows, t0)
         .await
         .unwrap();
-    let employer = engine
-        .employer_sign_up(
-            &EmployerSignUp {
-                details: EmployerDetails {
-                    name: "基准公司".into(),
-                    credit_code: "91350100M000100Y43".into(),
-                    nature: "其他企业".into(),
-                    industry: "软件".into(),
-                    address: "北京".into(),
-                    contact_person: "王".into(),
-                    contact_phone: "010-12345678".into(),
-                },
-                login: "emp".into(),
-                password: "employer123".into(),
-                display_name: "王".into(),
-            },
-            t0,
-        )
-        .await
-        .unwrap();
-    engine
-        .set_employer_approval(&admin, employer.employer_id.unwrap(), true, t0)
-        .await
-        .unwrap();
+    let employer = bench_school::approved_employer(&engine, &admin, t0).await;
     let dep = engine.departments(&admin).await.unwrap()[0].id;
     for i in 0..writers {
         let g = Actor {
@@ -193,7 +124,7 @@ async fn school(db: &str, files: &std::path::Path, writers: u32) -> School {
     School {
         engine: Arc::new(engine),
         people,
-        employer: employer.actor(),
+        employer,
         department: Actor {
             department_id: Some(dep),
             ..actor(Role::DepartmentReviewer)
