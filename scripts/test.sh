@@ -28,8 +28,8 @@ set +e
 cargo test -p gradsign-engine -p gradsign-documents -p gradsign-cli 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-sqlite=$(grep -cE '^test sqlite::.* ok$' "$log" || true)
-pg=$(grep -cE '^test postgres::.* ok$' "$log" || true)
+sqlite=$(grep -cE '^test ([a-z_]+::)?sqlite::.* ok$' "$log" || true)
+pg=$(grep -cE '^test ([a-z_]+::)?postgres::.* ok$' "$log" || true)
 stage "rule tests passed: $sqlite on SQLite, $pg on PostgreSQL"
 rm -f "$log"
 [ "$status" -eq 0 ] || exit "$status"

@@ -3,9 +3,7 @@
 //! learns nothing about graduates (R-SIGN-14). Each test runs on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::*;
 use sqlx::Row;
 

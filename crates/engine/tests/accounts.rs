@@ -4,9 +4,7 @@
 //! employer adds staff (R-EMP-02). Each test runs on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::actions::accounts::{ACTIVATION_LOCK_SECONDS, MAX_FAILED_ACTIVATIONS};
 use gradsign_engine::*;
 

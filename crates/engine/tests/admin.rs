@@ -4,10 +4,8 @@
 //! (R-IMPORT-01). Each test runs on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use calamine::Reader;
-use common::*;
 use gradsign_engine::*;
 
 fn rows_of(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {

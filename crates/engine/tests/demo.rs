@@ -2,9 +2,7 @@
 //! every workflow, and passes the integrity check.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::time::shanghai_time;
 use sqlx::Row;
 use std::collections::BTreeSet;

@@ -4,9 +4,7 @@
 //! not hold up another graduate's action.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::audit::{self, Entry, StoredEntry, GENESIS, LEGACY_SCOPE};
 use gradsign_engine::*;
 use sha2::{Digest, Sha256};

@@ -2,9 +2,7 @@
 //! are field errors naming the field. Each test runs on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::time::{checked_end_of_day_after, end_of_day_after};
 use gradsign_engine::*;
 

@@ -10,9 +10,7 @@
 //! GRADSIGN_MODEL_SEED replays one run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::time::{end_of_day_after, shanghai_time};
 use gradsign_engine::*;
 use rand::{rngs::StdRng, Rng, SeedableRng};

@@ -2,9 +2,7 @@
 //! retried with backoff, given up after the limit; statuses recorded.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::outbox::{GatewayConfig, BACKOFF_SECONDS, MAX_ATTEMPTS};
 use gradsign_engine::*;
 use std::collections::HashMap;

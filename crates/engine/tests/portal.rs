@@ -1,9 +1,7 @@
 //! The graduate's page (R-INFO-01, R-MOD-01, R-MOD-02, R-ONE-01) on the demo school.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::time::shanghai_time;
 use gradsign_engine::*;
 

@@ -3,9 +3,7 @@
 //! R-ONE-02: two acceptances of one graduate at the same moment: exactly one wins.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::*;
 use std::sync::Arc;
 

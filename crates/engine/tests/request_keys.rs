@@ -3,9 +3,7 @@
 //! backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::request_keys::{with_request_key, RecordedAnswer, RequestKey};
 use gradsign_engine::ErrorCode;
 

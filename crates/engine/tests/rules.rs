@@ -1,9 +1,7 @@
 //! One test (or more) per rule of DOMAIN.md, each run on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::time::end_of_day_after;
 use gradsign_engine::*;
 use std::collections::BTreeMap;

@@ -4,9 +4,7 @@
 //! deadline sweeps never both act on one item (R-SWEEP-01).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::outbox::{GatewayConfig, CLAIM_LEASE_SECONDS};
 use gradsign_engine::*;
 use sqlx::Row;

@@ -1,9 +1,7 @@
 //! The store refuses a database written by a newer version and migrates an older one.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::store::{Store, SCHEMA_VERSION};
 use gradsign_engine::*;
 

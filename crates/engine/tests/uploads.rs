@@ -2,9 +2,7 @@
 //! open, and staged uploads (R-UPLOAD-03), on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::files::{MAX_STAGED_PER_ACCOUNT, MAX_UPLOAD_BYTES, STAGED_UPLOAD_SECONDS};
 use gradsign_engine::*;
 use sqlx::Row;

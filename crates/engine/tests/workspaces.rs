@@ -4,9 +4,7 @@
 //! reviewers' printout of a filtered list of agreements.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gradsign_engine::*;
 use std::collections::BTreeMap;
 
