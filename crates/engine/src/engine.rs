@@ -10,7 +10,7 @@ use crate::time::Timestamp;
 use crate::types::mask_id;
 use crate::workflow::{ActiveDestination, Actor, GraduateStanding, ReviewChain, Role};
 use rand::{rngs::StdRng, RngCore, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -252,7 +252,7 @@ pub(crate) async fn insert_item(tx: &mut Tx, n: &NewItem, now: Timestamp) -> Res
 }
 
 /// A graduate's basic info (R-INFO-04) as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Graduate {
     pub id: i64,
     pub cohort: i64,
@@ -321,7 +321,7 @@ pub(crate) async fn load_graduate(c: &mut AnyConnection, id: i64) -> Result<Grad
 }
 
 /// A cohort's settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cohort {
     pub year: i64,
     pub module_open: bool,
