@@ -263,17 +263,6 @@ async fn r_auth_06_everyone_changes_their_own_password(w: World) {
         .sign_in("admin", "admin67890", w.t0 + 1)
         .await
         .unwrap();
-    // No account, no password: the system and an actor without an account are refused.
-    for a in [Actor::system(), w.school_rev.clone()] {
-        assert_eq!(
-            code(
-                w.engine
-                    .change_password(&a, "whatever123", "whatever456", w.t0)
-                    .await
-            ),
-            ErrorCode::Forbidden
-        );
-    }
     // Five wrong current passwords lock the account like five wrong sign-ins.
     let emp = w
         .engine
@@ -472,11 +461,27 @@ async fn r_emp_02_only_an_approved_enabled_employer_adds_staff(w: World) {
     assert_eq!(staff.employer_id, Some(eid));
 }
 
+/// R-AUTH-06: no account, no password: the system and an actor without an account are refused.
+/// (Such actors exist inside the engine only: nothing over the wire can present one.)
+async fn r_auth_06_an_actor_without_an_account_has_no_password(w: World) {
+    for a in [Actor::system(), w.school_rev.clone()] {
+        assert_eq!(
+            code(
+                w.engine
+                    .change_password(&a, "whatever123", "whatever456", w.t0)
+                    .await
+            ),
+            ErrorCode::Forbidden
+        );
+    }
+}
+
 on_both_backends!(
     r_auth_05_six_wrong_id_numbers_lock_activation,
     r_auth_05_concurrent_wrong_id_numbers_all_count,
     r_auth_01_concurrent_wrong_passwords_all_count,
     r_auth_06_everyone_changes_their_own_password,
     r_auth_04_staff_and_employer_logins_never_look_like_student_numbers,
-    r_emp_02_only_an_approved_enabled_employer_adds_staff,
+    r_emp_02_only_an_approved_enabled_employer_adds_staff;
+    engine_only: r_auth_06_an_actor_without_an_account_has_no_password,
 );

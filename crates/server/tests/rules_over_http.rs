@@ -1,7 +1,8 @@
-//! The engine's rule tests (crates/engine/tests/rules.rs), the same bodies a third time: every
-//! operation through the HTTPS API of a `gradsign serve` started on 127.0.0.1 over a fresh
-//! database of the test PostgreSQL (`http::r_…`; the World and what goes over the wire:
-//! rules_over_http/world.rs).
+//! The engine's rule tests, the same bodies a third time: every operation through the HTTPS API
+//! of a `gradsign serve` started on 127.0.0.1 over a fresh database of the test PostgreSQL
+//! (`<file>::http::r_…`; the World and what goes over the wire: rules_over_http/world.rs). The
+//! files whose tests open engines of their own (portal, shared, history, store, race, model) or
+//! look into the engine's files and exports stay with the engine.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -12,3 +13,9 @@ mod common;
 
 #[path = "../../engine/tests/rules.rs"]
 mod rules;
+
+#[path = "../../engine/tests/accounts.rs"]
+mod accounts;
+
+#[path = "../../engine/tests/outbox.rs"]
+mod outbox;

@@ -17,14 +17,20 @@ pub enum Backend {
 /// `sqlite::r_x_01_…` and `postgres::r_x_01_…` (crates/server's `rules_over_http` runs the same
 /// bodies a third time, through its own macro of this name).
 macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
+    // After `engine_only:`, tests about what exists inside the engine alone (the system, an actor
+    // without an account): the HTTP run has no such actor and leaves them out.
+    ($($name:ident),+ $(,)? $(; engine_only: $($only:ident),+ $(,)?)?) => {
         mod sqlite {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() { super::$name($crate::common::World::new($crate::common::Backend::Sqlite).await).await }) +
+            $($(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $only() { super::$only($crate::common::World::new($crate::common::Backend::Sqlite).await).await }) +)?
         }
         mod postgres {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() { super::$name($crate::common::World::new($crate::common::Backend::Postgres).await).await }) +
+            $($(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $only() { super::$only($crate::common::World::new($crate::common::Backend::Postgres).await).await }) +)?
         }
     };
 }
