@@ -34,6 +34,20 @@ pub struct Limits {
     pub shutdown_grace: Duration,
 }
 
+impl Limits {
+    /// The largest JSON body of `operation`. Employer sign-up has no account to stage its
+    /// licence with (R-UPLOAD-03), so its licence comes inline, and its body may hold one
+    /// upload of R-UPLOAD-01's size in base64 beside the form (R-SERVER-05).
+    pub fn json_bytes_for(&self, operation: &str) -> usize {
+        if operation == "employer_sign_up" {
+            let base64 = self.max_upload_bytes.div_ceil(3).saturating_mul(4);
+            base64.saturating_add(64 * 1024).max(self.max_json_bytes)
+        } else {
+            self.max_json_bytes
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {

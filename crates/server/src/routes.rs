@@ -96,7 +96,7 @@ async fn run_operation(
     body: Body,
 ) -> Answer {
     let now = (shared.clock)();
-    let (token, bytes, request) = match read_request(shared, headers, body).await {
+    let (token, bytes, request) = match read_request(shared, name, headers, body).await {
         Ok(read) => read,
         Err(e) => return Answer::of_error(&e),
     };
@@ -121,6 +121,7 @@ async fn run_operation(
 /// The bearer token, the body's bytes and its JSON (an empty body is `null`).
 async fn read_request(
     shared: &Shared,
+    operation: &str,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(Option<SessionToken>, Vec<u8>, serde_json::Value), CommandError> {
@@ -136,7 +137,7 @@ async fn read_request(
             ));
         }
     }
-    let bytes = read_body(body, headers, shared.limits.max_json_bytes).await?;
+    let bytes = read_body(body, headers, shared.limits.json_bytes_for(operation)).await?;
     let request = if bytes.iter().all(u8::is_ascii_whitespace) {
         serde_json::Value::Null
     } else {

@@ -765,3 +765,113 @@ async fn uploads_stream_in_as_raw_bytes_within_r_upload_01s_limit() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// A PNG of noise (which does not compress) of about `megabytes`, as a phone's photo of a licence.
+fn photo(megabytes: usize) -> Vec<u8> {
+    let side = ((megabytes * 1024 * 1024 / 3) as f64).sqrt() as u32;
+    let mut seed = 0x2545_f491_u32;
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        image::Rgb([seed as u8, (seed >> 8) as u8, (seed >> 16) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn sign_up(login: &str, licence: &[u8]) -> Value {
+    use base64::Engine as _;
+    json!({
+        "details": {
+            "name": format!("{login}科技有限公司"),
+            "creditCode": gradsign_engine::types::CreditCode::compose("91", "110108", "10000077")
+                .unwrap()
+                .as_str(),
+            "nature": "其他企业",
+            "industry": "信息传输、软件和信息技术服务业",
+            "address": "北京市海淀区",
+            "contactPerson": "张经理",
+            "contactPhone": "010-62345678",
+        },
+        "login": login,
+        "password": "employer123",
+        "displayName": "张经理",
+        "licence": {
+            "name": "licence.png",
+            "dataBase64": base64::engine::general_purpose::STANDARD.encode(licence),
+        },
+    })
+}
+
+/// R-SERVER-05: employer sign-up has no account to stage its licence with, so its body may hold
+/// a licence photo of R-UPLOAD-01's size inline; every other operation keeps the 2 MB JSON limit,
+/// and a sign-up over its own limit is refused with nothing written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_server_05_employer_sign_up_carries_a_phone_sized_licence_inline() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let server = serve(engine.clone(), &ca).await;
+    let client = client(&ca.ca_pem);
+    let admin = sign_in(&client, &server, "admin").await;
+    let employers = |body: &Value| body.as_array().unwrap().len();
+    let (_, before) = call(
+        &client,
+        &server,
+        Some(&admin),
+        "admin_employers",
+        Value::Null,
+    )
+    .await;
+
+    let licence = photo(4);
+    assert!(licence.len() > 3 * 1024 * 1024, "{} bytes", licence.len());
+    let (status, body) = call(
+        &client,
+        &server,
+        None,
+        "employer_sign_up",
+        sign_up("bigphoto", &licence),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, after) = call(
+        &client,
+        &server,
+        Some(&admin),
+        "admin_employers",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(employers(&after), employers(&before) + 1);
+
+    // The same 4 MB photo inside another operation's JSON: that operation's limit holds.
+    let (status, body) = call(
+        &client,
+        &server,
+        Some(&admin),
+        "admin_department_add",
+        json!({ "name": sign_up("x", &licence).to_string() }),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (413, Some("too_large")));
+
+    // A sign-up over its own limit (a 30 MB body): refused, no employer written.
+    let url = format!("{}/api/v1/employer_sign_up", server.url());
+    let refused = over_limit(
+        client.post(&url).header("content-type", "application/json"),
+        30,
+    )
+    .await;
+    assert_eq!(refused.status(), 413);
+    let (_, last) = call(
+        &client,
+        &server,
+        Some(&admin),
+        "admin_employers",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(employers(&last), employers(&after));
+}
