@@ -448,8 +448,8 @@ async fn r_auth_08_the_command_line_acts_as_a_real_admin_account(w: World) {
 
 on_both_backends!(
     r_auth_08_the_command_line_acts_as_a_real_admin_account,
-    r_auth_07_reads_and_machine_work_check_the_actor,
     r_auth_07_no_session_authenticates_as_the_system,
     r_note_04_gateway_token_never_returned_and_kept_when_blank,
-    r_sign_14_unapproved_employer_learns_nothing_about_graduates,
+    r_sign_14_unapproved_employer_learns_nothing_about_graduates;
+    engine_only: r_auth_07_reads_and_machine_work_check_the_actor,
 );

@@ -464,7 +464,11 @@ async fn r_emp_02_only_an_approved_enabled_employer_adds_staff(w: World) {
 /// R-AUTH-06: no account, no password: the system and an actor without an account are refused.
 /// (Such actors exist inside the engine only: nothing over the wire can present one.)
 async fn r_auth_06_an_actor_without_an_account_has_no_password(w: World) {
-    for a in [Actor::system(), w.school_rev.clone()] {
+    let accountless = Actor {
+        account_id: None,
+        ..w.school_rev.clone()
+    };
+    for a in [Actor::system(), accountless] {
         assert_eq!(
             code(
                 w.engine

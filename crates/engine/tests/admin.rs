@@ -274,12 +274,13 @@ async fn r_dep_01_merge_moves_graduates_items_and_reviewers(w: World) {
         .merge_departments(&w.admin, w.dep_b, w.dep_a, w.t0)
         .await
         .unwrap();
+    // Department B's reviewers: the World's (reviewer-b) and the one made here.
     assert_eq!(
         r,
         MergeReport {
             graduates: 2,
             items: 1,
-            accounts: 1
+            accounts: 2
         }
     );
     let deps = w.engine.departments(&w.admin).await.unwrap();

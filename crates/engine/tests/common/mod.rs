@@ -305,17 +305,34 @@ impl World {
                 .unwrap();
             employers.push(acc.actor());
         }
-        let reviewer = |role: Role, dep: Option<i64>| Actor {
-            account_id: None,
-            role,
-            graduate_id: None,
-            employer_id: None,
-            department_id: dep,
-        };
+        // The reviewers are real accounts, as they are when the same school is served over HTTP.
+        let mut reviewers = Vec::new();
+        for (login, role, dep) in [
+            ("reviewer-a", Role::DepartmentReviewer, Some(dep_a)),
+            ("reviewer-b", Role::DepartmentReviewer, Some(dep_b)),
+            ("reviewer-school", Role::SchoolReviewer, None),
+        ] {
+            let account = engine
+                .create_staff_account(
+                    &admin,
+                    &NewStaff {
+                        login: login.into(),
+                        password: "review12345".into(),
+                        display_name: login.into(),
+                        role,
+                        department_id: dep,
+                    },
+                    t0,
+                )
+                .await
+                .unwrap();
+            reviewers.push(account.actor());
+        }
+        let [dep_rev_a, dep_rev_b, school_rev] = <[Actor; 3]>::try_from(reviewers).unwrap();
         World {
-            dep_rev_a: reviewer(Role::DepartmentReviewer, Some(dep_a)),
-            dep_rev_b: reviewer(Role::DepartmentReviewer, Some(dep_b)),
-            school_rev: reviewer(Role::SchoolReviewer, None),
+            dep_rev_a,
+            dep_rev_b,
+            school_rev,
             engine,
             backend,
             admin,

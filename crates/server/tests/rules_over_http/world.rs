@@ -28,7 +28,7 @@ pub use direct::{credit_for, employer_details, header, id_for, import_cells, ter
 use base64::Engine as _;
 use gradsign_engine::check::CheckReport;
 use gradsign_engine::export::GraduateQuery;
-use gradsign_engine::outbox::{DeliveryReport, GatewayConfig, OutboxMessage};
+use gradsign_engine::outbox::{DeliveryReport, GatewayConfig, GatewaySettings, OutboxMessage};
 use gradsign_engine::print::PrintableAgreement;
 use gradsign_engine::time::shanghai_time;
 use gradsign_engine::*;
@@ -777,12 +777,25 @@ impl Engine {
         s: &EmployerSignUp,
         now: Timestamp,
     ) -> Result<AccountView> {
+        let licence = Upload::Bytes {
+            name: "licence.png".into(),
+            bytes: gradsign_engine::demo::BLANK_PNG.to_vec(),
+        };
+        self.employer_sign_up_with_licence(s, &licence, now).await
+    }
+
+    pub async fn employer_sign_up_with_licence(
+        &self,
+        s: &EmployerSignUp,
+        licence: &Upload,
+        now: Timestamp,
+    ) -> Result<AccountView> {
         let request = json!({
             "details": camel(&s.details),
             "login": s.login,
             "password": s.password,
             "displayName": s.display_name,
-            "licence": {"name": "licence.png", "dataBase64": base64(gradsign_engine::demo::BLANK_PNG)},
+            "licence": uploads(std::slice::from_ref(licence))[0],
         });
         self.anonymous("employer_sign_up", request, now).await?;
         self.passwords
@@ -791,7 +804,7 @@ impl Engine {
             .insert(s.login.trim().to_string(), s.password.clone());
         // Signed in at once, so a later refusal's digest does not see its session arrive.
         self.sign_in_account(s.login.trim(), &s.password).await;
-        let accounts = self.direct.accounts(&self.admin().await).await.unwrap();
+        let accounts = self.direct.accounts(&self.admin_actor()).await.unwrap();
         Ok(accounts
             .into_iter()
             .find(|a| a.login == s.login.trim())
@@ -887,20 +900,7 @@ impl Engine {
     }
 
     pub async fn review_queue(&self, actor: &Actor, q: &QueueQuery) -> Result<QueuePage> {
-        let request = json!({
-            "kind": q.kind.map(|k| k.as_str()),
-            "awaitingMe": q.awaiting_me,
-            "state": q.state,
-            "departmentId": q.department_id,
-            "major": q.major,
-            "educationLevel": q.education_level,
-            "destCode": q.dest_code,
-            "submittedFrom": q.submitted_from,
-            "submittedTo": q.submitted_to,
-            "newestFirst": q.newest_first,
-            "after": q.after,
-            "limit": q.limit,
-        });
+        let request = queue_filter(q);
         let wire = self
             .call(actor, "review_queue", request, self.now())
             .await?;
@@ -1038,13 +1038,7 @@ impl Engine {
         q: &GraduateQuery,
         limit: usize,
     ) -> Result<Vec<Graduate>> {
-        let request = json!({
-            "cohort": q.cohort,
-            "departmentId": q.department_id,
-            "major": q.major,
-            "educationLevel": q.education_level,
-            "text": q.text,
-        });
+        let request = graduate_filter(q);
         let mut wire = self
             .call(actor, "admin_graduates", request, self.now())
             .await?;
@@ -1152,6 +1146,290 @@ impl Engine {
             opened["token"].as_str().unwrap().to_string(),
         );
         self.session_from_wire(opened, now).await
+    }
+
+    pub async fn cohorts(&self, actor: &Actor) -> Result<Vec<Cohort>> {
+        let wire = self
+            .call(actor, "admin_cohorts", Value::Null, self.now())
+            .await?;
+        let own = self.direct.cohorts(actor).await.unwrap();
+        Ok(overlay(own, wire))
+    }
+
+    /// One cohort: the cohorts screen's entry of that year.
+    pub async fn cohort(&self, actor: &Actor, year: i64) -> Result<Cohort> {
+        let wire = self
+            .call(actor, "admin_cohorts", Value::Null, self.now())
+            .await?;
+        let own = self.direct.cohort(actor, year).await?;
+        let entry = wire
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["year"] == year)
+            .unwrap_or_else(|| panic!("the wire lists no cohort {year}: {wire}"))
+            .clone();
+        Ok(overlay(own, entry))
+    }
+
+    pub async fn set_account_disabled(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        disabled: bool,
+        now: Timestamp,
+    ) -> Result<()> {
+        let request = json!({"id": account_id, "disabled": disabled});
+        self.unit(actor, "admin_account_set_disabled", request, now)
+            .await
+    }
+
+    pub async fn accounts(&self, actor: &Actor) -> Result<Vec<AccountView>> {
+        let wire = self
+            .call(actor, "admin_accounts", Value::Null, self.now())
+            .await?;
+        let own = self.direct.accounts(actor).await.unwrap();
+        Ok(overlay(own, wire))
+    }
+
+    pub async fn employers(&self, actor: &Actor) -> Result<Vec<EmployerView>> {
+        let wire = self
+            .call(actor, "admin_employers", Value::Null, self.now())
+            .await?;
+        Ok(from_wire(wire))
+    }
+
+    pub async fn preview_fix(
+        &self,
+        actor: &Actor,
+        graduate_id: i64,
+        fix: &GraduateFix,
+    ) -> Result<FixPreview> {
+        let request = json!({"id": graduate_id, "fix": camel(fix)});
+        let wire = self
+            .call(actor, "admin_fix_preview", request, self.now())
+            .await?;
+        Ok(from_wire(wire))
+    }
+
+    pub async fn rename_department(
+        &self,
+        actor: &Actor,
+        id: i64,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Department> {
+        let request = json!({"id": id, "name": name});
+        let wire = self
+            .call(actor, "admin_department_rename", request, now)
+            .await?;
+        Ok(from_wire(wire))
+    }
+
+    pub async fn merge_departments(
+        &self,
+        actor: &Actor,
+        from: i64,
+        into: i64,
+        now: Timestamp,
+    ) -> Result<MergeReport> {
+        let request = json!({"from": from, "into": into});
+        let wire = self
+            .call(actor, "admin_department_merge", request, now)
+            .await?;
+        Ok(from_wire(wire))
+    }
+
+    pub async fn reason_templates(&self, actor: &Actor) -> Result<Vec<String>> {
+        let wire = self
+            .call(actor, "workspace_reference", Value::Null, self.now())
+            .await?;
+        Ok(from_wire(wire["reasonTemplates"].clone()))
+    }
+
+    pub async fn set_reason_templates(
+        &self,
+        actor: &Actor,
+        templates: &[String],
+        now: Timestamp,
+    ) -> Result<Vec<String>> {
+        let request = json!({"templates": templates});
+        let wire = self
+            .call(actor, "reason_templates_set", request, now)
+            .await?;
+        Ok(from_wire(wire))
+    }
+
+    pub async fn keep_original_scans(&self, actor: &Actor) -> Result<bool> {
+        let wire = self
+            .call(actor, "admin_settings", Value::Null, self.now())
+            .await?;
+        Ok(wire["keepOriginalScans"].as_bool().unwrap())
+    }
+
+    pub async fn set_keep_original_scans(
+        &self,
+        actor: &Actor,
+        keep: bool,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.unit(
+            actor,
+            "admin_keep_originals_set",
+            json!({"keep": keep}),
+            now,
+        )
+        .await
+    }
+
+    /// The settings screen's gateway: none while its address is blank.
+    pub async fn gateway_settings(&self, actor: &Actor) -> Result<Option<GatewaySettings>> {
+        let wire = self
+            .call(actor, "admin_settings", Value::Null, self.now())
+            .await?;
+        let own = self.direct.gateway_settings(actor).await.unwrap();
+        let url = wire["gatewayUrl"].as_str().unwrap().to_string();
+        assert_eq!(
+            own.is_some(),
+            !url.is_empty(),
+            "the wire's gateway is the engine's: {wire}"
+        );
+        let shown = json!({
+            "url": url,
+            "smsTemplate": wire["smsTemplate"],
+            "wechatTemplate": wire["wechatTemplate"],
+            "tokenSet": wire["tokenSet"],
+        });
+        Ok(own.map(|g| overlay(g, shown)))
+    }
+
+    pub async fn export_statistics(
+        &self,
+        actor: &Actor,
+        cohort: i64,
+        now: Timestamp,
+    ) -> Result<Vec<u8>> {
+        self.bytes(actor, "stats_workbook", json!({"cohort": cohort}), now)
+            .await
+    }
+
+    pub async fn export_queue(
+        &self,
+        actor: &Actor,
+        q: &QueueQuery,
+        now: Timestamp,
+    ) -> Result<Vec<u8>> {
+        self.bytes(actor, "queue_workbook", queue_filter(q), now)
+            .await
+    }
+
+    pub async fn export_graduates(
+        &self,
+        actor: &Actor,
+        q: &GraduateQuery,
+        now: Timestamp,
+    ) -> Result<Vec<u8>> {
+        self.bytes(actor, "graduates_workbook", graduate_filter(q), now)
+            .await
+    }
+
+    pub async fn item_file(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<Vec<u8>> {
+        let request = json!({"id": item_id, "hash": hash});
+        self.bytes(actor, "review_item_file", request, now).await
+    }
+
+    /// The agreements' printout and how many it holds (the count the screen shows beside it).
+    pub async fn agreements_pdf(
+        &self,
+        actor: &Actor,
+        filter: &QueueQuery,
+        _fonts: &gradsign_documents::Fonts,
+        now: Timestamp,
+    ) -> Result<(Vec<u8>, usize)> {
+        let count = self
+            .call(actor, "review_agreements_count", queue_filter(filter), now)
+            .await?;
+        let pdf = self
+            .bytes(actor, "review_agreements_pdf", queue_filter(filter), now)
+            .await?;
+        Ok((pdf, usize::try_from(count.as_u64().unwrap()).unwrap()))
+    }
+
+    /// An employer's profile: its own staff's page; the school's look at one employer has no
+    /// operation of its own and is the engine's.
+    pub async fn employer_profile(
+        &self,
+        actor: &Actor,
+        employer_id: Option<i64>,
+    ) -> Result<EmployerProfile> {
+        if employer_id.is_some() {
+            return self.direct.employer_profile(actor, employer_id).await;
+        }
+        let wire = self
+            .call(actor, "employer_profile", Value::Null, self.now())
+            .await?;
+        let own = self.direct.employer_profile(actor, None).await.unwrap();
+        Ok(overlay(own, wire))
+    }
+
+    pub async fn update_employer_profile(
+        &self,
+        actor: &Actor,
+        details: &EmployerDetails,
+        now: Timestamp,
+    ) -> Result<EmployerProfile> {
+        let wire = self
+            .call(actor, "employer_update_profile", camel(details), now)
+            .await?;
+        let own = self.direct.employer_profile(actor, None).await.unwrap();
+        Ok(overlay(own, wire))
+    }
+
+    /// An employer's licence: its own staff's download; the school's look has no operation of
+    /// its own and is the engine's.
+    pub async fn employer_licence(
+        &self,
+        actor: &Actor,
+        employer_id: Option<i64>,
+    ) -> Result<Vec<u8>> {
+        if employer_id.is_some() {
+            return self.direct.employer_licence(actor, employer_id).await;
+        }
+        self.bytes(actor, "employer_licence", Value::Null, self.now())
+            .await
+    }
+
+    /// The command line's look-up of an agreement by its number, not an operation.
+    pub async fn agreement_by_number(&self, actor: &Actor, number: &str) -> Result<i64> {
+        self.direct.agreement_by_number(actor, number).await
+    }
+
+    /// The system's own look-up (the command line's), not an operation.
+    pub async fn school_admin(&self, actor: &Actor, login: Option<&str>) -> Result<Actor> {
+        self.direct.school_admin(actor, login).await
+    }
+
+    async fn bytes(
+        &self,
+        actor: &Actor,
+        operation: &str,
+        request: Value,
+        now: Timestamp,
+    ) -> Result<Vec<u8>> {
+        let token = self.token(actor).await;
+        match self
+            .send(Some(&token), operation, request, now, None)
+            .await?
+        {
+            Answer::Bytes(b) => Ok(b),
+            Answer::Json(v) => panic!("{operation} answered JSON, not bytes: {v}"),
+        }
     }
 
     /// The school admin of this World (signed in at its start).
@@ -1299,6 +1577,33 @@ fn import_file(cohort: i64, header: &[String], rows: &[ImportRow]) -> Value {
     }
     let bytes = file.into_inner().unwrap();
     json!({"cohort": cohort, "fileName": "graduates.csv", "dataBase64": base64(&bytes)})
+}
+
+fn queue_filter(q: &QueueQuery) -> Value {
+    json!({
+        "kind": q.kind.map(|k| k.as_str()),
+        "awaitingMe": q.awaiting_me,
+        "state": q.state,
+        "departmentId": q.department_id,
+        "major": q.major,
+        "educationLevel": q.education_level,
+        "destCode": q.dest_code,
+        "submittedFrom": q.submitted_from,
+        "submittedTo": q.submitted_to,
+        "newestFirst": q.newest_first,
+        "after": q.after,
+        "limit": q.limit,
+    })
+}
+
+fn graduate_filter(q: &GraduateQuery) -> Value {
+    json!({
+        "cohort": q.cohort,
+        "departmentId": q.department_id,
+        "major": q.major,
+        "educationLevel": q.education_level,
+        "text": q.text,
+    })
 }
 
 fn paper_form(p: &PaperInput) -> Value {
