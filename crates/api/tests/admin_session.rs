@@ -141,6 +141,12 @@ async fn a_set_up_school_refuses_another_set_up_or_demo() {
     let anon = Caller::anonymous("test");
     let status = json_of(&engine, &anon, "app_status", Value::Null).await;
     assert_eq!(status["firstStart"], false);
+    let school = engine.school_name().await.unwrap().unwrap();
+    assert_eq!(
+        status["schoolName"],
+        school.as_str(),
+        "whose school it is, before sign-in"
+    );
     let setup = json!({
         "name": "另一所大学", "code": "10002", "contact": "就业中心", "departments": ["文学院"],
         "adminLogin": "other-admin", "adminPassword": "Admin2026pass", "adminName": "李老师"

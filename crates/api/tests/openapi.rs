@@ -214,8 +214,16 @@ async fn checked(
 async fn openapi_first_start_and_qr_answers_fit_the_document() {
     let anon = Caller::anonymous("openapi");
     let (_dir, engine) = empty_school().await;
-    let status = checked(&engine, &anon, "app_status", Value::Null).await;
-    assert!(status.is_ok());
+    let status = checked(&engine, &anon, "app_status", Value::Null)
+        .await
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(
+        (&status["firstStart"], &status["schoolName"]),
+        (&Value::Bool(true), &Value::Null),
+        "an empty database: no school, no name"
+    );
     let accounts = checked(&engine, &anon, "school_demo_create", Value::Null)
         .await
         .unwrap()

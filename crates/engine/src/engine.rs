@@ -93,6 +93,17 @@ impl Engine {
         }
     }
 
+    /// The school's name, none before the set-up. Public, as on every sign-in page: a desktop
+    /// connecting to a school's server shows it before anyone signs in.
+    pub async fn school_name(&self) -> Result<Option<String>> {
+        let mut c = self.store.read().await?;
+        match school(&mut c).await {
+            Ok((name, _)) => Ok(Some(name)),
+            Err(e) if e.code == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Whether the database holds no school yet (first start offers the demo or a set-up).
     pub async fn is_empty(&self) -> Result<bool> {
         let mut c = self.store.read().await?;

@@ -7,4 +7,9 @@ export type AppStatus = {
 /**
  * No school in the database yet: offer the demo school or the school set-up.
  */
-firstStart: boolean, };
+firstStart: boolean, 
+/**
+ * The school's name (none before the set-up), shown before anyone signs in: a desktop
+ * connecting to the school's server shows whose server it reached.
+ */
+schoolName: string | null, };
