@@ -12,9 +12,9 @@ stage "system packages ready"
 export CARGO_TERM_COLOR=never
 
 stage "cargo fmt --check"
-cargo fmt -p gradsign-engine -p gradsign-documents -p gradsign-api -p gradsign-server -p gradsign-cli -- --check
+cargo fmt -p gradsign-engine -p gradsign-documents -p gradsign-api -p gradsign-server -p gradsign-remote -p gradsign-cli -- --check
 stage "cargo clippy -D warnings"
-cargo clippy -p gradsign-engine -p gradsign-documents -p gradsign-api -p gradsign-server -p gradsign-cli --all-targets -- -D warnings
+cargo clippy -p gradsign-engine -p gradsign-documents -p gradsign-api -p gradsign-server -p gradsign-remote -p gradsign-cli --all-targets -- -D warnings
 
 pgdir=$(mktemp -d /tmp/gradsign-pg.XXXXXX)
 port=$(( 20000 + RANDOM % 20000 ))
@@ -43,9 +43,9 @@ grep -E '^(test |permission table|extremes)|test result' "$log" || true
 [ "$status" -eq 0 ] || { cat "$log"; exit "$status"; }
 rm -f "$log"
 
-stage "the school server: HTTPS on 127.0.0.1, limits, shutdown, the permission table over HTTP"
+stage "the school server: HTTPS on 127.0.0.1, limits, shutdown, the permission table and the rule tests over HTTP, the desktop's side of it"
 set +e
-cargo test -p gradsign-server -- --nocapture >"$log" 2>&1
+cargo test -p gradsign-server -p gradsign-remote -- --nocapture >"$log" 2>&1
 status=$?
 set -e
 grep -E '^(test |permission table)|test result' "$log" || true

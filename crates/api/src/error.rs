@@ -74,20 +74,24 @@ pub enum ErrorCode {
     /// The server cannot answer now (not ready, overloaded, shutting down, or the request took
     /// longer than its limit): try again shortly.
     Unavailable,
+    /// The desktop's own: the school server's certificate is not trusted (not from the system's
+    /// roots nor from the CA file the school gave, or not issued for the address typed).
+    UntrustedServer,
     /// Anything else: a bug or a broken installation. Carries no personal data.
     Internal,
 }
 
 /// A message in both languages; the UI shows the one the user chose.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[ts(export_to = "Text.ts")]
 pub struct Text {
     pub zh: String,
     pub en: String,
 }
 
-/// The error every operation (and every desktop command) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, TS, JsonSchema)]
+/// The error every operation (and every desktop command) returns; a desktop connected to a
+/// school's server reads it back from the wire as the server sent it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 #[ts(export_to = "CommandError.ts")]
 pub struct CommandError {
     pub code: ErrorCode,
@@ -95,6 +99,7 @@ pub struct CommandError {
     /// Machine-readable context, e.g. `{"field": "school_code"}`; never personal data.
     #[ts(type = "Record<string, unknown> | null")]
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
+    #[serde(default)]
     pub details: serde_json::Value,
 }
 
@@ -109,6 +114,12 @@ impl CommandError {
             },
             details: serde_json::Value::Null,
         }
+    }
+
+    /// The same error with `details` (e.g. `{"field": "address"}`).
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
     }
 
     /// An unexpected failure outside the engine; `context` must not contain personal data.
@@ -206,6 +217,8 @@ impl ErrorCode {
             C::TooLarge => 413,
             C::UnsupportedMedia => 415,
             C::Unavailable => 503,
+            // Never sent by a server: a desktop decides it about the server it reached.
+            C::UntrustedServer => 502,
             C::SchemaTooNew | C::UpdateUnavailable | C::UpdateRejected | C::Internal => 500,
         }
     }

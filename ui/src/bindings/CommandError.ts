@@ -3,7 +3,8 @@ import type { ErrorCode } from "./ErrorCode";
 import type { Text } from "./Text";
 
 /**
- * The error every operation (and every desktop command) returns.
+ * The error every operation (and every desktop command) returns; a desktop connected to a
+ * school's server reads it back from the wire as the server sent it.
  */
 export type CommandError = { code: ErrorCode, message: Text, 
 /**

@@ -1,0 +1,379 @@
+//! A school's `gradsign serve`, as a desktop reaches it: the server's identity before anyone
+//! signs in (the school's name and its certificate's fingerprint), every catalog operation over
+//! HTTPS with the session's bearer token and an optional idempotency key, and uploads streamed
+//! with their progress. Errors are the catalog's one shape: the server's own refusals as it sent
+//! them, and this side's (no connection, an untrusted certificate) as `unavailable` and
+//! `untrusted_server`, each naming the problem in Chinese and English.
+
+use std::time::Duration;
+
+use gradsign_api::{CommandError, ErrorCode, Reply};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// Whose certificates the desktop believes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Trust {
+    /// The operating system's roots (a server with a certificate from a public CA).
+    SystemRoots,
+    /// Only the CA certificate (PEM) the school hands out.
+    SchoolCa { pem: String },
+}
+
+/// What the person sees before signing in: whose server this is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerIdentity {
+    /// The server's base address, `https://host[:port]`.
+    pub url: String,
+    /// The school's name, none while the server's school is not set up yet.
+    pub school_name: Option<String>,
+    /// SHA-256 of the server certificate (DER), as `AB:CD:…`, to compare with the school's notice.
+    pub fingerprint: String,
+}
+
+/// A staged upload's id and size (R-UPLOAD-03), to name in the next request as `uploadId`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StagedUpload {
+    pub id: String,
+    pub size: u64,
+}
+
+/// A connection to one school's server.
+#[derive(Debug, Clone)]
+pub struct SchoolServer {
+    identity: ServerIdentity,
+    base: url::Url,
+    http: reqwest::Client,
+}
+
+/// The longest a request may take before the desktop says the server does not answer (the
+/// server's own limit is 60 s; an upload of 20 MB on a slow line fits).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(90);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl SchoolServer {
+    /// Reaches the server at `address` (`https://host[:port]`, or `host[:port]`), checks its
+    /// certificate against `trust`, and reads whose school it serves.
+    pub async fn connect(address: &str, trust: &Trust) -> Result<SchoolServer, CommandError> {
+        let base = parse_address(address)?;
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .tls_info(true)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .https_only(base.scheme() == "https");
+        if let Trust::SchoolCa { pem } = trust {
+            let not_a_certificate = || {
+                field_error(
+                    "ca",
+                    "CA 证书文件不是 PEM 格式的证书",
+                    "The CA file is not a certificate in PEM format",
+                )
+            };
+            let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|_| not_a_certificate())?;
+            if certificates.is_empty() {
+                return Err(not_a_certificate());
+            }
+            builder = builder.tls_built_in_root_certs(false);
+            for ca in certificates {
+                builder = builder.add_root_certificate(ca);
+            }
+        }
+        let http = builder.build().map_err(CommandError::internal)?;
+        let url = base
+            .join("api/v1/app_status")
+            .map_err(CommandError::internal)?;
+        let response = http
+            .post(url)
+            .json(&Value::Null)
+            .send()
+            .await
+            .map_err(|e| transport_error(&base, &e))?;
+        let fingerprint = response
+            .extensions()
+            .get::<reqwest::tls::TlsInfo>()
+            .and_then(|i| i.peer_certificate())
+            .map(fingerprint_of)
+            .unwrap_or_default();
+        let status = answer(response).await?.into_json()?;
+        if status.get("firstStart").and_then(Value::as_bool).is_none() {
+            return Err(not_a_school_server(&base));
+        }
+        let identity = ServerIdentity {
+            url: base.as_str().trim_end_matches('/').to_string(),
+            school_name: status["schoolName"].as_str().map(str::to_string),
+            fingerprint,
+        };
+        Ok(SchoolServer {
+            identity,
+            base,
+            http,
+        })
+    }
+
+    pub fn identity(&self) -> &ServerIdentity {
+        &self.identity
+    }
+
+    /// Runs the catalog operation `name` with `request`, as the session `token` (anonymous
+    /// without one). A mutating request given `key` is applied once however often it is sent
+    /// (R-IDEM-01): a retry after a lost answer sends the same key.
+    pub async fn call(
+        &self,
+        token: Option<&str>,
+        name: &str,
+        request: &Value,
+        key: Option<&str>,
+    ) -> Result<Reply, CommandError> {
+        let url = self
+            .base
+            .join(&format!("api/v1/{name}"))
+            .map_err(CommandError::internal)?;
+        let mut r = self.http.post(url).json(request);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        if let Some(k) = key {
+            r = r.header("idempotency-key", k);
+        }
+        let response = r
+            .send()
+            .await
+            .map_err(|e| transport_error(&self.base, &e))?;
+        answer(response).await
+    }
+
+    /// Streams one file to the server's uploads route, calling `progress(sent, total)` as its
+    /// bytes go out, and answers the staged upload the next request names.
+    pub async fn upload(
+        &self,
+        token: &str,
+        name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> Result<StagedUpload, CommandError> {
+        let mut url = self
+            .base
+            .join("api/v1/uploads")
+            .map_err(CommandError::internal)?;
+        url.query_pairs_mut().append_pair("name", name);
+        let total = bytes.len() as u64;
+        let body = bytes::Bytes::from(bytes);
+        const CHUNK: usize = 64 * 1024;
+        let chunks: Vec<bytes::Bytes> = (0..body.len())
+            .step_by(CHUNK)
+            .map(|at| body.slice(at..(at + CHUNK).min(body.len())))
+            .collect();
+        let mut sent = 0u64;
+        let stream = futures_util::stream::iter(chunks.into_iter().map(move |c| {
+            sent += c.len() as u64;
+            progress(sent, total);
+            Ok::<_, std::io::Error>(c)
+        }));
+        let response = self
+            .http
+            .post(url)
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .header("content-length", total)
+            .body(reqwest::Body::wrap_stream(stream))
+            .send()
+            .await
+            .map_err(|e| transport_error(&self.base, &e))?;
+        let staged = answer(response).await?.into_json()?;
+        serde_json::from_value(staged).map_err(CommandError::internal)
+    }
+}
+
+/// `https://host[:port]` from what a person types; plain `http://` only to this machine
+/// (R-SERVER-01: a password never crosses a network in the clear).
+fn parse_address(address: &str) -> Result<url::Url, CommandError> {
+    let typed = address.trim();
+    let with_scheme = if typed.contains("://") {
+        typed.to_string()
+    } else {
+        format!("https://{typed}")
+    };
+    let bad = || {
+        field_error(
+            "address",
+            "服务器地址应为 https://主机名[:端口]",
+            "The server address should be https://host[:port]",
+        )
+    };
+    let mut url = url::Url::parse(&with_scheme).map_err(|_| bad())?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => return Err(bad()),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(field_error(
+                "address",
+                "只能用 https 连接其他计算机上的服务器（明文 HTTP 会泄露密码）",
+                "A server on another machine is reached over https only (plain HTTP would expose passwords)",
+            ))
+        }
+        _ => return Err(bad()),
+    }
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+        return Err(bad());
+    }
+    url.set_path("/");
+    url.set_fragment(None);
+    Ok(url)
+}
+
+/// The server's answer: JSON or bytes on success, its error shape otherwise.
+async fn answer(response: reqwest::Response) -> Result<Reply, CommandError> {
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| unavailable(&format!("{e}"), &format!("{e}")))?;
+    if status.is_success() {
+        return Ok(if json {
+            Reply::Json(serde_json::from_slice(&body).map_err(CommandError::internal)?)
+        } else {
+            Reply::Bytes(body.to_vec())
+        });
+    }
+    match serde_json::from_slice::<CommandError>(&body) {
+        Ok(e) => Err(e),
+        // Not the catalog's shape: a proxy's page, or not a GradSign server at all.
+        Err(_) => Err(unavailable(
+            &format!("服务器返回 HTTP {}，不是 GradSign 的答复", status.as_u16()),
+            &format!(
+                "the server answered HTTP {}, not a GradSign answer",
+                status.as_u16()
+            ),
+        )),
+    }
+}
+
+fn fingerprint_of(der: &[u8]) -> String {
+    Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// Why a request did not reach the server: an untrusted certificate, or no connection.
+fn transport_error(base: &url::Url, e: &reqwest::Error) -> CommandError {
+    if let Some(problem) = certificate_problem(e) {
+        return CommandError::new(
+            ErrorCode::UntrustedServer,
+            format!("{base} 的证书不受信任：{}。请确认地址，或选择学校提供的 CA 证书文件", problem.0),
+            format!("The certificate of {base} is not trusted: {}. Check the address, or choose the CA file the school gave you", problem.1),
+        )
+        .with_details(json!({ "field": "ca" }));
+    }
+    let (zh, en) = if e.is_timeout() {
+        ("服务器没有及时答复", "the server did not answer in time")
+    } else if e.is_connect() {
+        ("连接不上", "the connection failed")
+    } else {
+        ("连接中断", "the connection broke off")
+    };
+    unavailable(
+        &format!("无法连接学校服务器 {base}：{zh}"),
+        &format!("Cannot reach the school's server {base}: {en}"),
+    )
+}
+
+/// The certificate problem behind `e`, if any, in both languages.
+fn certificate_problem(e: &reqwest::Error) -> Option<(&'static str, &'static str)> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        // An io::Error's `source` skips the error it wraps, which is where rustls's is (the
+        // connector wraps it in two).
+        let mut inner: &(dyn std::error::Error + 'static) = s;
+        while let Some(wrapped) = inner
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            inner = wrapped;
+        }
+        if let Some(rustls::Error::InvalidCertificate(c)) = inner.downcast_ref::<rustls::Error>() {
+            return Some(match c {
+                rustls::CertificateError::UnknownIssuer => (
+                    "签发它的 CA 不在信任之列",
+                    "it was issued by a CA that is not trusted",
+                ),
+                rustls::CertificateError::NotValidForName
+                | rustls::CertificateError::NotValidForNameContext { .. } => (
+                    "它不是为这个地址签发的",
+                    "it was not issued for this address",
+                ),
+                rustls::CertificateError::Expired
+                | rustls::CertificateError::ExpiredContext { .. } => ("它已过期", "it has expired"),
+                _ => ("它无效", "it is invalid"),
+            });
+        }
+        source = s.source();
+    }
+    None
+}
+
+fn unavailable(zh: &str, en: &str) -> CommandError {
+    CommandError::new(ErrorCode::Unavailable, zh, en)
+}
+
+fn not_a_school_server(base: &url::Url) -> CommandError {
+    unavailable(
+        &format!("{base} 不是 GradSign 学校服务器"),
+        &format!("{base} is not a GradSign school server"),
+    )
+}
+
+fn field_error(field: &str, zh: &str, en: &str) -> CommandError {
+    CommandError::new(ErrorCode::Validation, zh, en).with_details(json!({ "field": field }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_https_and_plain_http_only_to_this_machine() {
+        assert_eq!(
+            parse_address(" school.edu.cn:8443 ").unwrap().as_str(),
+            "https://school.edu.cn:8443/"
+        );
+        assert_eq!(
+            parse_address("https://school.edu.cn/some/path#x")
+                .unwrap()
+                .as_str(),
+            "https://school.edu.cn/"
+        );
+        assert!(parse_address("http://127.0.0.1:8080").is_ok());
+        assert!(parse_address("http://localhost:8080").is_ok());
+        for bad in [
+            "http://school.edu.cn",
+            "ftp://school.edu.cn",
+            "https://user:pw@school.edu.cn",
+            "https://school.edu.cn/?q=1",
+            "",
+            "https://",
+        ] {
+            let e = parse_address(bad).unwrap_err();
+            assert_eq!(e.code, ErrorCode::Validation, "{bad}");
+            assert_eq!(e.details["field"], "address", "{bad}");
+        }
+    }
+}
