@@ -217,9 +217,12 @@ impl ErrorCode {
             C::TooLarge => 413,
             C::UnsupportedMedia => 415,
             C::Unavailable => 503,
-            // Never sent by a server: a desktop decides it about the server it reached.
-            C::UntrustedServer => 502,
-            C::SchemaTooNew | C::UpdateUnavailable | C::UpdateRejected | C::Internal => 500,
+            // The desktop's own codes (never sent by a server) with the server's failures.
+            C::SchemaTooNew
+            | C::UpdateUnavailable
+            | C::UpdateRejected
+            | C::UntrustedServer
+            | C::Internal => 500,
         }
     }
 }
