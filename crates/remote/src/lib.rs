@@ -41,10 +41,9 @@ pub struct StagedUpload {
     pub size: u64,
 }
 
-/// A connection to one school's server.
+/// One school's server, as this desktop reaches it.
 #[derive(Debug, Clone)]
 pub struct SchoolServer {
-    identity: ServerIdentity,
     base: url::Url,
     http: reqwest::Client,
 }
@@ -55,9 +54,9 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(90);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl SchoolServer {
-    /// Reaches the server at `address` (`https://host[:port]`, or `host[:port]`), checks its
-    /// certificate against `trust`, and reads whose school it serves.
-    pub async fn connect(address: &str, trust: &Trust) -> Result<SchoolServer, CommandError> {
+    /// The server at `address` (`https://host[:port]`, or `host[:port]`), its certificate to be
+    /// checked against `trust`. Nothing is sent yet: a desktop starts while its server is down.
+    pub fn new(address: &str, trust: &Trust) -> Result<SchoolServer, CommandError> {
         let base = parse_address(address)?;
         let mut builder = reqwest::Client::builder()
             .use_rustls_tls()
@@ -84,15 +83,27 @@ impl SchoolServer {
             }
         }
         let http = builder.build().map_err(CommandError::internal)?;
-        let url = base
+        Ok(SchoolServer { base, http })
+    }
+
+    /// The server's address as shown, `https://host[:port]`.
+    pub fn url(&self) -> String {
+        self.base.as_str().trim_end_matches('/').to_string()
+    }
+
+    /// Asks the server whose school it serves, checking its certificate on the way.
+    pub async fn identify(&self) -> Result<ServerIdentity, CommandError> {
+        let url = self
+            .base
             .join("api/v1/app_status")
             .map_err(CommandError::internal)?;
-        let response = http
+        let response = self
+            .http
             .post(url)
             .json(&Value::Null)
             .send()
             .await
-            .map_err(|e| transport_error(&base, &e))?;
+            .map_err(|e| transport_error(&self.base, &e))?;
         let fingerprint = response
             .extensions()
             .get::<reqwest::tls::TlsInfo>()
@@ -101,22 +112,13 @@ impl SchoolServer {
             .unwrap_or_default();
         let status = answer(response).await?.into_json()?;
         if status.get("firstStart").and_then(Value::as_bool).is_none() {
-            return Err(not_a_school_server(&base));
+            return Err(not_a_school_server(&self.base));
         }
-        let identity = ServerIdentity {
-            url: base.as_str().trim_end_matches('/').to_string(),
+        Ok(ServerIdentity {
+            url: self.url(),
             school_name: status["schoolName"].as_str().map(str::to_string),
             fingerprint,
-        };
-        Ok(SchoolServer {
-            identity,
-            base,
-            http,
         })
-    }
-
-    pub fn identity(&self) -> &ServerIdentity {
-        &self.identity
     }
 
     /// Runs the catalog operation `name` with `request`, as the session `token` (anonymous

@@ -48,13 +48,12 @@ async fn the_school_is_named_before_sign_in_and_the_catalog_runs_over_https() {
     let (engine, _files) = demo_on_postgres().await;
     let ca = test_ca("school");
     let server = serve(engine.clone(), &ca).await;
-    let remote = SchoolServer::connect(
+    let remote = SchoolServer::new(
         &format!("127.0.0.1:{}", server.addr.port()),
         &school_ca(&ca),
     )
-    .await
     .unwrap();
-    let id = remote.identity();
+    let id = remote.identify().await.unwrap();
     assert_eq!(id.school_name, engine.school_name().await.unwrap());
     assert!(id.school_name.is_some());
     assert_eq!(id.fingerprint, expected_fingerprint(&ca));
@@ -192,7 +191,11 @@ async fn an_untrusted_certificate_or_no_server_is_refused_with_the_reason() {
 
     let other = test_ca("another school");
     for trust in [school_ca(&other), Trust::SystemRoots] {
-        let e = SchoolServer::connect(&address, &trust).await.unwrap_err();
+        let e = SchoolServer::new(&address, &trust)
+            .unwrap()
+            .identify()
+            .await
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::UntrustedServer, "{trust:?}: {e:?}");
         assert_eq!(e.details["field"], "ca");
         assert!(e.message.zh.contains("证书不受信任"), "{}", e.message.zh);
@@ -203,13 +206,12 @@ async fn an_untrusted_certificate_or_no_server_is_refused_with_the_reason() {
         );
     }
 
-    let e = SchoolServer::connect(
+    let e = SchoolServer::new(
         &address,
         &Trust::SchoolCa {
             pem: "not a certificate".into(),
         },
     )
-    .await
     .unwrap_err();
     assert_eq!(
         (e.code, e.details["field"].as_str()),
@@ -219,9 +221,9 @@ async fn an_untrusted_certificate_or_no_server_is_refused_with_the_reason() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let e = SchoolServer::connect(&format!("127.0.0.1:{port}"), &school_ca(&ca))
-        .await
-        .unwrap_err();
+    // Made while nothing answers (a desktop starting with its server down), refused on use.
+    let down = SchoolServer::new(&format!("127.0.0.1:{port}"), &school_ca(&ca)).unwrap();
+    let e = down.identify().await.unwrap_err();
     assert_eq!(e.code, ErrorCode::Unavailable);
     assert!(
         e.message.zh.contains("无法连接学校服务器"),
