@@ -52,6 +52,22 @@ pub struct SchoolServer {
 /// server's own limit is 60 s; an upload of 20 MB on a slow line fits).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(90);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often `run` sends a request that does not get through.
+const ATTEMPTS: u32 = 4;
+
+/// The operations whose answer is a new session token: the server takes no key for them, and
+/// sending one again is safe as it is (a second sign-in opens a second session; a second
+/// activation or password change is refused).
+const NEW_SESSION_OPERATIONS: [&str; 3] = [
+    "session_open",
+    "account_activate",
+    "account_change_password",
+];
+
+/// A fresh idempotency key: 128 random bits in hex.
+fn new_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
 
 impl SchoolServer {
     /// The server at `address` (`https://host[:port]`, or `host[:port]`), its certificate to be
@@ -147,6 +163,32 @@ impl SchoolServer {
             .await
             .map_err(|e| transport_error(&self.base, &e))?;
         answer(response).await
+    }
+
+    /// Runs `name` as the desktop's own calls do: every operation but the three that answer a new
+    /// session carries a fresh idempotency key, and a request that did not get through (no
+    /// connection, the server busy or restarting) is sent again with the same key after 0.5, 1
+    /// and 2 seconds, so nothing is applied twice (R-IDEM-01). Still unreachable after that, the
+    /// caller gets `unavailable` and says so.
+    pub async fn run(
+        &self,
+        token: Option<&str>,
+        name: &str,
+        request: &Value,
+    ) -> Result<Reply, CommandError> {
+        let key = (!NEW_SESSION_OPERATIONS.contains(&name)).then(new_key);
+        let mut wait = Duration::from_millis(500);
+        let mut attempt = 1;
+        loop {
+            match self.call(token, name, request, key.as_deref()).await {
+                Err(e) if e.code == ErrorCode::Unavailable && attempt < ATTEMPTS => {
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                    attempt += 1;
+                }
+                answer => return answer,
+            }
+        }
     }
 
     /// Streams one file to the server's uploads route, calling `progress(sent, total)` as its

@@ -231,3 +231,59 @@ async fn an_untrusted_certificate_or_no_server_is_refused_with_the_reason() {
         e.message.zh
     );
 }
+
+/// A server restarting while the desktop sends: `run` sends again with the same key until the
+/// server answers, and the request is applied once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_sent_while_the_server_restarts_goes_through_once() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let first = serve(engine.clone(), &ca).await;
+    let addr = first.addr;
+    let remote = SchoolServer::new(&format!("127.0.0.1:{}", addr.port()), &school_ca(&ca)).unwrap();
+    let opened = json_of(
+        remote
+            .run(
+                None,
+                "session_open",
+                &json!({"username": "admin", "password": gradsign_engine::demo::DEMO_PASSWORD}),
+            )
+            .await
+            .unwrap(),
+    );
+    let token = opened["token"].as_str().unwrap().to_string();
+    let count = || async {
+        json_of(
+            remote
+                .run(Some(&token), "admin_departments", &Value::Null)
+                .await
+                .unwrap(),
+        )
+        .as_array()
+        .unwrap()
+        .len()
+    };
+    let before = count().await;
+    first.shutdown().await.unwrap();
+
+    // The server comes back on the same address a little later.
+    let files = ca.files.clone();
+    let back = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        let mut config = gradsign_server::ServerConfig::new(addr, Some(files));
+        config.clock = Arc::new(|| NOW);
+        config.workers_every = None;
+        gradsign_server::start(engine, config).await.unwrap()
+    });
+    let added = remote
+        .run(
+            Some(&token),
+            "admin_department_add",
+            &json!({"name": "重启学院"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(json_of(added)["name"], "重启学院");
+    let _server = back.await.unwrap();
+    assert_eq!(count().await, before + 1, "applied once");
+}
