@@ -8,7 +8,7 @@ use std::path::Path;
 use ts_rs::{ExportError, TS};
 
 use crate::commands::review;
-use crate::commands::{export, session};
+use crate::commands::{export, school, session};
 use crate::{commands::about, update};
 
 /// Writes every binding into `dir`: the catalog's (crates/api) and the desktop's own.
@@ -24,6 +24,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     session::SignInOutcome::export_all(&cfg)?;
     review::PrintOutcome::export_all(&cfg)?;
     export::ExportOutcome::export_all(&cfg)?;
+    school::ServerChoice::export_all(&cfg)?;
+    school::ConnectedServer::export_all(&cfg)?;
     Ok(())
 }
 

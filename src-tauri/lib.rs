@@ -8,10 +8,14 @@ pub mod commands;
 pub mod data_dir;
 pub use gradsign_api::error;
 pub mod saved_file;
+pub mod school;
 pub mod session_store;
 pub mod state;
 pub mod update;
 pub mod worker;
+
+#[cfg(test)]
+mod remote_mode_tests;
 
 use tauri::Manager;
 
@@ -49,6 +53,11 @@ pub fn run() {
             commands::session::session_change_password,
             commands::session::session_resume,
             commands::session::session_sign_out,
+            commands::school::school_check_server,
+            commands::school::school_use_server,
+            commands::school::school_use_here,
+            commands::school::school_server_identity,
+            commands::school::school_choose_ca,
             commands::agreement::agreement_save_pdf,
             commands::review::review_print_agreements,
             commands::export::stats_export,

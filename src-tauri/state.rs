@@ -1,20 +1,48 @@
-//! What the app holds while it runs: the engine over the data folder's database, the
-//! remembered-session store and the signed-in session.
+//! What the app holds while it runs: the school (the engine over the data folder's database, or
+//! the school's server), the remembered-session store and the signed-in session.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
+use gradsign_api::{Caller, Reply};
 use gradsign_engine::{Engine, SessionToken, Timestamp};
+use gradsign_remote::SchoolServer;
 
 use crate::error::{CommandError, CommandResult, ErrorCode};
+use crate::school::SchoolPlace;
 use crate::session_store::{KeychainError, SessionStore};
+
+/// What the desktop's anonymous look-ups are throttled by (R-VERIFY-02): the app is one client.
+pub(crate) const DESKTOP_CLIENT: &str = "desktop";
+
+/// Where the school's records are, as the app reaches them. Nothing in the UI knows which: every
+/// operation goes through [`AppState::call`].
+#[derive(Debug)]
+pub enum School {
+    /// The data folder's database, on this machine (boxed: an engine is large, and a school
+    /// is one of either).
+    Here(Box<Engine>),
+    /// The school's server: every operation is sent there.
+    Server(SchoolServer),
+}
+
+impl School {
+    /// This machine's engine; none on a server.
+    pub fn engine(&self) -> Option<&Engine> {
+        match self {
+            School::Here(engine) => Some(engine),
+            School::Server(_) => None,
+        }
+    }
+}
 
 /// The state every command receives.
 #[derive(Debug)]
 pub struct AppState {
-    /// The engine, or why the database could not be opened (e.g. written by a newer version):
-    /// the first screen shows that message instead of crashing.
-    engine: Result<Engine, CommandError>,
+    /// The school, or why it could not be opened (a database written by a newer version, a
+    /// server address that is not one): the first screen shows that message instead of crashing.
+    /// Replaced whole when the person switches between this machine and a server.
+    school: RwLock<Arc<Result<School, CommandError>>>,
     data_dir: PathBuf,
     session_store: SessionStore,
     session: Mutex<Option<SessionToken>>,
@@ -29,41 +57,82 @@ pub enum RememberOutcome {
 }
 
 impl AppState {
-    /// Opens the data folder: `gradsign.sqlite3` (migrated). Uploaded files live in the database;
-    /// an earlier version's `files/` folder is copied in at the first open (R-UPLOAD-02).
+    /// Opens the data folder and the school it names (`school.json`): here, `gradsign.sqlite3`
+    /// (migrated; uploaded files live in the database, an earlier version's `files/` folder is
+    /// copied in at the first open, R-UPLOAD-02), or the school's server (nothing is sent yet:
+    /// the app starts while its server is down).
     pub async fn open(data_dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(data_dir)?;
-        let engine = match database_path(data_dir).to_str() {
-            // R-BACKUP-01: a database an older version wrote is copied before it is migrated.
-            Some(db) => Engine::open_with(
-                db,
-                data_dir.join("files"),
-                gradsign_engine::EngineOptions {
-                    backup_dir: Some(data_dir.join("backups")),
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(CommandError::from),
-            None => Err(CommandError::internal("data folder path is not UTF-8")),
-        };
+        let school = open_school(data_dir, &SchoolPlace::load(data_dir)).await;
         Ok(Self {
-            engine,
+            school: RwLock::new(Arc::new(school)),
             data_dir: data_dir.to_path_buf(),
             session_store: SessionStore::for_data_dir(data_dir),
             session: Mutex::new(None),
         })
     }
 
+    /// The school as it is now (a switch replaces it; a call in flight keeps the one it began with).
+    pub fn school(&self) -> Arc<Result<School, CommandError>> {
+        self.school
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Moves to `place` and keeps the choice: the session ends (it belongs to the other school)
+    /// and the remembered one is forgotten.
+    pub async fn switch(&self, place: &SchoolPlace) -> CommandResult<()> {
+        let school = open_school(&self.data_dir, place).await;
+        if let Err(e) = &school {
+            return Err(e.clone());
+        }
+        place.save(&self.data_dir)?;
+        *self.school.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(school);
+        self.end_session().await?;
+        Ok(())
+    }
+
+    /// Runs one catalog operation as this window's session (anonymous when signed out).
+    pub async fn call(&self, name: &str, request: serde_json::Value) -> CommandResult<Reply> {
+        let token = self.token().ok();
+        self.call_as(token.as_ref(), name, request).await
+    }
+
+    /// Runs one catalog operation as `token` (anonymous without one), here or on the server.
+    pub async fn call_as(
+        &self,
+        token: Option<&SessionToken>,
+        name: &str,
+        request: serde_json::Value,
+    ) -> CommandResult<Reply> {
+        let school = self.school();
+        match &*school {
+            Err(e) => Err(e.clone()),
+            Ok(School::Here(engine)) => {
+                let caller = match token {
+                    Some(t) => Caller::with_token(t.clone(), DESKTOP_CLIENT),
+                    None => Caller::anonymous(DESKTOP_CLIENT),
+                };
+                let cx = gradsign_api::Cx {
+                    engine,
+                    now: now(),
+                    caller: &caller,
+                };
+                gradsign_api::dispatch(&cx, name, request).await
+            }
+            Ok(School::Server(server)) => {
+                server
+                    .run(token.map(|t| t.0.as_str()), name, &request)
+                    .await
+            }
+        }
+    }
+
     /// The data folder: the database, `backups/`, `updates/`, `settings.json` (and an earlier
     /// version's `files/`, read once).
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
-    }
-
-    /// The engine, or the error that kept it from opening.
-    pub fn engine(&self) -> CommandResult<&Engine> {
-        self.engine.as_ref().map_err(Clone::clone)
     }
 
     /// The signed-in session's token.
@@ -146,6 +215,31 @@ impl AppState {
     }
 }
 
+/// The school at `place`: this machine's database, opened (and migrated), or the server's
+/// address and trust, checked but not yet asked.
+async fn open_school(data_dir: &Path, place: &SchoolPlace) -> Result<School, CommandError> {
+    match place {
+        SchoolPlace::Here => match database_path(data_dir).to_str() {
+            // R-BACKUP-01: a database an older version wrote is copied before it is migrated.
+            Some(db) => Engine::open_with(
+                db,
+                data_dir.join("files"),
+                gradsign_engine::EngineOptions {
+                    backup_dir: Some(data_dir.join("backups")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(|e| School::Here(Box::new(e)))
+            .map_err(CommandError::from),
+            None => Err(CommandError::internal("data folder path is not UTF-8")),
+        },
+        SchoolPlace::Server { address, ca_pem } => {
+            SchoolServer::new(address, &SchoolPlace::trust(ca_pem)).map(School::Server)
+        }
+    }
+}
+
 /// The SQLite database file inside a data folder.
 pub fn database_path(data_dir: &Path) -> PathBuf {
     data_dir.join("gradsign.sqlite3")
@@ -183,7 +277,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         tauri::async_runtime::block_on(async {
             let state = AppState::open(dir.path()).await.unwrap();
-            let engine = state.engine().unwrap();
+            let here = state.school();
+            let engine = here.as_ref().as_ref().unwrap().engine().unwrap();
             assert!(engine.is_empty().await.unwrap());
             engine.init_school(&school(), now()).await.unwrap();
             assert!(!engine.is_empty().await.unwrap());

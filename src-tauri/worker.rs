@@ -1,13 +1,14 @@
 //! While the app is open: the engine's deadline sweep (expiry, 24-hour reminders) and the outbox
-//! delivery every minute, and a desktop notification when a new in-app message arrives for the
-//! signed-in account (R-NOTE-01). Failures are logged without personal data and retried next time.
+//! delivery every minute when the school is on this machine (on a server, the servers run them),
+//! and a desktop notification when a new in-app message arrives for the signed-in session, here
+//! or on the server (R-NOTE-01). Failures are logged without personal data and retried next time.
 
 use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 
-use crate::state::{now, AppState};
+use crate::state::{now, AppState, School};
 
 /// How often the sweep and the outbox run.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
@@ -34,7 +35,10 @@ pub fn start(app: &AppHandle) {
 
 async fn sweep(app: &AppHandle) {
     let state = app.state::<AppState>();
-    let Ok(engine) = state.engine() else { return };
+    let school = state.school();
+    let Ok(School::Here(engine)) = &*school else {
+        return;
+    };
     if engine.is_empty().await.unwrap_or(true) {
         return;
     }
@@ -48,10 +52,10 @@ async fn sweep(app: &AppHandle) {
     }
 }
 
-/// The newest message id already known, per signed-in account.
+/// The newest message id already known, per signed-in session.
 #[derive(Debug, Default)]
 struct Seen {
-    account: Option<i64>,
+    session: Option<String>,
     newest: i64,
 }
 
@@ -60,11 +64,11 @@ impl Seen {
     /// app's list), afterwards the unread ones newer than the newest seen.
     fn fresh<'a>(
         &mut self,
-        account: i64,
+        session: &str,
         messages: &'a [gradsign_engine::Message],
     ) -> Vec<&'a gradsign_engine::Message> {
         let newest = messages.iter().map(|m| m.id).max().unwrap_or(0);
-        let out = if self.account == Some(account) {
+        let out = if self.session.as_deref() == Some(session) {
             messages
                 .iter()
                 .filter(|m| m.id > self.newest && !m.read)
@@ -72,7 +76,10 @@ impl Seen {
         } else {
             vec![]
         };
-        self.account = Some(account);
+        if self.session.as_deref() != Some(session) {
+            self.session = Some(session.to_string());
+            self.newest = 0;
+        }
         self.newest = self.newest.max(newest);
         out
     }
@@ -80,16 +87,26 @@ impl Seen {
 
 async fn notify_new_messages(app: &AppHandle, seen: &mut Seen) {
     let state = app.state::<AppState>();
-    let (Ok(engine), Ok(token)) = (state.engine(), state.token()) else {
+    let Ok(token) = state.token() else {
         return;
     };
-    let Ok(actor) = engine.authenticate(&token, now()).await else {
+    // The catalog's list, here or from the server: the same call the messages screen makes.
+    let Ok(answer) = state
+        .call_as(Some(&token), "messages_list", serde_json::Value::Null)
+        .await
+        .and_then(|r| r.into_json())
+    else {
         return;
     };
-    let (Some(account), Ok(messages)) = (actor.account_id, engine.messages(&actor).await) else {
+    let Ok(messages) = serde_json::from_value::<Vec<gradsign_engine::Message>>(answer) else {
         return;
     };
-    for m in seen.fresh(account, &messages) {
+    // Sessions are told apart by a digest of their token (the token itself stays in the state).
+    let session = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(token.0.as_bytes()))
+    };
+    for m in seen.fresh(&session, &messages) {
         let shown = app
             .notification()
             .builder()
@@ -123,14 +140,21 @@ mod tests {
     fn only_unread_messages_newer_than_the_first_look_are_announced() {
         let mut seen = Seen::default();
         assert!(seen
-            .fresh(1, &[message(2, false), message(1, false)])
+            .fresh("a", &[message(2, false), message(1, false)])
             .is_empty());
         let now = [message(4, true), message(3, false), message(2, false)];
-        let fresh: Vec<i64> = seen.fresh(1, &now).iter().map(|m| m.id).collect();
+        let fresh: Vec<i64> = seen.fresh("a", &now).iter().map(|m| m.id).collect();
         assert_eq!(fresh, vec![3]);
-        assert!(seen.fresh(1, &now).is_empty());
-        // Another account signs in: its backlog is not announced.
-        assert!(seen.fresh(2, &[message(9, false)]).is_empty());
-        assert_eq!(seen.newest, 9);
+        assert!(seen.fresh("a", &now).is_empty());
+        // Another session (another account, or another school's server): its backlog is not
+        // announced, and its ids are its own.
+        assert!(seen.fresh("b", &[message(2, false)]).is_empty());
+        assert_eq!(seen.newest, 2);
+        let fresh: Vec<i64> = seen
+            .fresh("b", &[message(3, false), message(2, false)])
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        assert_eq!(fresh, vec![3]);
     }
 }

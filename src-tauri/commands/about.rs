@@ -6,7 +6,8 @@ use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use crate::error::CommandResult;
-use crate::state::{database_path, AppState};
+use crate::school::SchoolPlace;
+use crate::state::{database_path, AppState, School};
 use crate::update::{self, AppSettings, PendingUpdate, UpdateInfo, UpdateOutcome, UpdateProgress};
 
 /// A licence notice shown in the About dialog.
@@ -32,14 +33,46 @@ pub struct AboutInfo {
     pub supported_schema_version: i64,
     pub licences: Vec<LicenceNotice>,
     pub settings: AppSettings,
+    /// Where the school is: this machine, or the school's server (its address).
+    pub school: SchoolPlaceView,
+}
+
+/// Where the school is, as the About dialog shows it (never the CA's text).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SchoolPlaceView {
+    /// here | server
+    pub kind: String,
+    pub address: Option<String>,
+    /// Whether the server's certificate is checked against the school's CA file (otherwise the
+    /// system's roots).
+    pub school_ca: bool,
+}
+
+impl From<&SchoolPlace> for SchoolPlaceView {
+    fn from(p: &SchoolPlace) -> Self {
+        match p {
+            SchoolPlace::Here => SchoolPlaceView {
+                kind: "here".into(),
+                address: None,
+                school_ca: false,
+            },
+            SchoolPlace::Server { address, ca_pem } => SchoolPlaceView {
+                kind: "server".into(),
+                address: Some(address.clone()),
+                school_ca: ca_pem.is_some(),
+            },
+        }
+    }
 }
 
 /// The About dialog's facts.
 #[tauri::command]
 pub async fn about_info(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AboutInfo> {
-    let schema_version = match state.engine() {
-        Ok(engine) => engine.store().schema_version().await.ok(),
-        Err(_) => None,
+    let school = state.school();
+    let schema_version = match &*school {
+        Ok(School::Here(engine)) => engine.store().schema_version().await.ok(),
+        Ok(School::Server(_)) | Err(_) => None,
     };
     Ok(AboutInfo {
         version: app.package_info().version.to_string(),
@@ -49,6 +82,7 @@ pub async fn about_info(app: AppHandle, state: State<'_, AppState>) -> CommandRe
         supported_schema_version: gradsign_engine::store::SCHEMA_VERSION,
         licences: licences(),
         settings: AppSettings::load(state.data_dir()),
+        school: (&SchoolPlace::load(state.data_dir())).into(),
     })
 }
 

@@ -7,4 +7,5 @@ pub mod agreement;
 pub mod export;
 pub mod operation;
 pub mod review;
+pub mod school;
 pub mod session;

@@ -64,7 +64,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         tauri::async_runtime::block_on(async {
             let state = AppState::open(dir.path()).await.unwrap();
-            let engine = state.engine().unwrap();
+            let school = state.school();
+            let engine = school.as_ref().as_ref().unwrap().engine().unwrap();
             engine.create_demo(now() - 3600).await.unwrap();
             let session = engine
                 .sign_in(

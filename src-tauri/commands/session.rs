@@ -2,16 +2,15 @@
 //! desktop commands; the engine's part of each is the catalog's (crates/api, session.rs:
 //! `session_open`, `session_user`, `session_close`).
 
-use gradsign_api::session::{ActivateRequest, ChangePasswordRequest, SessionUser, SignInRequest};
-use gradsign_api::{Caller, Cx};
+use gradsign_api::session::{ChangePasswordRequest, SessionUser};
+use gradsign_api::CommandError;
 use gradsign_engine::SessionToken;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::operation::DESKTOP_CLIENT;
 use crate::error::{CommandResult, ErrorCode};
-use crate::state::{now, AppState, RememberOutcome};
+use crate::state::{AppState, RememberOutcome};
 
 /// The sign-in form.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -49,12 +48,8 @@ pub async fn session_sign_in(
     state: State<'_, AppState>,
     input: SignInInput,
 ) -> CommandResult<SignInOutcome> {
-    let caller = Caller::anonymous(DESKTOP_CLIENT);
-    let request = SignInRequest {
-        username: input.username,
-        password: input.password,
-    };
-    let opened = gradsign_api::session::sign_in(&cx(&state, &caller)?, request).await?;
+    let request = serde_json::json!({ "username": input.username, "password": input.password });
+    let opened = opened(&state, None, "session_open", request).await?;
     let remembered = state
         .start_session(SessionToken(opened.token), input.remember)
         .await
@@ -92,13 +87,12 @@ pub async fn session_activate(
     state: State<'_, AppState>,
     input: ActivateInput,
 ) -> CommandResult<SignInOutcome> {
-    let caller = Caller::anonymous(DESKTOP_CLIENT);
-    let request = ActivateRequest {
-        student_number: input.student_number,
-        id_number: input.id_number,
-        password: input.password,
-    };
-    let opened = gradsign_api::session::activate(&cx(&state, &caller)?, request).await?;
+    let request = serde_json::json!({
+        "studentNumber": input.student_number,
+        "idNumber": input.id_number,
+        "password": input.password,
+    });
+    let opened = opened(&state, None, "account_activate", request).await?;
     let remembered = state
         .start_session(SessionToken(opened.token), input.remember)
         .await
@@ -119,10 +113,11 @@ pub async fn session_change_password(
     input: ChangePasswordRequest,
 ) -> CommandResult<SignInOutcome> {
     let old = state.token()?;
-    let caller = Caller::with_token(old.clone(), DESKTOP_CLIENT);
-    let cx = cx(&state, &caller)?;
-    let actor = cx.actor().await?;
-    let opened = gradsign_api::session::change_password(&cx, &actor, input).await?;
+    let request = serde_json::json!({
+        "currentPassword": input.current_password,
+        "newPassword": input.new_password,
+    });
+    let opened = opened(&state, Some(&old), "account_change_password", request).await?;
     let remembered = state
         .rotate_session(&old, SessionToken(opened.token))
         .await
@@ -139,12 +134,11 @@ pub async fn session_resume(state: State<'_, AppState>) -> CommandResult<Option<
     let Some(token) = state.remembered_token().await else {
         return Ok(None);
     };
-    let caller = Caller::with_token(token.clone(), DESKTOP_CLIENT);
-    let cx = cx(&state, &caller)?;
-    let user = match cx.actor().await {
-        Ok(actor) => gradsign_api::session::user(&cx, &actor, ()).await,
-        Err(e) => Err(e),
-    };
+    let user = state
+        .call_as(Some(&token), "session_user", serde_json::Value::Null)
+        .await
+        .and_then(|r| r.into_json())
+        .and_then(|v| serde_json::from_value::<SessionUser>(v).map_err(CommandError::internal));
     match user {
         Ok(user) => {
             state.keep_session(token);
@@ -162,8 +156,9 @@ pub async fn session_resume(state: State<'_, AppState>) -> CommandResult<Option<
 #[tauri::command]
 pub async fn session_sign_out(state: State<'_, AppState>) -> CommandResult<()> {
     if let Some(token) = state.end_session().await? {
-        let caller = Caller::with_token(token, DESKTOP_CLIENT);
-        gradsign_api::session::close(&cx(&state, &caller)?, ()).await?;
+        state
+            .call_as(Some(&token), "session_close", serde_json::Value::Null)
+            .await?;
     }
     Ok(())
 }
@@ -178,11 +173,19 @@ impl From<RememberOutcome> for Remembered {
     }
 }
 
-/// A catalog call's context for a session the window does not hold (yet, or any more).
-fn cx<'a>(state: &'a AppState, caller: &'a Caller) -> CommandResult<Cx<'a>> {
-    Ok(Cx {
-        engine: state.engine()?,
-        now: now(),
-        caller,
-    })
+/// A session operation's answer (here or from the server): the new session and its user.
+#[derive(Deserialize)]
+struct Opened {
+    token: String,
+    user: SessionUser,
+}
+
+async fn opened(
+    state: &AppState,
+    token: Option<&SessionToken>,
+    name: &str,
+    request: serde_json::Value,
+) -> CommandResult<Opened> {
+    let answer = state.call_as(token, name, request).await?.into_json()?;
+    serde_json::from_value(answer).map_err(CommandError::internal)
 }

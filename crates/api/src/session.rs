@@ -39,8 +39,8 @@ impl std::fmt::Debug for SessionOpened {
     }
 }
 
-/// Who is signed in.
-#[derive(Debug, Clone, Serialize, TS, JsonSchema)]
+/// Who is signed in (a desktop reads it back from its school's server).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionUser {
     pub display_name: String,
@@ -48,7 +48,7 @@ pub struct SessionUser {
 }
 
 /// The roles of DOMAIN.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UserRole {
     Graduate,

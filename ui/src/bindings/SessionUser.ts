@@ -2,6 +2,6 @@
 import type { UserRole } from "./UserRole";
 
 /**
- * Who is signed in.
+ * Who is signed in (a desktop reads it back from its school's server).
  */
 export type SessionUser = { displayName: string, role: UserRole, };
