@@ -296,10 +296,14 @@ impl Engine {
             return Err(DomainError::not_found("事项", "Item"));
         }
         let item = self.view(&mut c, actor, &it).await?;
-        // The agreement's timeline includes its termination requests' entries.
+        // The agreement's timeline includes its termination requests' entries. The item ids
+        // are one list (the item, then its children) so the history is read through its
+        // item_id index: an `item_id = $1 OR item_id IN (…)` filter is a scan of the whole
+        // history on PostgreSQL, a cost that grows with every write the school makes.
         let rows = sqlx::query(
             "SELECT h.seq, h.at, COALESCE(a.display_name, '系统') AS actor_name, h.actor_role, h.action, h.level, h.from_state, h.to_state, h.reason, h.changes \
-             FROM history h LEFT JOIN accounts a ON a.id = h.actor_account_id WHERE h.item_id = $1 OR h.item_id IN (SELECT id FROM items WHERE parent_id = $1) ORDER BY h.seq",
+             FROM history h LEFT JOIN accounts a ON a.id = h.actor_account_id \
+             WHERE h.item_id IN (SELECT $1 UNION ALL SELECT id FROM items WHERE parent_id = $1) ORDER BY h.seq",
         )
         .bind(id)
         .fetch_all(&mut *c)
