@@ -23,6 +23,7 @@ export function createAppRouter(): Router {
       { path: '/', name: 'start', component: () => import('@/views/StartView.vue') },
       { path: '/welcome', name: 'first-start', component: () => import('@/views/FirstStartView.vue') },
       { path: '/setup', name: 'school-setup', component: () => import('@/views/SchoolSetupView.vue') },
+      { path: '/connect', name: 'connect-server', component: () => import('@/views/ConnectServerView.vue') },
       { path: '/sign-in', name: 'sign-in', component: () => import('@/views/SignInView.vue') },
       { path: '/activate', name: 'activate', component: () => import('@/views/ActivateView.vue') },
       { path: '/home', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { signedIn: true } },

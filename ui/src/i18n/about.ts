@@ -28,6 +28,13 @@ export const zh = {
   packageHint: '通过 .deb 安装的程序不会自行替换，请用软件包管理器安装新版本（或从学校就业部门获取安装包）。',
   startupFound: '发现新版本 {version}，可在“关于”中查看和更新',
   close: '关闭',
+  school: '学校数据',
+  schoolHere: '本机（此电脑上的数据库）',
+  schoolServer: '学校服务器 {address}',
+  schoolServerCa: '（使用学校的 CA 证书校验）',
+  useHere: '改用本机数据',
+  useServer: '连接学校服务器…',
+  switched: '已切换，请重新登录。',
 }
 
 export const en: typeof zh = {
@@ -59,4 +66,11 @@ export const en: typeof zh = {
   packageHint: 'An app installed from a .deb does not replace itself: install the new version with your package manager (or get the package from the school employment office).',
   startupFound: 'Version {version} is available: see About to update',
   close: 'Close',
+  school: "The school's records",
+  schoolHere: 'On this machine (its own database)',
+  schoolServer: "On the school's server {address}",
+  schoolServerCa: "(checked against the school's CA)",
+  useHere: "Use this machine's records",
+  useServer: "Connect to the school's server…",
+  switched: 'Switched. Please sign in again.',
 }

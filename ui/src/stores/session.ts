@@ -49,5 +49,11 @@ export const useSessionStore = defineStore('session', () => {
     remembered.value = 'no'
   }
 
-  return { user, remembered, signedIn, signIn, activate, changePassword, resume, signOut }
+  /** Forgets the signed-in user here (the desktop already ended the session: a switch of school). */
+  function forget() {
+    user.value = null
+    remembered.value = 'no'
+  }
+
+  return { user, remembered, signedIn, signIn, activate, changePassword, resume, signOut, forget }
 })
