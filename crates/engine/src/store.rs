@@ -344,8 +344,8 @@ impl Store {
         })
     }
 
-    /// A write transaction (BEGIN IMMEDIATE on SQLite). Dropped without commit, it rolls back by
-    /// closing its connection, so no half-written action survives an early return.
+    /// A write transaction (BEGIN IMMEDIATE on SQLite). Dropped without commit, it rolls back
+    /// before its connection is used again, so no half-written action survives an early return.
     pub async fn begin(&self) -> Result<Tx> {
         let mut conn = self.pool.acquire().await?;
         let begin = if self.backend == Backend::Sqlite {
@@ -478,9 +478,24 @@ fn unreachable_conn() -> ! {
 
 impl Drop for Tx {
     fn drop(&mut self) {
-        if let Some(c) = self.conn.as_mut() {
-            // Closing the connection rolls the transaction back on both backends.
-            c.close_on_drop();
+        let Some(mut c) = self.conn.take() else {
+            return;
+        };
+        // A refused action (another reviewer decided first, a second pending invitation …)
+        // ends here. The connection goes back to the pool only after its ROLLBACK has run, so no
+        // later user sees the half-done transaction; closing it instead would cost the next
+        // request a new database session (on PostgreSQL a new process, a TLS handshake, cold
+        // caches) for every refusal. Without a runtime to roll back on, or when the rollback
+        // fails, closing the connection rolls the transaction back on both backends.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if c.execute("ROLLBACK").await.is_err() {
+                        c.close_on_drop();
+                    }
+                });
+            }
+            Err(_) => c.close_on_drop(),
         }
     }
 }
