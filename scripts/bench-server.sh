@@ -143,14 +143,43 @@ reconcile() {
   echo "$line"
 }
 
+# Where the machine's CPU went during a run: the server processes, the cluster's PostgreSQL
+# processes (the postmaster's children), everything else (the load generator and whatever else
+# ran), idle; in cores, from /proc (jiffies).
+declare -A cpu_before
+proc_jiffies() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_pids() {
+  local pm
+  pm=$(head -n 1 "$pgdir/data/postmaster.pid")
+  echo "$pm" $(pgrep -P "$pm")
+}
+machine_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6; exit }' /proc/stat; }
+cpu_mark() {
+  local p
+  for p in "${servers[@]}" $(pg_pids); do cpu_before[$p]=$(proc_jiffies "$p"); done
+  read -r cpu_busy0 cpu_idle0 <<<"$(machine_jiffies)"
+}
+cpu_report() {
+  local label=$1 p srv=0 pgj=0 busy1 idle1
+  for p in "${servers[@]}"; do srv=$((srv + $(proc_jiffies "$p") - ${cpu_before[$p]:-0})); done
+  for p in $(pg_pids); do pgj=$((pgj + $(proc_jiffies "$p") - ${cpu_before[$p]:-0})); done
+  read -r busy1 idle1 <<<"$(machine_jiffies)"
+  awk -v s="$srv" -v p="$pgj" -v b=$((busy1 - cpu_busy0)) -v i=$((idle1 - cpu_idle0)) -v n="$(nproc)" \
+    -v l="$label" 'BEGIN { t = (b + i) / n; if (t <= 0) t = 1;
+      printf "cpu %s: servers %.2f, PostgreSQL %.2f, the rest (load generator, others) %.2f, idle %.2f cores of %d\n",
+        l, s / t, p / t, (b - s - p) / t, i / t, n }'
+}
+
 # run DB LABEL ARGS…: one timed run of the generator, reconciled afterwards.
 run() {
   local db=$1 label=$2
   shift 2
   local before
   before=$(history_counts "$db")
+  cpu_mark
   "$loadgen" run --state "$state" --clients "$clients" --seconds "$secs" --label "$label" \
     --out "$out/$label.json" "$@"
+  cpu_report "$label"
   reconcile "$db" "$before" "$out/$label.json"
 }
 
