@@ -43,6 +43,7 @@ loadgen=$root/target/release/gradsign-loadgen
 old_tree=$root/target/bench-old-tree
 old_target=$root/target/bench-old-target
 if [ ! -e "$old_tree/.git" ]; then
+  git worktree prune
   git worktree add -q --detach "$old_tree" "$old_commit"
 fi
 git -C "$old_tree" checkout -q --detach "$old_commit"
