@@ -34,6 +34,15 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             let state = tauri::async_runtime::block_on(state::AppState::open(&dir))?;
+            // A file streaming to the school's server: the window hears its bytes.
+            let window = app.handle().clone();
+            state.set_upload_progress(std::sync::Arc::new(move |name: &str, sent, total| {
+                use tauri::Emitter;
+                let _ = window.emit(
+                    "upload-progress",
+                    serde_json::json!({ "name": name, "sent": sent, "total": total }),
+                );
+            }));
             app.manage(state);
             // The agreement prints with the fonts bundled as resources (same PDF on every machine).
             if let Ok(resources) = app.path().resource_dir() {

@@ -131,3 +131,88 @@ fn a_server_of_another_ca_is_refused_with_the_reason() {
         assert_eq!(SchoolPlace::load(here.path()), SchoolPlace::Here);
     });
 }
+
+/// A PNG of noise (which does not compress) of about `megabytes`, as a phone's photo.
+fn photo(megabytes: usize) -> Vec<u8> {
+    let side = ((megabytes * 1024 * 1024 / 3) as f64).sqrt() as u32;
+    let mut seed = 0x9e37_79b9_u32;
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        image::Rgb([seed as u8, (seed >> 8) as u8, (seed >> 16) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// In remote mode a file the window sends inline streams to the server's uploads route first and
+/// the request names it by id (R-UPLOAD-03): a 3 MB licence photo, which the server's 2 MB JSON
+/// limit would refuse inline, replaces the employer's licence, and its bytes are heard as they go.
+#[test]
+fn a_file_streams_to_the_server_and_the_request_names_it() {
+    use base64::Engine as _;
+    use std::sync::{Arc, Mutex};
+    tauri::async_runtime::block_on(async {
+        let (engine, _files) = demo_on_postgres().await;
+        let ca = test_ca("school");
+        let server = serve(engine.clone(), &ca).await;
+        let dir = tempfile::tempdir().unwrap();
+        server_place(&server, &ca).save(dir.path()).unwrap();
+        let state = AppState::open(dir.path()).await.unwrap();
+        let heard: Arc<Mutex<Vec<(String, u64, u64)>>> = Arc::default();
+        let sink = heard.clone();
+        state.set_upload_progress(Arc::new(move |name: &str, sent, total| {
+            sink.lock().unwrap().push((name.to_string(), sent, total));
+        }));
+        let opened = state
+            .call_as(
+                None,
+                "session_open",
+                json!({"username": "employer01", "password": gradsign_engine::demo::DEMO_PASSWORD}),
+            )
+            .await
+            .unwrap()
+            .into_json()
+            .unwrap();
+        state.keep_session(SessionToken(opened["token"].as_str().unwrap().to_string()));
+
+        let licence = photo(3);
+        assert!(licence.len() > 2 * 1024 * 1024);
+        let request = json!({
+            "name": "营业执照-新.png",
+            "dataBase64": base64::engine::general_purpose::STANDARD.encode(&licence),
+        });
+        let profile = state
+            .call("employer_replace_licence", request)
+            .await
+            .unwrap()
+            .into_json()
+            .unwrap();
+        assert_eq!(profile["licenceName"], "营业执照-新.png");
+        {
+            let heard = heard.lock().unwrap();
+            let last = heard.last().expect("progress was heard");
+            assert_eq!(
+                (last.0.as_str(), last.1, last.2),
+                (
+                    "营业执照-新.png",
+                    licence.len() as u64,
+                    licence.len() as u64
+                )
+            );
+            assert!(heard.len() > 10, "heard in chunks: {}", heard.len());
+        }
+
+        // Not an image: left inline, and the engine's own refusal comes back.
+        let e = state
+            .call(
+                "employer_replace_licence",
+                json!({"name": "notes.txt", "dataBase64": "aGVsbG8="}),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Validation, "{e:?}");
+    });
+}

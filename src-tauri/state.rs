@@ -37,7 +37,6 @@ impl School {
 }
 
 /// The state every command receives.
-#[derive(Debug)]
 pub struct AppState {
     /// The school, or why it could not be opened (a database written by a newer version, a
     /// server address that is not one): the first screen shows that message instead of crashing.
@@ -46,7 +45,21 @@ pub struct AppState {
     data_dir: PathBuf,
     session_store: SessionStore,
     session: Mutex<Option<SessionToken>>,
+    /// Told each file's bytes as they stream to the school's server (the window's progress bar).
+    upload_progress: Mutex<Option<UploadProgress>>,
 }
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("school", &self.school())
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `(file name, bytes sent, bytes in all)` as a file streams to the school's server.
+pub type UploadProgress = Arc<dyn Fn(&str, u64, u64) + Send + Sync>;
 
 /// What happened to "remember me" (see `commands::session::Remembered`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +82,7 @@ impl AppState {
             data_dir: data_dir.to_path_buf(),
             session_store: SessionStore::for_data_dir(data_dir),
             session: Mutex::new(None),
+            upload_progress: Mutex::new(None),
         })
     }
 
@@ -91,6 +105,21 @@ impl AppState {
         *self.school.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(school);
         self.end_session().await?;
         Ok(())
+    }
+
+    /// Who hears the bytes of files streaming to the school's server.
+    pub fn set_upload_progress(&self, sink: UploadProgress) {
+        *self
+            .upload_progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(sink);
+    }
+
+    fn upload_progress(&self) -> Option<UploadProgress> {
+        self.upload_progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Runs one catalog operation as this window's session (anonymous when signed out).
@@ -122,9 +151,18 @@ impl AppState {
                 gradsign_api::dispatch(&cx, name, request).await
             }
             Ok(School::Server(server)) => {
-                server
-                    .run(token.map(|t| t.0.as_str()), name, &request)
-                    .await
+                let token = token.map(|t| t.0.as_str());
+                // Files stream to the server's uploads route first (R-UPLOAD-03); the request
+                // names them by id, so no JSON body carries a file. Anonymous requests (an
+                // employer's sign-up) keep their one file inline (R-SERVER-05).
+                let request = match token {
+                    Some(t) => {
+                        let on_progress = self.upload_progress();
+                        stage_files(server, t, request, &on_progress).await?
+                    }
+                    None => request,
+                };
+                server.run(token, name, &request).await
             }
         }
     }
@@ -212,6 +250,77 @@ impl AppState {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<SessionToken>> {
         self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// `request` with every inline file (`{name, dataBase64}`, the catalog's `UploadInput`) streamed
+/// to the server's uploads route and named by its id (`{name, uploadId}`). A file that is not
+/// an image the server takes stays inline, for the engine to refuse with its own message.
+fn stage_files<'a>(
+    server: &'a SchoolServer,
+    token: &'a str,
+    request: serde_json::Value,
+    on_progress: &'a Option<UploadProgress>,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = CommandResult<serde_json::Value>> + Send + 'a>,
+> {
+    use base64::Engine as _;
+    use serde_json::Value;
+    Box::pin(async move {
+        match request {
+            Value::Object(map) => {
+                let inline = match (map.get("name"), map.get("dataBase64"), map.len()) {
+                    (Some(Value::String(n)), Some(Value::String(d)), 2) => {
+                        Some((n.clone(), d.clone()))
+                    }
+                    _ => None,
+                };
+                if let Some((name, data)) = inline {
+                    let bytes = base64::engine::general_purpose::STANDARD.decode(data.as_bytes());
+                    if let (Ok(bytes), Some(kind)) =
+                        (&bytes, bytes.as_ref().ok().and_then(|b| image_type(b)))
+                    {
+                        let sink = on_progress.clone();
+                        let shown = name.clone();
+                        let staged = server
+                            .upload(token, &name, kind, bytes.clone(), move |sent, total| {
+                                if let Some(sink) = &sink {
+                                    sink(&shown, sent, total);
+                                }
+                            })
+                            .await?;
+                        return Ok(serde_json::json!({ "name": name, "uploadId": staged.id }));
+                    }
+                    return Ok(Value::Object(map));
+                }
+                let mut out = serde_json::Map::new();
+                for (k, v) in map {
+                    out.insert(k, stage_files(server, token, v, on_progress).await?);
+                }
+                Ok(Value::Object(out))
+            }
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for v in items {
+                    out.push(stage_files(server, token, v, on_progress).await?);
+                }
+                Ok(Value::Array(out))
+            }
+            other => Ok(other),
+        }
+    })
+}
+
+/// The upload route's content type for an image's bytes (R-UPLOAD-01: JPEG, PNG or WebP).
+fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
     }
 }
 
