@@ -62,6 +62,7 @@ catalog! {
     // In-app messages of whoever is signed in (R-NOTE-01).
     signed_in json messages_list(()) -> Vec<gradsign_engine::Message> = messages::list;
     signed_in json messages_mark_read(graduate::ItemRef) -> () = messages::mark_read;
+    signed_in json messages_state(()) -> gradsign_engine::MessageState = messages::state;
     // The electronic agreement's PDF (R-PDF, R-SIGN-07) and the public verify screen
     // (R-VERIFY-01); the desktop saves the PDF through its dialog (agreement_save_pdf).
     signed_in bytes agreement_pdf(graduate::ItemRef) -> crate::Bytes = agreement::pdf;

@@ -470,7 +470,7 @@ pub(crate) async fn notify(
     .bind(id)
     .execute(tx.conn())
     .await?;
-    Ok(())
+    tx.wrote_messages().await
 }
 
 /// R-NOTE-02: a change the school made to a graduate's record: in-app, plus SMS and WeChat

@@ -41,7 +41,8 @@ pub use import_file::{read_import, ImportFile};
 pub use model::{AgreementTerms, EmployerDetails, FileRef, ItemKind};
 pub use outbox::{GatewayConfig, GatewaySettings};
 pub use queries::{
-    Cursor, ItemDetail, ItemView, Message, QueuePage, QueueQuery, QueueRow, Statistics,
+    Cursor, ItemDetail, ItemView, Message, MessageState, QueuePage, QueueQuery, QueueRow,
+    Statistics,
 };
 pub use time::Timestamp;
 pub use workflow::{Actor, Level, ReviewChain, ReviewDecision, Role};

@@ -100,6 +100,17 @@ pub struct Message {
     pub read: bool,
 }
 
+/// Where an account's in-app messages stand (R-NOTE-01): the newest one's id (0 for none) and
+/// how many are unread. A desktop compares it with the last it saw to know that something came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MessageState {
+    pub newest: i64,
+    pub unread: i64,
+}
+
 /// Keyset position in a queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -684,6 +695,23 @@ impl Engine {
                 })
             })
             .collect()
+    }
+
+    /// Where the actor's in-app messages stand (R-NOTE-01).
+    pub async fn message_state(&self, actor: &Actor) -> Result<MessageState> {
+        let account = actor.account_id.ok_or_else(DomainError::forbidden)?;
+        let mut c = self.store.read().await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS newest, COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) AS unread FROM messages WHERE account_id = $1").bind(account).fetch_one(&mut *c).await?;
+        Ok(MessageState {
+            newest: row.try_get("newest")?,
+            unread: row.try_get("unread")?,
+        })
+    }
+
+    /// Changes whenever a commit wrote in-app messages, on this process or (PostgreSQL) on any
+    /// server of the school: a desktop's wait for its messages wakes on it.
+    pub fn message_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.store.message_changes()
     }
 
     /// Marks one of the actor's messages read.

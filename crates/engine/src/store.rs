@@ -9,7 +9,9 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Row};
 use std::borrow::Cow;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +81,18 @@ fn migration_name(m: &Migration) -> String {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Counts the commits that wrote in-app messages (R-NOTE-01), so a desktop waiting for its
+    /// messages hears of a new one at once instead of polling.
+    messages: Arc<watch::Sender<u64>>,
+    /// The database's address, for PostgreSQL's LISTEN (another server's messages). Never logged:
+    /// it may carry the password.
+    url: Arc<str>,
+    listening: Arc<std::sync::Once>,
 }
+
+/// The PostgreSQL channel a commit that wrote messages notifies, so every server of the school
+/// wakes its waiting desktops (NOTIFY is delivered at commit, never for a rolled-back write).
+const MESSAGES_CHANNEL: &str = "gradsign_messages";
 
 /// Turns `--db` into a sqlx URL: `postgres://…` as is, anything else a SQLite file path.
 pub fn database_url(db: &str) -> (String, Backend) {
@@ -127,7 +140,28 @@ impl Store {
                 tracing::error!(error = %e, "cannot open database");
                 DomainError::new(ErrorCode::Internal, "无法打开数据库", "Cannot open the database").with_details(serde_json::json!({"context": "open"}))
             })?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            messages: Arc::new(watch::channel(0).0),
+            url: url.into(),
+            listening: Arc::new(std::sync::Once::new()),
+        })
+    }
+
+    /// Changes whenever a commit wrote in-app messages: on this process at once, and on
+    /// PostgreSQL also for every other server's commits (LISTEN, started at the first call; on a
+    /// lost connection it reconnects and reports a change, as messages may have come meanwhile).
+    /// The value itself means nothing; that it changed does.
+    pub fn message_changes(&self) -> watch::Receiver<u64> {
+        if self.backend == Backend::Postgres {
+            self.listening.call_once(|| {
+                let signal = Arc::downgrade(&self.messages);
+                let url = self.url.clone();
+                tokio::spawn(listen_for_messages(url, signal));
+            });
+        }
+        self.messages.subscribe()
     }
 
     pub fn backend(&self) -> Backend {
@@ -357,6 +391,9 @@ impl Store {
         Ok(Tx {
             conn: Some(conn),
             keyed: true,
+            backend: self.backend,
+            messages: self.messages.clone(),
+            wrote_messages: false,
         })
     }
 
@@ -438,6 +475,10 @@ pub struct Tx {
     conn: Option<PoolConnection<Any>>,
     /// Whether committing records the running request's idempotency key (R-IDEM-01).
     keyed: bool,
+    backend: Backend,
+    messages: Arc<watch::Sender<u64>>,
+    /// Whether this transaction wrote in-app messages: its commit tells the waiting desktops.
+    wrote_messages: bool,
 }
 
 impl Tx {
@@ -466,7 +507,72 @@ impl Tx {
         if keyed {
             crate::request_keys::mark_recorded();
         }
+        if self.wrote_messages {
+            self.messages.send_modify(|n| *n = n.wrapping_add(1));
+        }
         Ok(())
+    }
+
+    /// Records that this transaction wrote in-app messages: once it commits, the desktops waiting
+    /// for theirs hear of it (on PostgreSQL every server's, through NOTIFY, sent at commit).
+    pub(crate) async fn wrote_messages(&mut self) -> Result<()> {
+        if !self.wrote_messages && self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(MESSAGES_CHANNEL)
+                .execute(self.conn())
+                .await?;
+        }
+        self.wrote_messages = true;
+        Ok(())
+    }
+}
+
+/// The LISTEN side of [`Store::message_changes`] on PostgreSQL: runs while the store lives
+/// (ends at the first notification after the last handle is gone).
+async fn listen_for_messages(url: Arc<str>, signal: std::sync::Weak<watch::Sender<u64>>) {
+    let bump = |signal: &std::sync::Weak<watch::Sender<u64>>| match signal.upgrade() {
+        Some(s) => {
+            s.send_modify(|n| *n = n.wrapping_add(1));
+            true
+        }
+        None => false,
+    };
+    loop {
+        let listener = async {
+            let mut l = sqlx::postgres::PgListener::connect(&url).await?;
+            l.listen(MESSAGES_CHANNEL).await?;
+            Ok::<_, sqlx::Error>(l)
+        };
+        let mut listener = match listener.await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for new messages; retrying in 5 s");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                if signal.strong_count() == 0 {
+                    return;
+                }
+                continue;
+            }
+        };
+        // Messages may have been written while nobody listened.
+        if !bump(&signal) {
+            return;
+        }
+        loop {
+            match listener.try_recv().await {
+                // A notification, or (None) a lost connection that try_recv has re-established:
+                // either way the waiting desktops look again.
+                Ok(_) => {
+                    if !bump(&signal) {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "lost the LISTEN connection for new messages");
+                    break;
+                }
+            }
+        }
     }
 }
 

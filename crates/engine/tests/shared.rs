@@ -9,6 +9,7 @@ use gradsign_engine::outbox::{GatewayConfig, CLAIM_LEASE_SECONDS};
 use gradsign_engine::*;
 use sqlx::Row;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A second engine on the world's database, as another server process would open it.
@@ -461,6 +462,79 @@ async fn r_sweep_01_two_concurrent_sweeps_act_once_per_item(w: World) {
     }
 }
 
+// ------------------------------------------------------------------------- R-NOTE-01
+
+/// A desktop waiting for its messages wakes when a commit writes one: on PostgreSQL also when
+/// another server of the school wrote it (LISTEN/NOTIFY); on SQLite (one process) when this one
+/// did. The wait has no polling, so only the wake can end it before the timeout.
+async fn r_note_01_a_commit_that_writes_messages_wakes_the_waiting_desktops(w: World) {
+    let other = match w.backend {
+        Backend::Postgres => Some(second_engine(&w, 9).await),
+        Backend::Sqlite => None,
+    };
+    let writer = other.as_ref().unwrap_or(&w.engine);
+    let s = w
+        .engine
+        .activate_graduate("202600001", &id_for(1, false), "pass12345", w.t0)
+        .await
+        .unwrap();
+    let me = s.account.actor();
+    w.engine.confirm_info(&me, w.t0).await.unwrap();
+    let before = w.engine.message_state(&me).await.unwrap();
+    assert_eq!(before.unread, 0, "{before:?}");
+    let mut changes = w.engine.message_changes();
+    changes.borrow_and_update();
+    // PostgreSQL's listener connects on the first subscription and reports a change then (it
+    // cannot know what came before it listened): wait for that before writing.
+    if w.backend == Backend::Postgres {
+        tokio::time::timeout(Duration::from_secs(10), changes.changed())
+            .await
+            .expect("the listener connects")
+            .unwrap();
+    }
+    let g = w.engine.graduate(&w.admin, w.gid(1)).await.unwrap();
+    writer
+        .invite(
+            &w.employers[0],
+            &InviteInput {
+                graduate: GraduateLookup::IdNumber {
+                    name: g.name.clone(),
+                    id_number: g.id_number.clone(),
+                },
+                terms: terms(),
+                deadline_days: Some(5),
+            },
+            w.t0,
+        )
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(5), changes.changed())
+        .await
+        .expect("the waiter wakes within 5 s of the commit")
+        .unwrap();
+    let after = w.engine.message_state(&me).await.unwrap();
+    assert_eq!(after.unread, 1, "{after:?}");
+    assert!(after.newest > before.newest, "{before:?} {after:?}");
+    let newest = &w.engine.messages(&me).await.unwrap()[0];
+    assert_eq!(newest.id, after.newest);
+    assert_eq!(newest.kind, "invitation_received");
+    w.engine
+        .mark_message_read(&me, newest.id, w.t0)
+        .await
+        .unwrap();
+    let read = w.engine.message_state(&me).await.unwrap();
+    assert_eq!((read.newest, read.unread), (after.newest, 0));
+    // The message state is the signed-in account's own: an actor without an account has none.
+    assert_eq!(
+        w.engine
+            .message_state(&Actor::system())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+}
+
 on_both_backends!(
     r_verify_03_two_engines_share_one_window,
     r_verify_03_concurrent_look_ups_are_each_counted,
@@ -468,4 +542,5 @@ on_both_backends!(
     r_note_05_two_senders_deliver_each_message_exactly_once,
     r_note_05_a_killed_senders_claim_lapses_and_the_message_is_sent_later,
     r_sweep_01_two_concurrent_sweeps_act_once_per_item,
+    r_note_01_a_commit_that_writes_messages_wakes_the_waiting_desktops,
 );

@@ -32,6 +32,12 @@ pub struct Limits {
     pub queue_wait: Duration,
     /// How long a graceful shutdown lets the requests in flight finish.
     pub shutdown_grace: Duration,
+    /// Message streams (`GET /api/v1/events`) open at once, one per signed-in desktop; they
+    /// hold no request slot. More are refused with 503 and the desktop retries.
+    pub max_event_streams: usize,
+    /// How long a message stream waits for a change before it checks the session again: an
+    /// ended or expired session is told (and the stream closed) within this time.
+    pub event_recheck: Duration,
 }
 
 impl Limits {
@@ -57,6 +63,8 @@ impl Default for Limits {
             max_in_flight: 256,
             queue_wait: Duration::from_secs(5),
             shutdown_grace: Duration::from_secs(30),
+            max_event_streams: 10_000,
+            event_recheck: Duration::from_secs(20),
         }
     }
 }

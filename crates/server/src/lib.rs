@@ -8,8 +8,10 @@
 //! bytes for a PDF, scan or workbook; every refusal is the one error shape `{code, message,
 //! details}` with the status `ErrorCode::http_status` chooses. `GET /healthz` says the process
 //! runs, `GET /readyz` that its database answers with the schema this build expects.
+//! `GET /api/v1/events` streams a signed-in desktop's message changes (server-sent events).
 
 mod config;
+mod events;
 mod guard;
 mod request_keys;
 mod routes;
@@ -74,8 +76,10 @@ impl RunningServer {
     /// Stops taking connections, lets the requests in flight finish (up to the configured grace),
     /// stops the workers, and returns when everything has ended.
     pub async fn shutdown(self) -> std::io::Result<()> {
-        self.handle.graceful_shutdown(Some(self.grace));
+        // First the workers and the message streams, which would otherwise hold their
+        // connections open for the whole grace.
         let _ = self.stop_workers.send(true);
+        self.handle.graceful_shutdown(Some(self.grace));
         if let Some(w) = self.workers {
             let _ = w.await;
         }
@@ -86,20 +90,30 @@ impl RunningServer {
 /// Starts serving `engine` as `config` says; returns once the server listens.
 pub async fn start(engine: Arc<Engine>, config: ServerConfig) -> Result<RunningServer, StartError> {
     config.check()?;
+    let (stop_workers, stop) = watch::channel(false);
     let shared = Arc::new(routes::Shared {
         engine: engine.clone(),
         limits: config.limits.clone(),
         trusted_proxies: config.trusted_proxies.clone(),
         clock: config.clock.clone(),
+        event_streams: Arc::new(Semaphore::new(config.limits.max_event_streams)),
+        stop: stop.clone(),
     });
     let guard = Arc::new(guard::Guard {
         in_flight: Arc::new(Semaphore::new(config.limits.max_in_flight)),
         queue_wait: config.limits.queue_wait,
         request_timeout: config.limits.request_timeout,
     });
-    let app = routes::router(shared)
+    // The message streams are routed after the guard's layer, so they hold no request slot and
+    // outlive the request time limit; they have their own limit (`max_event_streams`).
+    let app = routes::router(shared.clone())
         .fallback(routes::not_found)
-        .layer(axum::middleware::from_fn_with_state(guard, guard::guard));
+        .layer(axum::middleware::from_fn_with_state(guard, guard::guard))
+        .merge(
+            axum::Router::new()
+                .route("/api/v1/events", axum::routing::get(events::events))
+                .with_state(shared),
+        );
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
     let handle = axum_server::Handle::new();
     let serving = match &config.tls {
@@ -124,7 +138,6 @@ pub async fn start(engine: Arc<Engine>, config: ServerConfig) -> Result<RunningS
             format!("cannot listen on {}: {why}", config.listen),
         ));
     };
-    let (stop_workers, stop) = watch::channel(false);
     let workers = config
         .workers_every
         .map(|every| tokio::spawn(workers::run(engine, config.clock.clone(), every, stop)));

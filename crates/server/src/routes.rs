@@ -26,6 +26,10 @@ pub(crate) struct Shared {
     pub limits: Limits,
     pub trusted_proxies: Vec<IpAddr>,
     pub clock: Clock,
+    /// The places for open message streams (`Limits::max_event_streams`).
+    pub event_streams: Arc<tokio::sync::Semaphore>,
+    /// Becomes true when the server stops: the message streams close.
+    pub stop: tokio::sync::watch::Receiver<bool>,
 }
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -246,7 +250,7 @@ async fn stage(
 
 /// The session token of `Authorization: Bearer …`, if any; any other form of the header is
 /// refused rather than ignored, so a client's mistake is not answered as "anonymous".
-fn bearer_token(headers: &HeaderMap) -> Result<Option<SessionToken>, CommandError> {
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<Option<SessionToken>, CommandError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };

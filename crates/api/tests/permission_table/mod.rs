@@ -515,6 +515,7 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("graduate_void_destination", 9, 0, json!({ "id": approved9 }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
         row("graduate_reference", 0, 0, Value::Null, "ok ok ok ok ok ok ok ok ok ok"),
         row("messages_list", 0, emp0, Value::Null, "ok ok ok ok ok ok ok ok ok unauthenticated"),
+        row("messages_state", 0, emp0, Value::Null, "ok ok ok ok ok ok ok ok ok unauthenticated"),
         row("messages_mark_read", 0, emp0, json!({ "id": message0 }), "ok not_found not_found not_found not_found not_found not_found not_found not_found unauthenticated"),
         // The agreement and its verification.
         row("agreement_pdf", 0, emp0, json!({ "id": agreement0 }), "ok not_found ok not_found not_found ok not_found ok ok unauthenticated"),
