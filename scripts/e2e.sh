@@ -52,9 +52,7 @@ unset DBUS_SESSION_BUS_ADDRESS GRADSIGN_DATA_DIR
 export GRADSIGN_UPDATE_ENDPOINT="${GRADSIGN_UPDATE_ENDPOINT:-http://127.0.0.1:9/latest.json}"
 
 # Inside: an unlocked gnome-keyring on the private bus (its pid kept, ended at the end), then the
-# keychain test, then the e2e tests one at a time (each app gets free driver ports of its own, but
-# two windows at once compete for Xvfb's keyboard focus and these two cores), every test binary run
-# even when an earlier one fails (--no-fail-fast), so one failure does not hide the others.
+# keychain test, then the e2e tests one at a time (they share port 4444).
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
   set -euo pipefail
   printf pw | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
@@ -66,5 +64,5 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
     sleep 0.1
   done
   GRADSIGN_KEYCHAIN_TEST=1 cargo test --quiet -p gradsign-desktop --features custom-protocol --lib session_store
-  cargo test -p gradsign-e2e --no-fail-fast -- --ignored --test-threads=1 "$@"
+  cargo test -p gradsign-e2e -- --ignored --test-threads=1 "$@"
 ' e2e "$@"

@@ -8,13 +8,23 @@
 
 pub mod update_signing;
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The port tauri-driver listens on (127.0.0.1 only): `GRADSIGN_E2E_PORT`, 4444 by default.
+/// WebKitWebDriver gets the next port. Two runs at once (two developers on one machine) need
+/// two ports.
+pub fn driver_port() -> u16 {
+    std::env::var("GRADSIGN_E2E_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(4444)
+}
 
 /// How long to wait for a screen to appear.
 pub const SCREEN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -54,7 +64,7 @@ impl App {
     /// [`App::start_in`] with extra environment variables for the app (tauri-driver passes its
     /// own environment on to WebKitWebDriver and the app), e.g. no D-Bus session: no keychain.
     pub async fn start_in_with_env(data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> App {
-        let driver = start_driver(env);
+        let driver = Driver(start_driver(env));
         let app_bin = app_binary();
         let capabilities = serde_json::json!({
             "tauri:options": {
@@ -70,7 +80,7 @@ impl App {
             SCREEN_TIMEOUT,
             ClientBuilder::native()
                 .capabilities(capabilities)
-                .connect(&format!("http://127.0.0.1:{}", driver.port)),
+                .connect(&format!("http://127.0.0.1:{}", driver_port())),
         )
         .await
         .unwrap_or_else(|_| panic!("no WebDriver session within {SCREEN_TIMEOUT:?}"));
@@ -231,49 +241,13 @@ impl App {
     }
 }
 
-/// tauri-driver and everything it started, ended by pid when dropped (also when a test panics),
-/// with the two ports this app's drivers were given: tauri-driver's and WebKitWebDriver's.
+/// tauri-driver and everything it started, ended by pid when dropped (also when a test panics).
 #[derive(Debug)]
-struct Driver {
-    child: Child,
-    port: u16,
-    native_port: u16,
-}
+struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        stop_tree(&mut self.child);
-    }
-}
-
-/// Two free ports on 127.0.0.1, held (bound) until [`FreePorts::release`]: both are bound at
-/// once, so they differ, and a port some other process still holds (a WebKitWebDriver of an
-/// app that has not quite gone) is never handed out.
-#[derive(Debug)]
-pub struct FreePorts {
-    driver: TcpListener,
-    native: TcpListener,
-}
-
-impl FreePorts {
-    /// Binds two ports the system picks (port 0).
-    pub fn pick() -> FreePorts {
-        let bind = || TcpListener::bind(("127.0.0.1", 0)).expect("bind a free port on 127.0.0.1");
-        FreePorts {
-            driver: bind(),
-            native: bind(),
-        }
-    }
-
-    /// tauri-driver's port and WebKitWebDriver's (`--native-port`).
-    pub fn ports(&self) -> (u16, u16) {
-        let port = |l: &TcpListener| l.local_addr().expect("bound address").port();
-        (port(&self.driver), port(&self.native))
-    }
-
-    /// Lets both ports go (just before the drivers start on them) and returns them.
-    pub fn release(self) -> (u16, u16) {
-        self.ports()
+        stop_tree(&mut self.0);
     }
 }
 
@@ -290,36 +264,31 @@ fn app_binary() -> PathBuf {
     bin
 }
 
-/// Starts tauri-driver on two free ports of this app's own, so two apps can run side by side and
-/// a restart never meets the previous WebKitWebDriver on its port.
-fn start_driver(env: &[(&str, &str)]) -> Driver {
-    let (port, native_port) = FreePorts::pick().release();
+fn start_driver(env: &[(&str, &str)]) -> Child {
+    let port = driver_port();
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "port {port} is taken: a tauri-driver from an earlier run is still running"
+    );
     let driver = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
-    let child = Command::new(driver)
+    let mut child = Command::new(driver)
         .args(["--port", &port.to_string()])
-        .args(["--native-port", &native_port.to_string()])
+        .args(["--native-port", &(port + 1).to_string()])
         .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start tauri-driver (cargo install tauri-driver --locked)");
-    let driver = Driver {
-        child,
-        port,
-        native_port,
-    };
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         if started.elapsed() > Duration::from_secs(20) {
-            panic!(
-                "tauri-driver did not listen on {port} (native port {})",
-                driver.native_port
-            );
+            stop_tree(&mut child);
+            panic!("tauri-driver did not listen on {port}");
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    driver
+    child
 }
 
 /// Ends `child` and every process below it (WebKitWebDriver, the app, WebKit's helpers): the
@@ -403,29 +372,4 @@ pub async fn answer_save_dialog(title: &str, path: &std::path::Path) {
     xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
     xdotool(&["type", "--delay", "20", &path.display().to_string()]);
     xdotool(&["key", "Return"]);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn free_ports_differ_and_are_free_once_released() {
-        let first = FreePorts::pick();
-        let second = FreePorts::pick();
-        let (a, b) = first.ports();
-        let (c, d) = second.ports();
-        let all = [a, b, c, d];
-        for (i, p) in all.iter().enumerate() {
-            assert!(
-                !all[i + 1..].contains(p),
-                "port {p} handed out twice: {all:?}"
-            );
-        }
-        // Held ports are not free; released ones are.
-        assert!(TcpListener::bind(("127.0.0.1", a)).is_err());
-        let (a, b) = first.release();
-        TcpListener::bind(("127.0.0.1", a)).expect("released driver port is free");
-        TcpListener::bind(("127.0.0.1", b)).expect("released native port is free");
-    }
 }
