@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use gradsign_engine::{Engine, EngineOptions};
+use gradsign_engine::Engine;
 use gradsign_server::{RunningServer, ServerConfig};
 use serde_json::{json, Value};
 use support::*;
@@ -70,21 +70,6 @@ impl Events {
             .await
             .expect("an event within the limit")
     }
-}
-
-async fn engine_on(db: &str) -> (Arc<Engine>, tempfile::TempDir) {
-    let files = tempfile::tempdir().unwrap();
-    let engine = Engine::open_with(
-        db,
-        files.path(),
-        EngineOptions {
-            max_connections: 8,
-            ..EngineOptions::default()
-        },
-    )
-    .await
-    .unwrap();
-    (Arc::new(engine), files)
 }
 
 async fn serve_as(

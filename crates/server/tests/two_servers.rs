@@ -11,25 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::routing::post;
-use gradsign_engine::{Actor, Engine, EngineOptions, GatewayConfig};
+use gradsign_engine::{Actor, Engine, GatewayConfig};
 use gradsign_server::ServerConfig;
 use serde_json::{json, Value};
 use support::*;
-
-async fn engine_on(db: &str) -> (Arc<Engine>, tempfile::TempDir) {
-    let files = tempfile::tempdir().unwrap();
-    let engine = Engine::open_with(
-        db,
-        files.path(),
-        EngineOptions {
-            max_connections: 8,
-            ..EngineOptions::default()
-        },
-    )
-    .await
-    .unwrap();
-    (Arc::new(engine), files)
-}
 
 /// A gateway that records the message id of every delivery it receives.
 async fn gateway() -> (String, Arc<Mutex<Vec<i64>>>) {

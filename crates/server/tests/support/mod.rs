@@ -91,6 +91,23 @@ pub async fn fresh_postgres() -> String {
     format!("{base}/{name}")
 }
 
+/// An engine on `db` as a server process opens it (its own files folder, in the guard), as
+/// each of several servers on one database does.
+pub async fn engine_on(db: &str) -> (Arc<Engine>, tempfile::TempDir) {
+    let files = tempfile::tempdir().unwrap();
+    let engine = Engine::open_with(
+        db,
+        files.path(),
+        EngineOptions {
+            max_connections: 8,
+            ..EngineOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    (Arc::new(engine), files)
+}
+
 /// The clock of the demo school's tests.
 pub const NOW: Timestamp = 1_780_000_000;
 
