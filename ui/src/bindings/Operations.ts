@@ -39,6 +39,7 @@ import type { ItemSummary } from "./ItemSummary";
 import type { ItemsRequest } from "./ItemsRequest";
 import type { KeepOriginals } from "./KeepOriginals";
 import type { MergeOutcome } from "./MergeOutcome";
+import type { MessageState } from "./MessageState";
 import type { MessageView } from "./MessageView";
 import type { ModuleSwitch } from "./ModuleSwitch";
 import type { OfflineTerminationEdit } from "./OfflineTerminationEdit";
@@ -105,6 +106,7 @@ export type Operations = {
   graduate_reference: { request: null; response: ReferenceData; access: "anonymous" };
   messages_list: { request: null; response: Array<MessageView>; access: "signed_in" };
   messages_mark_read: { request: ItemRef; response: null; access: "signed_in" };
+  messages_state: { request: null; response: MessageState; access: "signed_in" };
   agreement_pdf: { request: ItemRef; response: ArrayBuffer; access: "signed_in" };
   verify_agreement: { request: VerifyRequest; response: VerifyView; access: "anonymous" };
   verify_read_qr: { request: QrImage; response: QrRead; access: "anonymous" };
