@@ -25,17 +25,15 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --quiet
 fi
 
-echo "e2e: building the UI"
-if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  npm --prefix ui ci --no-audit --no-fund --loglevel=error
-fi
-npm --prefix ui run build --silent >/dev/null
-
-echo "e2e: building the app and the tests"
-# custom-protocol: the window loads ui/dist from the app itself, not the Vite dev server.
-cargo build --quiet -p gradsign-desktop --features custom-protocol
-cargo test --quiet -p gradsign-e2e --no-run
-cargo test --quiet -p gradsign-desktop --features custom-protocol --lib --no-run
+echo "e2e: building the UI, the app and the tests (scripts/build.sh: the selection every script shares)"
+bash scripts/build.sh
+source scripts/build.sh --set
+# The e2e crate's test targets: selecting targets (not packages) keeps the features, so nothing rebuilds.
+e2e_targets=()
+for f in tests/tests/*.rs; do e2e_targets+=(--test "$(basename "$f" .rs)"); done
+# The set without its targets: the keychain test is the desktop's lib test, the rest the e2e crate's.
+export E2E_KEYCHAIN_ARGS="--workspace --features gradsign-desktop/custom-protocol --lib"
+export E2E_TEST_ARGS="--workspace --features gradsign-desktop/custom-protocol ${e2e_targets[*]}"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -52,7 +50,9 @@ unset DBUS_SESSION_BUS_ADDRESS GRADSIGN_DATA_DIR
 export GRADSIGN_UPDATE_ENDPOINT="${GRADSIGN_UPDATE_ENDPOINT:-http://127.0.0.1:9/latest.json}"
 
 # Inside: an unlocked gnome-keyring on the private bus (its pid kept, ended at the end), then the
-# keychain test, then the e2e tests one at a time (they share port 4444).
+# keychain test, then the e2e tests one at a time (each app gets free driver ports of its own, but
+# two windows at once compete for Xvfb's keyboard focus and these two cores), every test binary run
+# even when an earlier one fails (--no-fail-fast), so one failure does not hide the others.
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
   set -euo pipefail
   printf pw | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
@@ -63,6 +63,6 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
       org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true && break
     sleep 0.1
   done
-  GRADSIGN_KEYCHAIN_TEST=1 cargo test --quiet -p gradsign-desktop --features custom-protocol --lib session_store
-  cargo test -p gradsign-e2e -- --ignored --test-threads=1 "$@"
+  GRADSIGN_KEYCHAIN_TEST=1 cargo test --quiet $E2E_KEYCHAIN_ARGS session_store
+  cargo test $E2E_TEST_ARGS --no-fail-fast -- --ignored --test-threads=1 "$@"
 ' e2e "$@"

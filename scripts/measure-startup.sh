@@ -55,7 +55,7 @@ echo "measure: making the demo school"
 "$target_dir/debug/gradsign" --db "$tmp/demo/gradsign.sqlite3" demo >/dev/null
 
 export MEASURE_APP="$app" MEASURE_RUNS="$runs" MEASURE_TMP="$tmp"
-export MEASURE_PORT="${GRADSIGN_E2E_PORT:-4460}"
+export MEASURE_PORT="${MEASURE_PORT:-4460}"  # tauri-driver; WebKitWebDriver gets the next port
 export HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/runtime"
 export GRADSIGN_UPDATE_ENDPOINT="http://127.0.0.1:9/latest.json"
 unset DBUS_SESSION_BUS_ADDRESS GRADSIGN_DATA_DIR

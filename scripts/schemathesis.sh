@@ -16,7 +16,8 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==4.32.5"
 fi
-cargo build --quiet -p gradsign-cli
+# The shared selection (scripts/build.sh): after scripts/test.sh has built, nothing to do.
+bash scripts/build.sh
 gradsign="$target_dir/debug/gradsign"
 
 tmp=$(mktemp -d)

@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "settings_save",
     "update_check",
     "update_download",
+    "about_open_logs",
     "session_sign_in",
     "session_activate",
     "session_change_password",
@@ -29,6 +30,9 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    // tauri-build reads the capabilities through the pattern below but does not ask cargo to run
+    // it again when they change: a permission added would otherwise be missing from the build.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -6,10 +6,12 @@
 pub mod bindings;
 pub mod commands;
 pub mod data_dir;
+pub mod log_file;
 pub use gradsign_api::error;
 pub mod saved_file;
 pub mod school;
 pub mod session_store;
+pub mod single_instance;
 pub mod state;
 pub mod update;
 pub mod worker;
@@ -33,6 +35,27 @@ pub fn run() {
                 Some(dir) => dir.clone(),
                 None => app.path().app_data_dir()?,
             };
+            let logs = log_file::folder(
+                requested_dir.as_deref(),
+                app.path().app_log_dir().ok(),
+                &dir,
+            );
+            if let Err(e) = log_file::start(&logs) {
+                eprintln!("gradsign: cannot write the log in {}: {e}", logs.display());
+            }
+            tracing::info!(target: "gradsign", version = %app.package_info().version, "started");
+            // R-DESK-02: one app per data folder; a second launch shows the first's window.
+            let shown = app.handle().clone();
+            match single_instance::claim(&dir, move || show_main_window(&shown))? {
+                single_instance::Claim::First(lock) => {
+                    app.manage(HeldFolder(lock));
+                }
+                single_instance::Claim::Second => {
+                    tracing::info!(target: "gradsign", "the data folder is open in another window: ending");
+                    std::process::exit(0);
+                }
+            }
+            app.manage(LogFolder(logs));
             let state = tauri::async_runtime::block_on(state::AppState::open(&dir))?;
             // A file streaming to the school's server: the window hears its bytes.
             let window = app.handle().clone();
@@ -57,6 +80,7 @@ pub fn run() {
             commands::about::settings_save,
             commands::about::update_check,
             commands::about::update_download,
+            commands::about::about_open_logs,
             commands::session::session_sign_in,
             commands::session::session_activate,
             commands::session::session_change_password,
@@ -77,6 +101,23 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .expect("the GradSign window could not start");
+}
+
+/// The data folder's lock, held while the app runs (R-DESK-02).
+#[derive(Debug)]
+pub struct HeldFolder(#[allow(dead_code)] single_instance::FolderLock);
+
+/// Where this app writes its log (the About dialog opens it).
+#[derive(Debug, Clone)]
+pub struct LogFolder(pub std::path::PathBuf);
+
+/// Brings the main window forward (a second launch asked for it).
+fn show_main_window(app: &tauri::AppHandle) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
 }
 
 /// WebKitGTK shows blank windows on some GPUs with its DMA-BUF renderer; turn it off unless the

@@ -47,6 +47,8 @@ pub struct AppState {
     session: Mutex<Option<SessionToken>>,
     /// Told each file's bytes as they stream to the school's server (the window's progress bar).
     upload_progress: Mutex<Option<UploadProgress>>,
+    /// Changes whenever the session or the school changes: the message watch starts over.
+    sessions: tokio::sync::watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -83,6 +85,7 @@ impl AppState {
             session_store: SessionStore::for_data_dir(data_dir),
             session: Mutex::new(None),
             upload_progress: Mutex::new(None),
+            sessions: tokio::sync::watch::channel(0).0,
         })
     }
 
@@ -124,8 +127,20 @@ impl AppState {
 
     /// Runs one catalog operation as this window's session (anonymous when signed out).
     pub async fn call(&self, name: &str, request: serde_json::Value) -> CommandResult<Reply> {
+        self.call_keyed(name, request, None).await
+    }
+
+    /// [`AppState::call`] with the window's idempotency key for this submission: on the
+    /// school's server a submission sent again (after the connection came back) with the same
+    /// key is applied once (R-IDEM-01). On this machine there is no connection to lose.
+    pub async fn call_keyed(
+        &self,
+        name: &str,
+        request: serde_json::Value,
+        key: Option<&str>,
+    ) -> CommandResult<Reply> {
         let token = self.token().ok();
-        self.call_as(token.as_ref(), name, request).await
+        self.run(token.as_ref(), name, request, key).await
     }
 
     /// Runs one catalog operation as `token` (anonymous without one), here or on the server.
@@ -134,6 +149,16 @@ impl AppState {
         token: Option<&SessionToken>,
         name: &str,
         request: serde_json::Value,
+    ) -> CommandResult<Reply> {
+        self.run(token, name, request, None).await
+    }
+
+    async fn run(
+        &self,
+        token: Option<&SessionToken>,
+        name: &str,
+        request: serde_json::Value,
+        key: Option<&str>,
     ) -> CommandResult<Reply> {
         let school = self.school();
         match &*school {
@@ -162,7 +187,7 @@ impl AppState {
                     }
                     None => request,
                 };
-                server.run(token, name, &request).await
+                server.run(token, name, &request, key).await
             }
         }
     }
@@ -186,13 +211,13 @@ impl AppState {
 
     /// Keeps `token` as the signed-in session (already remembered: a resumed session).
     pub fn keep_session(&self, token: SessionToken) {
-        *self.lock() = Some(token);
+        self.set_session(Some(token));
     }
 
     /// Keeps `token` as the signed-in session, and in the keychain when `remember` (otherwise
     /// any earlier remembered session is forgotten).
     pub async fn start_session(&self, token: SessionToken, remember: bool) -> RememberOutcome {
-        *self.lock() = Some(token.clone());
+        self.set_session(Some(token.clone()));
         let store = self.session_store.clone();
         let result = tauri::async_runtime::spawn_blocking(move || {
             if remember {
@@ -212,7 +237,7 @@ impl AppState {
     /// Replaces the signed-in session `old` by `new` (a password change ended `old`, R-AUTH-06);
     /// when the keychain remembered `old`, it remembers `new` instead.
     pub async fn rotate_session(&self, old: &SessionToken, new: SessionToken) -> RememberOutcome {
-        *self.lock() = Some(new.clone());
+        self.set_session(Some(new.clone()));
         let store = self.session_store.clone();
         let old = old.clone();
         let result = tauri::async_runtime::spawn_blocking(move || match store.load() {
@@ -239,13 +264,24 @@ impl AppState {
 
     /// Drops the signed-in session and forgets the remembered one.
     pub async fn end_session(&self) -> CommandResult<Option<SessionToken>> {
-        let token = self.lock().take();
+        let token = self.set_session(None);
         let store = self.session_store.clone();
         match tauri::async_runtime::spawn_blocking(move || store.clear()).await {
             Ok(Ok(()) | Err(KeychainError::Unavailable(_))) => Ok(token),
             Ok(Err(e)) => Err(CommandError::internal(e)),
             Err(e) => Err(CommandError::internal(e)),
         }
+    }
+
+    /// Changes whenever the signed-in session or the school changes.
+    pub fn session_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.sessions.subscribe()
+    }
+
+    fn set_session(&self, token: Option<SessionToken>) -> Option<SessionToken> {
+        let old = std::mem::replace(&mut *self.lock(), token);
+        self.sessions.send_modify(|n| *n = n.wrapping_add(1));
+        old
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<SessionToken>> {

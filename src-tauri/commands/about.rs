@@ -9,6 +9,7 @@ use crate::error::CommandResult;
 use crate::school::SchoolPlace;
 use crate::state::{database_path, AppState, School};
 use crate::update::{self, AppSettings, PendingUpdate, UpdateInfo, UpdateOutcome, UpdateProgress};
+use crate::LogFolder;
 
 /// A licence notice shown in the About dialog.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -35,6 +36,8 @@ pub struct AboutInfo {
     pub settings: AppSettings,
     /// Where the school is: this machine, or the school's server (its address).
     pub school: SchoolPlaceView,
+    /// The folder of the app's log file (R-DESK-01).
+    pub log_folder: String,
 }
 
 /// Where the school is, as the About dialog shows it (never the CA's text).
@@ -68,7 +71,11 @@ impl From<&SchoolPlace> for SchoolPlaceView {
 
 /// The About dialog's facts.
 #[tauri::command]
-pub async fn about_info(app: AppHandle, state: State<'_, AppState>) -> CommandResult<AboutInfo> {
+pub async fn about_info(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    logs: State<'_, LogFolder>,
+) -> CommandResult<AboutInfo> {
     let school = state.school();
     let schema_version = match &*school {
         Ok(School::Here(engine)) => engine.store().schema_version().await.ok(),
@@ -83,7 +90,31 @@ pub async fn about_info(app: AppHandle, state: State<'_, AppState>) -> CommandRe
         licences: licences(),
         settings: AppSettings::load(state.data_dir()),
         school: (&SchoolPlace::load(state.data_dir())).into(),
+        log_folder: logs.0.display().to_string(),
     })
+}
+
+/// Opens the log folder in the system's file manager (R-DESK-01).
+#[tauri::command]
+pub async fn about_open_logs(logs: State<'_, LogFolder>) -> CommandResult<()> {
+    let opener = if cfg!(target_os = "windows") {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(&logs.0)
+        .spawn()
+        .map(drop)
+        .map_err(|e| {
+            crate::error::CommandError::new(
+                crate::error::ErrorCode::Unavailable,
+                format!("无法打开日志文件夹 {}：{e}", logs.0.display()),
+                format!("Cannot open the log folder {}: {e}", logs.0.display()),
+            )
+        })
 }
 
 /// Saves the app's settings (update check at start-up, update address).

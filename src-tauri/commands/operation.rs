@@ -29,18 +29,25 @@ fn window_may_call(name: &str) -> CommandResult<()> {
 }
 
 /// Runs the catalog operation `name` with its JSON `request`; the answer is JSON or raw bytes as
-/// the catalog declares.
+/// the catalog declares. `key` is the window's idempotency key for this submission (the same
+/// when the person sends it again after a lost connection), at most 128 visible ASCII
+/// characters (R-IDEM-01).
 #[tauri::command]
 pub async fn operation(
     state: State<'_, AppState>,
     name: String,
     request: serde_json::Value,
+    key: Option<String>,
 ) -> CommandResult<Response> {
     window_may_call(&name)?;
-    Ok(match state.call(&name, request).await? {
-        Reply::Json(value) => Response::new(InvokeResponseBody::Json(value.to_string())),
-        Reply::Bytes(bytes) => Response::new(bytes),
-    })
+    let key =
+        key.filter(|k| !k.is_empty() && k.len() <= 128 && k.bytes().all(|b| b.is_ascii_graphic()));
+    Ok(
+        match state.call_keyed(&name, request, key.as_deref()).await? {
+            Reply::Json(value) => Response::new(InvokeResponseBody::Json(value.to_string())),
+            Reply::Bytes(bytes) => Response::new(bytes),
+        },
+    )
 }
 
 #[cfg(test)]

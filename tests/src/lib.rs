@@ -8,23 +8,13 @@
 
 pub mod update_signing;
 
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
-
-/// The port tauri-driver listens on (127.0.0.1 only): `GRADSIGN_E2E_PORT`, 4444 by default.
-/// WebKitWebDriver gets the next port. Two runs at once (two developers on one machine) need
-/// two ports.
-pub fn driver_port() -> u16 {
-    std::env::var("GRADSIGN_E2E_PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(4444)
-}
 
 /// How long to wait for a screen to appear.
 pub const SCREEN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -47,6 +37,8 @@ pub struct App {
     pub client: Client,
     pub data_dir: tempfile::TempDir,
     driver: Driver,
+    /// Whether [`App::screenshot`] writes docs/screenshots (one of the suite's two modes does).
+    screenshots: bool,
 }
 
 impl App {
@@ -64,7 +56,7 @@ impl App {
     /// [`App::start_in`] with extra environment variables for the app (tauri-driver passes its
     /// own environment on to WebKitWebDriver and the app), e.g. no D-Bus session: no keychain.
     pub async fn start_in_with_env(data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> App {
-        let driver = Driver(start_driver(env));
+        let driver = start_driver(env);
         let app_bin = app_binary();
         let capabilities = serde_json::json!({
             "tauri:options": {
@@ -80,7 +72,7 @@ impl App {
             SCREEN_TIMEOUT,
             ClientBuilder::native()
                 .capabilities(capabilities)
-                .connect(&format!("http://127.0.0.1:{}", driver_port())),
+                .connect(&format!("http://127.0.0.1:{}", driver.port)),
         )
         .await
         .unwrap_or_else(|_| panic!("no WebDriver session within {SCREEN_TIMEOUT:?}"));
@@ -95,7 +87,13 @@ impl App {
             client,
             data_dir,
             driver,
+            screenshots: true,
         }
+    }
+
+    /// Turns [`App::screenshot`] on or off: a test that runs in both modes documents one of them.
+    pub fn take_screenshots(&mut self, on: bool) {
+        self.screenshots = on;
     }
 
     /// Waits for the element matching `css`; when it does not come, saves what the window shows
@@ -127,11 +125,12 @@ impl App {
             Err(e) => {
                 let dir = std::env::temp_dir().join("gradsign-e2e-failures");
                 let _ = std::fs::create_dir_all(&dir);
-                if let Ok(Ok(png)) =
-                    tokio::time::timeout(STEP_TIMEOUT, self.client.screenshot()).await
-                {
-                    let _ = std::fs::write(dir.join("window.png"), png);
-                }
+                // The X display, as `screenshot` takes it (WebKitWebDriver's own never answers
+                // under Xvfb).
+                let _ = Command::new("import")
+                    .args(["-window", "root"])
+                    .arg(dir.join("window.png"))
+                    .status();
                 let source = tokio::time::timeout(STEP_TIMEOUT, self.client.source())
                     .await
                     .ok()
@@ -210,6 +209,10 @@ impl App {
     /// Taken from the X display (ImageMagick's `import`, cropped to the window's rectangle as
     /// WebDriver reports it): WebKitWebDriver's own Take Screenshot never answers under Xvfb here.
     pub async fn screenshot(&self, name: &str) {
+        self.check_page_text(name).await;
+        if !self.screenshots {
+            return;
+        }
         let (x, y, w, h) = within("window rect", self.client.get_window_rect())
             .await
             .expect("window rect");
@@ -228,12 +231,34 @@ impl App {
         assert!(status.success(), "import failed for {}", out.display());
     }
 
+    /// What every screen the suite documents must not show: a time that is not set drawn as the
+    /// epoch, and the rule ids that belong in the code and its tests (R-UI-01 in docs/rules.md).
+    pub async fn check_page_text(&self, screen: &str) {
+        let text = within(
+            "read the page text",
+            self.client
+                .execute("return document.body.innerText", vec![]),
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+        assert!(
+            !text.contains("1970-01-01") && !text.contains("1970/01/01"),
+            "{screen}: a time shown as the epoch: {text}"
+        );
+        if let Some(id) = rule_id_in(&text) {
+            panic!("{screen}: the screen shows the rule id {id}: {text}");
+        }
+    }
+
     /// Closes the session and ends the processes; returns the data folder for a restart.
     pub async fn quit(self) -> tempfile::TempDir {
         let App {
             client,
             data_dir,
             driver,
+            ..
         } = self;
         let _ = tokio::time::timeout(STEP_TIMEOUT, client.close()).await;
         drop(driver);
@@ -241,13 +266,49 @@ impl App {
     }
 }
 
-/// tauri-driver and everything it started, ended by pid when dropped (also when a test panics).
+/// tauri-driver and everything it started, ended by pid when dropped (also when a test panics),
+/// with the two ports this app's drivers were given: tauri-driver's and WebKitWebDriver's.
 #[derive(Debug)]
-struct Driver(Child);
+struct Driver {
+    child: Child,
+    port: u16,
+    native_port: u16,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        stop_tree(&mut self.0);
+        stop_tree(&mut self.child);
+    }
+}
+
+/// Two free ports on 127.0.0.1, held (bound) until [`FreePorts::release`]: both are bound at
+/// once, so they differ, and a port some other process still holds (a WebKitWebDriver of an
+/// app that has not quite gone) is never handed out.
+#[derive(Debug)]
+pub struct FreePorts {
+    driver: TcpListener,
+    native: TcpListener,
+}
+
+impl FreePorts {
+    /// Binds two ports the system picks (port 0).
+    pub fn pick() -> FreePorts {
+        let bind = || TcpListener::bind(("127.0.0.1", 0)).expect("bind a free port on 127.0.0.1");
+        FreePorts {
+            driver: bind(),
+            native: bind(),
+        }
+    }
+
+    /// tauri-driver's port and WebKitWebDriver's (`--native-port`).
+    pub fn ports(&self) -> (u16, u16) {
+        let port = |l: &TcpListener| l.local_addr().expect("bound address").port();
+        (port(&self.driver), port(&self.native))
+    }
+
+    /// Lets both ports go (just before the drivers start on them) and returns them.
+    pub fn release(self) -> (u16, u16) {
+        self.ports()
     }
 }
 
@@ -264,31 +325,36 @@ fn app_binary() -> PathBuf {
     bin
 }
 
-fn start_driver(env: &[(&str, &str)]) -> Child {
-    let port = driver_port();
-    assert!(
-        TcpStream::connect(("127.0.0.1", port)).is_err(),
-        "port {port} is taken: a tauri-driver from an earlier run is still running"
-    );
+/// Starts tauri-driver on two free ports of this app's own, so two apps can run side by side and
+/// a restart never meets the previous WebKitWebDriver on its port.
+fn start_driver(env: &[(&str, &str)]) -> Driver {
+    let (port, native_port) = FreePorts::pick().release();
     let driver = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
-    let mut child = Command::new(driver)
+    let child = Command::new(driver)
         .args(["--port", &port.to_string()])
-        .args(["--native-port", &(port + 1).to_string()])
+        .args(["--native-port", &native_port.to_string()])
         .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start tauri-driver (cargo install tauri-driver --locked)");
+    let driver = Driver {
+        child,
+        port,
+        native_port,
+    };
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         if started.elapsed() > Duration::from_secs(20) {
-            stop_tree(&mut child);
-            panic!("tauri-driver did not listen on {port}");
+            panic!(
+                "tauri-driver did not listen on {port} (native port {})",
+                driver.native_port
+            );
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    child
+    driver
 }
 
 /// Ends `child` and every process below it (WebKitWebDriver, the app, WebKit's helpers): the
@@ -372,4 +438,63 @@ pub async fn answer_save_dialog(title: &str, path: &std::path::Path) {
     xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
     xdotool(&["type", "--delay", "20", &path.display().to_string()]);
     xdotool(&["key", "Return"]);
+}
+
+/// The first rule id (`R-SIGN-03`, `R-TERM-04` …) in `text`, if any.
+pub fn rule_id_in(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("R-") {
+        let start = from + at;
+        let mut i = start + 2;
+        while i < bytes.len() && bytes[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        if i > start + 2 && i + 1 < bytes.len() && bytes[i] == b'-' && bytes[i + 1].is_ascii_digit()
+        {
+            let mut end = i + 1;
+            while end < bytes.len() && bytes[end].is_ascii_digit() {
+                end += 1;
+            }
+            return Some(&text[start..end]);
+        }
+        from = start + 2;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_found_in_text_and_nothing_else_is() {
+        assert_eq!(
+            rule_id_in("其他邀请仅可查看（R-SIGN-03）"),
+            Some("R-SIGN-03")
+        );
+        assert_eq!(rule_id_in("R-TERM-04"), Some("R-TERM-04"));
+        assert_eq!(rule_id_in("HR-Team, R-2, R-ab-1, R-SIGN-, BR-"), None);
+        assert_eq!(rule_id_in("x R- R-X-9y"), Some("R-X-9"));
+    }
+
+    #[test]
+    fn free_ports_differ_and_are_free_once_released() {
+        let first = FreePorts::pick();
+        let second = FreePorts::pick();
+        let (a, b) = first.ports();
+        let (c, d) = second.ports();
+        let all = [a, b, c, d];
+        for (i, p) in all.iter().enumerate() {
+            assert!(
+                !all[i + 1..].contains(p),
+                "port {p} handed out twice: {all:?}"
+            );
+        }
+        // Held ports are not free; released ones are.
+        assert!(TcpListener::bind(("127.0.0.1", a)).is_err());
+        let (a, b) = first.release();
+        TcpListener::bind(("127.0.0.1", a)).expect("released driver port is free");
+        TcpListener::bind(("127.0.0.1", b)).expect("released native port is free");
+    }
 }

@@ -1,7 +1,8 @@
 //! The employer's workspace in the real window: an employer invites a graduate, the graduate
 //! accepts (through the engine), the department reviewer and then the school reviewer approve in
 //! their workspace, and both parties see the agreement signed. Also: an employer signs up with a
-//! business licence from the sign-in screen.
+//! business licence from the sign-in screen. The signing runs once with the school on this
+//! machine, once on the school's server.
 
 mod reviewer_fixture;
 
@@ -9,12 +10,24 @@ use gradsign_e2e::{within, App};
 use gradsign_engine::ItemKind;
 use reviewer_fixture::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "starts the desktop app: run through scripts/e2e.sh"]
 async fn employer_invites_graduate_accepts_both_reviewers_approve_both_see_it_signed() {
-    let dir = tempfile::tempdir().unwrap();
-    let school = School::create(dir.path(), 1).await;
-    let app = App::start_in(dir).await;
+    signing(Mode::Here).await;
+}
+
+/// The same signing with every desktop connected to the school's server: the employer's
+/// invitation, both reviewers' queues and approvals over HTTPS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn employer_invites_and_both_reviewers_approve_on_the_school_server() {
+    signing(Mode::Server).await;
+}
+
+async fn signing(mode: Mode) {
+    let mut place = Place::new(mode).await;
+    let school = School::create_on(place.engine.clone(), 1).await;
+    let app = place.start_app().await;
 
     // The employer composes the invitation: name + ID number, every term, 7 days to answer.
     sign_in(&app, EMPLOYER).await;

@@ -1,7 +1,8 @@
 //! The graduate's online signing, end to end in the real window (issue 4): sign in → confirm
 //! basic info → accept an invitation → the reviewers approve (through the engine) → the agreement
 //! screen shows it signed with its PDF drawn by pdf.js → ask to terminate, the employer answers →
-//! the public verify screen checks the printed code and hash.
+//! the public verify screen checks the printed code and hash. Once with the school on this
+//! machine, once on the school's server.
 
 mod graduate_fixture;
 
@@ -12,11 +13,23 @@ use graduate_fixture::*;
 /// Demo graduate 19 (2026000020) has no account and has not confirmed basic info.
 const G: u32 = 19;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "starts the desktop app: run through scripts/e2e.sh"]
 async fn r_sign_graduate_confirms_info_accepts_gets_signed_agreement_asks_termination_and_verifies()
 {
-    let mut school = School::demo().await;
+    journey(Mode::Here).await;
+}
+
+/// The same journey with the desktop connected to the school's server (the PDF preview, its
+/// save and the verify screen over HTTPS).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_sign_the_graduates_journey_on_the_school_server() {
+    journey(Mode::Server).await;
+}
+
+async fn journey(mode: Mode) {
+    let mut school = School::demo_in(mode).await;
     let graduate = school.activate(G).await;
     let name = name_of(G);
     let invitation = school.invite("employer01", G, &name, "软件工程师").await;

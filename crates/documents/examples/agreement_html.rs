@@ -99,7 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let footer = format!(
         "<div class=f><svg viewBox='0 0 {m} {m}' width='84pt' height='84pt' style='float:right'>{rects}</svg>\
          协议编号 Agreement No.：{}<br>验证码 Verification code：{}<br>内容哈希 SHA-256：<br>{}<br>\
-         核验：在 GradSign“核验协议”页输入验证码与内容哈希，或扫描右侧二维码。<p class=c>第 1 页 共 1 页</p></div>",
+         核验：在 GradSign“协议书验证”页输入验证码与内容哈希，或扫描右侧二维码。<p class=c>第 1 页 共 1 页</p></div>",
         d.number, d.verification_code, d.content_hash, m = n + 8
     );
     let html = format!(

@@ -663,7 +663,7 @@ fn footer(
         format!("验证码 Verification code：{}", doc.verification_code),
         "内容哈希 SHA-256：".to_owned(),
         doc.content_hash.clone(),
-        "核验：在 GradSign“核验协议”页输入验证码与内容哈希，或扫描右侧二维码。".to_owned(),
+        "核验：在 GradSign“协议书验证”页输入验证码与内容哈希，或扫描右侧二维码。".to_owned(),
     ];
     for line in &lines {
         text_op(ops, &ids.serif, 8.5, x, y, line);

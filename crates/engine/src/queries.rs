@@ -680,7 +680,7 @@ impl Engine {
     pub async fn messages(&self, actor: &Actor) -> Result<Vec<Message>> {
         let account = actor.account_id.ok_or_else(DomainError::forbidden)?;
         let mut c = self.store.read().await?;
-        let rows = sqlx::query("SELECT id, kind, title, body, item_id, created_at, read_at FROM messages WHERE account_id = $1 ORDER BY id DESC LIMIT 500").bind(account).fetch_all(&mut *c).await?;
+        let rows = sqlx::query("SELECT id, kind, title, body, item_id, created_at, read_at FROM messages WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT 500").bind(account).fetch_all(&mut *c).await?;
         rows.iter()
             .map(|r| {
                 let read_at: Option<i64> = r.try_get("read_at")?;

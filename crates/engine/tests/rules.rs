@@ -1705,10 +1705,11 @@ async fn r_note_01_in_app_messages_for_each_event(w: World) {
         kinds,
         vec![
             "invitation_received",
+            "review_result",
+            "review_result",
+            "termination_requested",
+            // Written by the sweep at its later time: the newest (R-NOTE-06).
             "invitation_expiring",
-            "review_result",
-            "review_result",
-            "termination_requested"
         ],
         "one reminder only"
     );
@@ -1731,6 +1732,26 @@ async fn r_note_01_in_app_messages_for_each_event(w: World) {
                 .await
         ),
         ErrorCode::NotFound
+    );
+}
+
+async fn r_note_06_messages_are_listed_newest_first_by_their_time(w: World) {
+    let s = w
+        .engine
+        .activate_graduate("202600001", &id_for(1, false), "pass12345", w.t0)
+        .await
+        .unwrap();
+    let me = s.account.actor();
+    w.engine.confirm_info(&me, w.t0).await.unwrap();
+    // Written in the opposite order of their times (as the demo school's backdated records are).
+    w.invite(0, 1, w.t0 + 200).await.unwrap();
+    w.invite(1, 1, w.t0 + 100).await.unwrap();
+    let listed = w.engine.messages(&me).await.unwrap();
+    let times: Vec<i64> = listed.iter().map(|m| m.created_at).collect();
+    assert_eq!(times, vec![w.t0 + 200, w.t0 + 100]);
+    assert!(
+        listed[0].id < listed[1].id,
+        "the newer message was written first"
     );
 }
 
@@ -2477,6 +2498,7 @@ on_both_backends!(
     r_rev_02_stale_decision_is_already_reviewed,
     r_rev_03_decisions_kept_with_reviewer_level_time_reason,
     r_note_01_in_app_messages_for_each_event,
+    r_note_06_messages_are_listed_newest_first_by_their_time,
     r_note_02_school_changes_go_to_outbox_not_sent_without_gateway,
     r_audit_01_every_action_one_entry_and_tampering_detected,
     r_agr_01_terms_are_validated_field_by_field,

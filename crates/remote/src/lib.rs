@@ -46,6 +46,92 @@ pub struct StagedUpload {
 pub struct SchoolServer {
     base: url::Url,
     http: reqwest::Client,
+    /// For the message stream: no limit on the whole answer (it lasts as long as the window is
+    /// open), only on the silence between its parts.
+    streams: reqwest::Client,
+}
+
+/// Where the signed-in account's in-app messages stand (R-NOTE-01), as the server's message
+/// stream tells it (the engine's `MessageState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageState {
+    /// The newest message's id, 0 for none.
+    pub newest: i64,
+    pub unread: i64,
+}
+
+/// What the server's message stream (R-SERVER-06) tells.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServerEvent {
+    /// The account's messages stand so now.
+    Messages(MessageState),
+    /// The session expired or was ended; the stream ends after this.
+    SessionEnded(CommandError),
+}
+
+/// An open message stream.
+#[derive(Debug)]
+pub struct MessageStream {
+    response: reqwest::Response,
+    buffer: Vec<u8>,
+    base: url::Url,
+}
+
+/// The server sends a keep-alive comment every 15 s: this long without a byte, the connection
+/// is taken as lost.
+const STREAM_SILENCE: Duration = Duration::from_secs(45);
+
+impl MessageStream {
+    /// The next event; None when the server closed the stream (it stops, or its database
+    /// failed), an error when the connection broke or went silent: either way the desktop
+    /// opens a new stream after a pause.
+    pub async fn next(&mut self) -> Result<Option<ServerEvent>, CommandError> {
+        loop {
+            if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
+                let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
+                if let Some(event) = parse_event(&block)? {
+                    return Ok(Some(event));
+                }
+                continue;
+            }
+            match self.response.chunk().await {
+                Ok(Some(chunk)) => {
+                    // An event is small; a stream that never ends one is not the server's.
+                    if self.buffer.len() + chunk.len() > 64 * 1024 {
+                        return Err(not_a_school_server(&self.base));
+                    }
+                    self.buffer.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(None),
+                Err(e) => return Err(transport_error(&self.base, &e)),
+            }
+        }
+    }
+}
+
+/// One event block (`event:` and `data:` lines); None for a keep-alive comment or an event this
+/// desktop does not know (a newer server's).
+fn parse_event(block: &[u8]) -> Result<Option<ServerEvent>, CommandError> {
+    let text = String::from_utf8_lossy(block);
+    let (mut name, mut data) = ("", String::new());
+    for line in text.lines() {
+        if let Some(v) = line.strip_prefix("event:") {
+            name = v.trim();
+        } else if let Some(v) = line.strip_prefix("data:") {
+            data.push_str(v.strip_prefix(' ').unwrap_or(v));
+        }
+    }
+    let bad = |e: serde_json::Error| CommandError::internal(format!("message stream: {e}"));
+    Ok(match name {
+        "messages" => Some(ServerEvent::Messages(
+            serde_json::from_str(&data).map_err(bad)?,
+        )),
+        "session_ended" => Some(ServerEvent::SessionEnded(
+            serde_json::from_str(&data).map_err(bad)?,
+        )),
+        _ => None,
+    })
 }
 
 /// The longest a request may take before the desktop says the server does not answer (the
@@ -74,32 +160,19 @@ impl SchoolServer {
     /// checked against `trust`. Nothing is sent yet: a desktop starts while its server is down.
     pub fn new(address: &str, trust: &Trust) -> Result<SchoolServer, CommandError> {
         let base = parse_address(address)?;
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .tls_info(true)
-            .connect_timeout(CONNECT_TIMEOUT)
+        let http = client(&base, trust)?
             .timeout(REQUEST_TIMEOUT)
-            .https_only(base.scheme() == "https");
-        if let Trust::SchoolCa { pem } = trust {
-            let not_a_certificate = || {
-                field_error(
-                    "ca",
-                    "CA 证书文件不是 PEM 格式的证书",
-                    "The CA file is not a certificate in PEM format",
-                )
-            };
-            let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
-                .map_err(|_| not_a_certificate())?;
-            if certificates.is_empty() {
-                return Err(not_a_certificate());
-            }
-            builder = builder.tls_built_in_root_certs(false);
-            for ca in certificates {
-                builder = builder.add_root_certificate(ca);
-            }
-        }
-        let http = builder.build().map_err(CommandError::internal)?;
-        Ok(SchoolServer { base, http })
+            .build()
+            .map_err(CommandError::internal)?;
+        let streams = client(&base, trust)?
+            .read_timeout(STREAM_SILENCE)
+            .build()
+            .map_err(CommandError::internal)?;
+        Ok(SchoolServer {
+            base,
+            http,
+            streams,
+        })
     }
 
     /// The server's address as shown, `https://host[:port]`.
@@ -165,18 +238,50 @@ impl SchoolServer {
         answer(response).await
     }
 
+    /// Opens the server's message stream (R-SERVER-06) as the session `token`: a refusal
+    /// (an ended session: `unauthenticated`) comes back as the one error shape.
+    pub async fn events(&self, token: &str) -> Result<MessageStream, CommandError> {
+        let url = self
+            .base
+            .join("api/v1/events")
+            .map_err(CommandError::internal)?;
+        let response = self
+            .streams
+            .get(url)
+            .bearer_auth(token)
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .map_err(|e| transport_error(&self.base, &e))?;
+        if !response.status().is_success() {
+            return Err(match answer(response).await {
+                Err(e) => e,
+                Ok(_) => not_a_school_server(&self.base),
+            });
+        }
+        Ok(MessageStream {
+            response,
+            buffer: Vec::new(),
+            base: self.base.clone(),
+        })
+    }
+
     /// Runs `name` as the desktop's own calls do: every operation but the three that answer a new
-    /// session carries a fresh idempotency key, and a request that did not get through (no
-    /// connection, the server busy or restarting) is sent again with the same key after 0.5, 1
-    /// and 2 seconds, so nothing is applied twice (R-IDEM-01). Still unreachable after that, the
-    /// caller gets `unavailable` and says so.
+    /// session carries an idempotency key (`key`, the window's for this submission, so a
+    /// submission the person sends again after the banner is the same request; a fresh key
+    /// without one), and a request that did not get through (no connection, the server busy or
+    /// restarting) is sent again with the same key after 0.5, 1 and 2 seconds, so nothing is
+    /// applied twice (R-IDEM-01). Still unreachable after that, the caller gets `unavailable`
+    /// and says so.
     pub async fn run(
         &self,
         token: Option<&str>,
         name: &str,
         request: &Value,
+        key: Option<&str>,
     ) -> Result<Reply, CommandError> {
-        let key = (!NEW_SESSION_OPERATIONS.contains(&name)).then(new_key);
+        let key = (!NEW_SESSION_OPERATIONS.contains(&name))
+            .then(|| key.map_or_else(new_key, str::to_string));
         let mut wait = Duration::from_millis(500);
         let mut attempt = 1;
         loop {
@@ -232,6 +337,34 @@ impl SchoolServer {
         let staged = answer(response).await?.into_json()?;
         serde_json::from_value(staged).map_err(CommandError::internal)
     }
+}
+
+/// An HTTPS client for `base` that believes `trust`'s certificates only.
+fn client(base: &url::Url, trust: &Trust) -> Result<reqwest::ClientBuilder, CommandError> {
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_info(true)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .https_only(base.scheme() == "https");
+    if let Trust::SchoolCa { pem } = trust {
+        let not_a_certificate = || {
+            field_error(
+                "ca",
+                "CA 证书文件不是 PEM 格式的证书",
+                "The CA file is not a certificate in PEM format",
+            )
+        };
+        let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            .map_err(|_| not_a_certificate())?;
+        if certificates.is_empty() {
+            return Err(not_a_certificate());
+        }
+        builder = builder.tls_built_in_root_certs(false);
+        for ca in certificates {
+            builder = builder.add_root_certificate(ca);
+        }
+    }
+    Ok(builder)
 }
 
 /// `https://host[:port]` from what a person types; plain `http://` only to this machine
@@ -374,8 +507,11 @@ fn certificate_problem(e: &reqwest::Error) -> Option<(&'static str, &'static str
     None
 }
 
+/// The server was not reached, or answered not as a GradSign server does (a proxy's page while
+/// it restarts): `details.context = connection` tells the window to keep the form and try again.
 fn unavailable(zh: &str, en: &str) -> CommandError {
     CommandError::new(ErrorCode::Unavailable, zh, en)
+        .with_details(json!({ "context": "connection" }))
 }
 
 fn not_a_school_server(base: &url::Url) -> CommandError {

@@ -247,6 +247,7 @@ async fn a_request_sent_while_the_server_restarts_goes_through_once() {
                 None,
                 "session_open",
                 &json!({"username": "admin", "password": gradsign_engine::demo::DEMO_PASSWORD}),
+                None,
             )
             .await
             .unwrap(),
@@ -255,7 +256,7 @@ async fn a_request_sent_while_the_server_restarts_goes_through_once() {
     let count = || async {
         json_of(
             remote
-                .run(Some(&token), "admin_departments", &Value::Null)
+                .run(Some(&token), "admin_departments", &Value::Null, None)
                 .await
                 .unwrap(),
         )
@@ -280,10 +281,98 @@ async fn a_request_sent_while_the_server_restarts_goes_through_once() {
             Some(&token),
             "admin_department_add",
             &json!({"name": "重启学院"}),
+            None,
         )
         .await
         .unwrap();
     assert_eq!(json_of(added)["name"], "重启学院");
     let _server = back.await.unwrap();
     assert_eq!(count().await, before + 1, "applied once");
+}
+
+/// The message stream as a desktop reads it (R-SERVER-06): where the messages stand first, a
+/// new one within seconds of its commit, an ended session refused in the one error shape, and
+/// the end of the stream when the server stops. The window's own key, sent twice, applies once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_message_stream_tells_new_messages_and_ends_with_the_server() {
+    use gradsign_remote::ServerEvent;
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let server = serve(engine.clone(), &ca).await;
+    let remote = SchoolServer::new(
+        &format!("127.0.0.1:{}", server.addr.port()),
+        &school_ca(&ca),
+    )
+    .unwrap();
+    let sign_in = |login: &'static str| {
+        let remote = remote.clone();
+        async move {
+            let opened = remote
+                .run(
+                    None,
+                    "session_open",
+                    &json!({"username": login, "password": gradsign_engine::demo::DEMO_PASSWORD}),
+                    None,
+                )
+                .await
+                .unwrap();
+            json_of(opened)["token"].as_str().unwrap().to_string()
+        }
+    };
+    let employer = sign_in("employer03").await;
+    let graduate = sign_in("2026000002").await;
+
+    let refused = remote.events("not-a-token").await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Unauthenticated);
+
+    let mut stream = remote.events(&employer).await.unwrap();
+    let wait = std::time::Duration::from_secs(5);
+    let Some(ServerEvent::Messages(before)) = tokio::time::timeout(wait, stream.next())
+        .await
+        .unwrap()
+        .unwrap()
+    else {
+        panic!("the first event is where the messages stand");
+    };
+    let items = json_of(
+        remote
+            .run(Some(&employer), "employer_items", &Value::Null, None)
+            .await
+            .unwrap(),
+    );
+    let invitation = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["studentNumber"] == "2026000002" && i["state"] == "pending")
+        .unwrap()["id"]
+        .clone();
+    // The window sends its key; sent again (the banner's retry), the same answer, applied once.
+    for _ in 0..2 {
+        remote
+            .run(
+                Some(&graduate),
+                "graduate_reject_invitation",
+                &json!({ "id": invitation }),
+                Some("window-key-0001"),
+            )
+            .await
+            .unwrap();
+    }
+    let Some(ServerEvent::Messages(after)) = tokio::time::timeout(wait, stream.next())
+        .await
+        .unwrap()
+        .unwrap()
+    else {
+        panic!("a messages event");
+    };
+    assert_eq!(after.unread, before.unread + 1, "one answer, one message");
+    assert!(after.newest > before.newest);
+
+    server.shutdown().await.unwrap();
+    let ended = tokio::time::timeout(wait, stream.next()).await.unwrap();
+    assert!(
+        matches!(ended, Ok(None) | Err(_)),
+        "the stream ends with the server: {ended:?}"
+    );
 }

@@ -32,11 +32,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 pub(crate) async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let started = Instant::now();
     let response = open(&shared, &headers).await;
-    let code = response
-        .extensions()
-        .get::<LoggedCode>()
-        .and_then(|c| serde_json::to_value(c.0).ok())
-        .and_then(|v| v.as_str().map(str::to_owned));
+    let code = LoggedCode::of(&response);
     // The access line of a stream is written when it opens (or is refused); it lasts as long as
     // the desktop stays connected, which is no latency worth logging.
     tracing::info!(

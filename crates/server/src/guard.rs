@@ -93,11 +93,7 @@ pub(crate) async fn guard(
         .get::<LoggedOperation>()
         .map(|o| o.0)
         .unwrap_or(route);
-    let code = response
-        .extensions()
-        .get::<LoggedCode>()
-        .and_then(|c| serde_json::to_value(c.0).ok())
-        .and_then(|v| v.as_str().map(str::to_owned));
+    let code = LoggedCode::of(&response);
     tracing::info!(
         target: "access",
         request_id = %id,

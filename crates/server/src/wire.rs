@@ -9,6 +9,16 @@ use gradsign_api::{CommandError, ErrorCode, Reply};
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LoggedCode(pub ErrorCode);
 
+impl LoggedCode {
+    /// The refusal's code as its wire name (`unauthenticated`, …), for the access line.
+    pub(crate) fn of(response: &Response) -> Option<String> {
+        let code = response.extensions().get::<LoggedCode>()?;
+        serde_json::to_value(code.0)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+    }
+}
+
 /// The operation an answer is for, for the access log.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LoggedOperation(pub &'static str);

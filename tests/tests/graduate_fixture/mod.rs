@@ -3,7 +3,13 @@
 //! engine open to act as employers and reviewers while the app runs (SQLite WAL, busy timeout).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::Arc;
 use std::time::Duration;
+
+#[path = "../school_place/mod.rs"]
+mod school_place;
+#[allow(unused_imports)]
+pub use school_place::{Mode, Place};
 
 use gradsign_e2e::{within, App, SCREEN_TIMEOUT};
 use gradsign_engine::demo::DEMO_PASSWORD;
@@ -50,30 +56,29 @@ pub fn department_reviewer(i: u32) -> &'static str {
 }
 
 pub struct School {
-    pub engine: Engine,
-    data_dir: Option<tempfile::TempDir>,
+    pub engine: Arc<Engine>,
+    place: Place,
 }
 
 impl School {
     /// The demo school in a new data folder.
     pub async fn demo() -> School {
-        let data_dir = tempfile::tempdir().unwrap();
-        let engine = Engine::open(
-            data_dir.path().join("gradsign.sqlite3").to_str().unwrap(),
-            data_dir.path().join("files"),
-        )
-        .await
-        .unwrap();
-        engine.create_demo(now()).await.unwrap();
+        Self::demo_in(Mode::Here).await
+    }
+
+    /// The demo school in `mode`: in the app's data folder, or on the school's server.
+    pub async fn demo_in(mode: Mode) -> School {
+        let place = Place::new(mode).await;
+        place.engine.create_demo(now()).await.unwrap();
         School {
-            engine,
-            data_dir: Some(data_dir),
+            engine: place.engine.clone(),
+            place,
         }
     }
 
-    /// Starts the app on the school's data folder (the app then owns the folder).
+    /// Starts the app on the school (once).
     pub async fn start_app(&mut self) -> App {
-        App::start_in(self.data_dir.take().expect("the app starts once")).await
+        self.place.start_app().await
     }
 
     pub async fn actor(&self, login: &str) -> Actor {
@@ -361,7 +366,7 @@ pub async fn count(app: &App, css: &str) -> usize {
 impl School {
     /// Starts the app on the school's data folder with extra environment variables.
     pub async fn start_app_with_env(&mut self, env: &[(&str, &str)]) -> App {
-        App::start_in_with_env(self.data_dir.take().expect("the app starts once"), env).await
+        self.place.start_app_with_env(env).await
     }
 }
 

@@ -8,6 +8,12 @@ use gradsign_e2e::App;
 use gradsign_engine::types::{CreditCode, IdNumber};
 use gradsign_engine::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[path = "../school_place/mod.rs"]
+mod school_place;
+#[allow(unused_imports)]
+pub use school_place::{Mode, Place};
 
 pub const PASSWORD: &str = "Review2026pass";
 pub const DEP_REVIEWER: &str = "cs-reviewer";
@@ -79,7 +85,7 @@ pub fn scan_png() -> Upload {
 
 /// The school in a data folder, and the engine over it (kept open beside the app: SQLite WAL).
 pub struct School {
-    pub engine: Engine,
+    pub engine: Arc<Engine>,
     pub admin: Actor,
     pub cs: i64,
     pub graduates: BTreeMap<u32, Actor>,
@@ -93,6 +99,12 @@ impl School {
         let engine = Engine::open(db.to_str().unwrap(), dir.join("files"))
             .await
             .unwrap();
+        Self::create_on(Arc::new(engine), graduates).await
+    }
+
+    /// [`School::create`] through `engine`, e.g. a [`Place`]'s (this machine or the school's
+    /// server).
+    pub async fn create_on(engine: Arc<Engine>, graduates: u32) -> School {
         let t = now();
         let admin_id = engine
             .init_school(

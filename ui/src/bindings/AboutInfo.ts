@@ -22,4 +22,8 @@ supportedSchemaVersion: number, licences: Array<LicenceNotice>, settings: AppSet
 /**
  * Where the school is: this machine, or the school's server (its address).
  */
-school: SchoolPlaceView, };
+school: SchoolPlaceView, 
+/**
+ * The folder of the app's log file (R-DESK-01).
+ */
+logFolder: string, };

@@ -53,7 +53,13 @@ const en: typeof zhCN = {
     required: 'Required',
     codeFormat: 'The school code is 5 digits',
   },
+  connection: {
+    lost: "Lost the connection to the school's server; retrying… What you typed stays, and is sent once the server answers.",
+    retry: 'Retry now',
+    uploading: 'Uploading {name}',
+  },
   signIn: {
+    sessionEnded: 'Your session has expired or was ended elsewhere; sign in again to return to where you were.',
     heading: 'Sign in',
     username: 'Username / student number',
     password: 'Password',

@@ -3,6 +3,12 @@ import en from './en'
 import { LOCALE_KEY, savedLocale, saveLocale } from './index'
 import zhCN from './zh-CN'
 
+function texts(o: object): string[] {
+  return Object.values(o).flatMap((v) =>
+    typeof v === 'string' ? [v] : typeof v === 'object' && v !== null ? texts(v) : [],
+  )
+}
+
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
     typeof v === 'object' && v !== null ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
@@ -21,5 +27,11 @@ describe('language', () => {
 
   it('has every Chinese text in English too', () => {
     expect(keys(en)).toEqual(keys(zhCN))
+  })
+
+  it('shows no rule ids: they belong in the code and its tests, not on screen', () => {
+    for (const text of [...texts(zhCN), ...texts(en)]) {
+      expect(text).not.toMatch(/R-[A-Z]+-\d/)
+    }
   })
 })

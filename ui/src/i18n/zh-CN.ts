@@ -51,7 +51,13 @@ export default {
     required: '必填',
     codeFormat: '学校代码为 5 位数字',
   },
+  connection: {
+    lost: '与学校服务器的连接已断开，正在重试…… 已填写的内容会保留，连接恢复后自动提交。',
+    retry: '立即重试',
+    uploading: '正在上传 {name}',
+  },
   signIn: {
+    sessionEnded: '登录已过期或已在其他地方退出，请重新登录；登录后回到刚才的页面。',
     heading: '登录',
     username: '用户名 / 学号',
     password: '密码',

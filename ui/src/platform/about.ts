@@ -8,6 +8,7 @@ import type { UpdateProgress } from '@/bindings/UpdateProgress'
 import { call } from '@/platform'
 
 export const aboutInfo = () => call<AboutInfo>('about_info')
+export const aboutOpenLogs = () => call<null>('about_open_logs')
 export const settingsSave = (settings: AppSettings) => call<null>('settings_save', { settings })
 export const updateCheck = () => call<UpdateInfo | null>('update_check')
 

@@ -15,6 +15,8 @@ export const useGraduateStore = defineStore('graduate', () => {
   const viewing = ref<number | null>(null)
   const reference = ref<ReferenceData | null>(null)
   const messages = ref<MessageView[]>([])
+  /** Counts the desktop's word that messages came (R-NOTE-01): lists on screen reload on it. */
+  const changes = ref(0)
   const unread = computed(() => messages.value.filter((m) => !m.read).length)
   const readOnly = computed(() => portal.value?.readOnly ?? false)
   const directed = computed(() => portal.value?.graduate.directed ?? false)
@@ -41,6 +43,13 @@ export const useGraduateStore = defineStore('graduate', () => {
 
   async function refreshMessages() {
     messages.value = await api.messages()
+  }
+
+  /** New messages came (the desktop said so): the badge, the page and the lists on screen. */
+  async function messagesChanged() {
+    changes.value += 1
+    await refreshMessages()
+    if (portal.value) await load()
   }
 
   async function markRead(id: number) {
@@ -73,6 +82,8 @@ export const useGraduateStore = defineStore('graduate', () => {
     viewing,
     reference,
     messages,
+    changes,
+    messagesChanged,
     unread,
     readOnly,
     directed,

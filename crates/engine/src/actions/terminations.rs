@@ -70,7 +70,7 @@ impl Engine {
         if open > 0 {
             return Err(DomainError::new(
                 ErrorCode::OpenTermination,
-                "该协议已有进行中的解约申请（R-TERM-04）",
+                "该协议已有进行中的解约申请",
                 "This agreement already has an open termination request",
             ));
         }

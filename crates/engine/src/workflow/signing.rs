@@ -96,7 +96,7 @@ fn expired() -> DomainError {
 }
 
 fn signing_locked() -> DomainError {
-    DomainError::new(ErrorCode::SigningLocked, "您已接受其他单位的签约邀请，其他邀请仅可查看（R-SIGN-03）", "You have accepted another invitation; other invitations are view-only until it fails review or is terminated")
+    DomainError::new(ErrorCode::SigningLocked, "您已接受其他单位的签约邀请，在该协议签约失败或解约之前，其他邀请仅可查看", "You have accepted another invitation; other invitations are view-only until it fails review or is terminated")
 }
 
 /// The pure transition of the signing workflow.

@@ -113,20 +113,9 @@ pub const NOW: Timestamp = 1_780_000_000;
 
 /// The demo school on a fresh PostgreSQL database, its files in a folder of the guard.
 pub async fn demo_on_postgres() -> (Arc<Engine>, tempfile::TempDir) {
-    let db = fresh_postgres().await;
-    let files = tempfile::tempdir().unwrap();
-    let engine = Engine::open_with(
-        &db,
-        files.path(),
-        EngineOptions {
-            max_connections: 8,
-            ..EngineOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (engine, files) = engine_on(&fresh_postgres().await).await;
     engine.create_demo(NOW - 3600).await.unwrap();
-    (Arc::new(engine), files)
+    (engine, files)
 }
 
 /// A server for `engine` with TLS from `ca` on a free port of 127.0.0.1, at the fixed clock, with

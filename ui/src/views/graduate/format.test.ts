@@ -56,6 +56,9 @@ describe('sizes, times and bytes', () => {
   it('shows times in Asia/Shanghai whatever the machine zone', () => {
     // 2026-07-01 00:00 UTC is 08:00 in Shanghai.
     expect(formatTime(1_782_864_000, 'zh-CN')).toContain('08:00')
+    // A time that is not set shows a dash, never 1970-01-01 08:00.
+    expect(formatTime(0, 'zh-CN')).toBe('—')
+    expect(formatTime(null, 'en')).toBe('—')
   })
 
   it('encodes large files to base64 in chunks', () => {

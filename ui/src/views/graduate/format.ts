@@ -57,8 +57,12 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(2)} MB`
 }
 
-/** A unix time in Asia/Shanghai, as the school reads it. */
-export function formatTime(unixSeconds: number, locale: string): string {
+/** What a screen shows for a time that is not set: never the epoch (1970-01-01). */
+export const NO_TIME = '—'
+
+/** A unix time in Asia/Shanghai, as the school reads it; [`NO_TIME`] when it is not set. */
+export function formatTime(unixSeconds: number | null | undefined, locale: string): string {
+  if (unixSeconds === null || unixSeconds === undefined || unixSeconds <= 0) return NO_TIME
   return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
     timeZone: 'Asia/Shanghai',
     year: 'numeric',

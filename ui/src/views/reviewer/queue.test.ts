@@ -27,7 +27,9 @@ describe('reviewer queue helpers', () => {
 
   it('formats times in Asia/Shanghai', () => {
     expect(formatShanghai(Date.UTC(2026, 5, 30, 16, 5) / 1000)).toBe('2026-07-01 00:05')
-    expect(formatShanghai(null)).toBe('')
+    // Never the epoch for a time that is not set.
+    expect(formatShanghai(null)).toBe('—')
+    expect(formatShanghai(0)).toBe('—')
   })
 
   it('finds the scans and proofs of a payload', () => {

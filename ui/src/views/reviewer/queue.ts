@@ -3,6 +3,7 @@
 // approval. Unit-tested in queue.test.ts.
 import type { QueueCursor } from '@/bindings/QueueCursor'
 import type { QueueFilter } from '@/bindings/QueueFilter'
+import { NO_TIME } from '@/views/graduate/format'
 
 export const KINDS = ['signing', 'termination', 'paper', 'destination', 'offline_termination'] as const
 export type KindName = (typeof KINDS)[number]
@@ -76,9 +77,9 @@ export function toQueueFilter(kind: KindName, form: FilterForm, after: QueueCurs
   }
 }
 
-/** `YYYY-MM-DD HH:mm` in Asia/Shanghai for a UTC unix second. */
+/** `YYYY-MM-DD HH:mm` in Asia/Shanghai for a UTC unix second; `—` when it is not set (never the epoch). */
 export function formatShanghai(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) return ''
+  if (seconds === null || seconds === undefined || seconds <= 0) return NO_TIME
   const d = new Date((seconds + SHANGHAI_OFFSET) * 1000)
   const p = (n: number) => String(n).padStart(2, '0')
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
