@@ -123,6 +123,30 @@ async fn signing(mode: Mode) {
     app.element("[data-testid=employer-save-pdf]").await;
     app.element("[data-testid=employer-termination-form]").await;
     app.screenshot("employer-signed").await;
+    // The employer's messages (R-NOTE-01): the graduate's answer and the review results, with
+    // the unread badge; opening one goes to the agreement.
+    let badge = app.text_of("[data-testid=unread-badge]").await;
+    assert!(
+        badge.trim().parse::<u32>().is_ok_and(|n| n >= 2),
+        "unread badge: {badge}"
+    );
+    // The passing "saved" toasts sit over the bar: gone first.
+    let _ = app
+        .client
+        .execute(
+            "document.querySelectorAll('.el-message').forEach((e) => e.remove())",
+            vec![],
+        )
+        .await;
+    app.click("[data-testid=nav-messages]").await;
+    let list = app.text_of("[data-testid=employer-messages]").await;
+    assert!(
+        list.contains(&name_of(1)),
+        "the messages name the graduate: {list}"
+    );
+    app.screenshot("employer-messages").await;
+    app.click("[data-testid=message-open]").await;
+    app.element("[data-testid=employer-item-state]").await;
     let seen = school
         .engine
         .item_detail(school.g(1), id, now())

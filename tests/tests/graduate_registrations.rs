@@ -3,6 +3,7 @@
 
 mod graduate_fixture;
 
+use gradsign_e2e::within;
 use gradsign_engine::demo::DEMO_PASSWORD;
 use gradsign_engine::ItemKind;
 use graduate_fixture::*;
@@ -65,6 +66,19 @@ async fn r_paper_01_02_paper_registration_with_a_photo_is_withdrawn_edited_and_r
         .unwrap()
         .is_empty());
     replace_text(&app, "[data-testid=paper-creditCode]", &credit(1)).await;
+    // Enter in a field saves nothing (it once left a silent draft): only the buttons save.
+    let field = app.element("[data-testid=paper-position]").await;
+    within("press Enter in a field", field.send_keys("\u{E007}"))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    app.element("[data-testid=paper-form]").await;
+    assert!(school
+        .engine
+        .list_items(&graduate, Some(ItemKind::Paper), None)
+        .await
+        .unwrap()
+        .is_empty());
     app.click("[data-testid=paper-save-submit]").await;
     wait_for(&app, "[data-testid=graduate-item][data-state=submitted]").await;
 
@@ -236,5 +250,132 @@ async fn r_off_01_an_approved_paper_agreement_is_terminated_offline_with_the_let
         .newest_item(&graduate, ItemKind::OfflineTermination)
         .await;
     assert_eq!(school.state(id).await, "submitted");
+    app.quit().await;
+}
+
+/// R-OFF-02: an offline termination returned for changes is edited in its own form, which
+/// starts from the request's reason and explanation; a new letter replaces the old one, and the
+/// corrected request goes back to review.
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_off_02_a_returned_offline_termination_is_edited_with_a_new_letter_and_resubmitted() {
+    // Demo graduate 22 (2026000023): an offline termination returned for changes.
+    const G: u32 = 22;
+    let mut school = School::demo().await;
+    let graduate = school.activate(G).await;
+    let id = school
+        .newest_item(&graduate, ItemKind::OfflineTermination)
+        .await;
+    assert_eq!(school.state(id).await, "returned");
+    let before = school
+        .engine
+        .item_detail(&graduate, id, now())
+        .await
+        .unwrap()
+        .item
+        .payload;
+    let photos = tempfile::tempdir().unwrap();
+    let letter = photo(photos.path(), "新解约函.jpg");
+    let app = school.start_app().await;
+    sign_in(&app, &student_number(G), NEW_PASSWORD).await;
+    app.element("[data-testid=graduate-home]").await;
+    go(&app, &format!("#/graduate/items/{id}")).await;
+    wait_for(
+        &app,
+        "[data-testid=graduate-item][data-kind=offline_termination][data-state=returned]",
+    )
+    .await;
+    app.click("[data-testid=edit]").await;
+    // The form starts from the request as it is, not from an empty destination form.
+    app.element("[data-testid=offline-termination-edit]").await;
+    let explanation = app
+        .element("[data-testid=termination-explanation]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        explanation.as_deref(),
+        before["explanation"].as_str(),
+        "the explanation as it was"
+    );
+    assert!(app
+        .text_of("[data-testid=termination-reason]")
+        .await
+        .contains(before["reason"].as_str().unwrap()));
+    replace_text(
+        &app,
+        "[data-testid=termination-explanation]",
+        "已考取公务员，附录用通知",
+    )
+    .await;
+    choose_file(
+        &app,
+        "[data-testid=termination-scans]",
+        &letter,
+        "image/jpeg",
+    )
+    .await;
+    app.click("[data-testid=termination-submit]").await;
+    // Saved (the letter uploaded and compressed): the edit form closes.
+    let started = std::time::Instant::now();
+    while app
+        .client
+        .find(fantoccini::Locator::Css(
+            "[data-testid=offline-termination-edit]",
+        ))
+        .await
+        .is_ok()
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the edit form stays open: nothing saved"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let _ = app
+        .client
+        .execute(
+            "document.querySelectorAll('.el-message').forEach((e) => e.remove()); document.querySelector('[data-testid=submit]').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await;
+    let saved = school
+        .engine
+        .item_detail(&graduate, id, now())
+        .await
+        .unwrap()
+        .item;
+    let shown = app
+        .client
+        .execute(
+            "return document.querySelector('[data-testid=graduate-item]')?.innerText ?? ''",
+            vec![],
+        )
+        .await
+        .ok();
+    assert_eq!(
+        saved.payload["explanation"], "已考取公务员，附录用通知",
+        "saved before submitting; the page: {shown:?}"
+    );
+    app.click("[data-testid=submit]").await;
+    wait_for(
+        &app,
+        "[data-testid=graduate-item][data-kind=offline_termination][data-state=submitted]",
+    )
+    .await;
+    let after = school
+        .engine
+        .item_detail(&graduate, id, now())
+        .await
+        .unwrap()
+        .item;
+    assert_eq!(after.state, "submitted");
+    assert_eq!(after.payload["explanation"], "已考取公务员，附录用通知");
+    assert_eq!(after.payload["reason"], before["reason"]);
+    assert_ne!(
+        after.payload["scans"], before["scans"],
+        "the new letter replaced the old one"
+    );
     app.quit().await;
 }

@@ -56,6 +56,15 @@ async fn r_sign_03_10_rejected_expired_and_blocked_invitations_are_view_only_and
 
     // Demo graduate 8: the employer asked to terminate; the graduate refuses (R-TERM-02).
     sign_in(&app, "2026000009", DEMO_PASSWORD).await;
+    // The main page shows the request with who asked, when and why, the answers one click
+    // away, and names it first among the next steps.
+    let card = app.text_of("[data-testid=home-termination-request]").await;
+    assert!(card.contains("单位发起解约 等待应约"), "shown: {card}");
+    assert!(card.contains("申请方"), "shown: {card}");
+    app.element("[data-testid=home-termination-accept]").await;
+    app.element("[data-testid=home-termination-refuse]").await;
+    app.element("[data-testid=next-answerTermination]").await;
+    app.screenshot("graduate-home-termination-request").await;
     app.click("[data-testid=current-open]").await;
     wait_for(
         &app,

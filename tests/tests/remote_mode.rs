@@ -400,3 +400,37 @@ async fn the_server_stopped_mid_form_the_banner_shows_the_text_stays_and_the_sub
     }
     app.quit().await;
 }
+
+/// R-DESK-03: the session ends on the server while the graduate's window is open (signed out
+/// everywhere by the school, or expired): the window goes to sign-in saying so, and after signing
+/// in again the graduate is back on the screen they were on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_desk_03_a_session_ended_on_the_server_leads_to_sign_in_and_back() {
+    let (engine, _files) = demo_on_postgres().await;
+    let ca = test_ca("school");
+    let server = serve(engine.clone(), &ca).await;
+    let app = App::start_in(connected_folder(&server, &ca)).await;
+    sign_in(&app, "2026000001").await;
+    app.click("[data-testid=menu-graduate-messages]").await;
+    app.element("[data-testid=graduate-messages]").await;
+
+    // The server's database no longer holds the session.
+    {
+        use sqlx::Executor;
+        let mut c = engine.store().read().await.unwrap();
+        c.execute("DELETE FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE login = '2026000001')")
+            .await
+            .unwrap();
+    }
+    // The next thing the window asks for (or the message stream's recheck) is refused.
+    app.click("[data-testid=menu-graduate-invitations]").await;
+    app.element_within("[data-testid=session-ended]", Duration::from_secs(30))
+        .await;
+    app.element("[data-testid=sign-in]").await;
+    sign_in(&app, "2026000001").await;
+    // Back where the graduate was when the session ended.
+    app.element("[data-testid=graduate-invitations], [data-testid=graduate-messages]")
+        .await;
+    app.quit().await;
+}

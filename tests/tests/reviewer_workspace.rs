@@ -265,6 +265,31 @@ async fn reviewer_edits_an_other_destination_and_the_graduate_sees_change_and_me
     .await
     .unwrap();
     assert!(panels.is_empty(), "a voided record offers no decision");
+
+    // The graduate's own page shows the reviewer's change, before and after, by the fields'
+    // names (R-DEST-03), as the message about it says.
+    sign_out(&app).await;
+    sign_in(&app, &student_number(3)).await;
+    // Signed in: the router has taken the graduate home; only then to the record.
+    app.element("[data-testid=graduate-home]").await;
+    gradsign_e2e::within(
+        "open the graduate's record",
+        app.client.execute(
+            &format!("window.location.hash = '#/graduate/items/{id}'"),
+            vec![],
+        ),
+    )
+    .await
+    .unwrap();
+    let diff = app
+        .wait_content("[data-testid=timeline] [data-testid=history-diff]", |t| {
+            t.contains("清华大学")
+        })
+        .await;
+    assert!(
+        diff.contains("北京大学") && !diff.contains("school"),
+        "the graduate's diff names the field: {diff}"
+    );
     app.quit().await;
 }
 

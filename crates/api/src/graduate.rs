@@ -92,6 +92,11 @@ pub struct HistoryEntry {
     pub from_state: String,
     pub to_state: String,
     pub reason: String,
+    /// A reviewer's edit of the destination (R-DEST-03): the record before and after, so the
+    /// graduate sees what changed; none for every other entry.
+    #[ts(type = "unknown")]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub changes: Option<serde_json::Value>,
 }
 
 /// An item with its timeline and the actions the engine allows now.
@@ -232,6 +237,11 @@ pub struct ReferenceData {
     #[ts(type = "import('../platform/reference').ReferenceLists")]
     #[schemars(with = "gradsign_engine::reference::ReferenceLists")]
     pub lists: serde_json::Value,
+    /// R-UPLOAD-01: the most bytes one uploaded file may have, as the engine checks it (the
+    /// upload control states it and refuses a larger file before sending it).
+    pub max_upload_bytes: u32,
+    /// R-UPLOAD-01: the most files one registration may carry.
+    pub max_files: u32,
 }
 
 /// `graduate_portal`: R-MOD-02, `graduateId` of an earlier cohort's record shows that one.
@@ -488,6 +498,10 @@ pub async fn reference(_: &Cx<'_>, _: ()) -> CommandResult<ReferenceData> {
             .map_err(CommandError::internal)?,
         lists: serde_json::to_value(gradsign_engine::reference::lists())
             .map_err(CommandError::internal)?,
+        max_upload_bytes: u32::try_from(gradsign_engine::files::MAX_UPLOAD_BYTES)
+            .map_err(CommandError::internal)?,
+        max_files: u32::try_from(gradsign_engine::files::MAX_FILES)
+            .map_err(CommandError::internal)?,
     })
 }
 
@@ -576,6 +590,7 @@ impl From<ItemDetail> for ItemDetailView {
                 .history
                 .into_iter()
                 .map(|h| HistoryEntry {
+                    changes: (h.action == "reviewer_edit").then(|| h.changes.clone()),
                     seq: h.seq,
                     at: h.at,
                     actor_name: h.actor_name,

@@ -173,7 +173,7 @@ pub enum ScanError {
         max_dimension: u32,
     },
     /// The file is larger than allowed.
-    #[error("“{name}”过大（{bytes} 字节，上限 {max_bytes} 字节）/ “{name}” is too large ({bytes} bytes, limit {max_bytes} bytes)")]
+    #[error("“{name}”过大（{}，每个文件上限 {}）/ “{name}” is too large ({}, the limit is {} per file)", megabytes(*bytes), megabytes(*max_bytes), megabytes(*bytes), megabytes(*max_bytes))]
     TooManyBytes {
         /// The file name as uploaded.
         name: String,
@@ -182,6 +182,14 @@ pub enum ScanError {
         /// The policy's limit.
         max_bytes: usize,
     },
+}
+
+/// A size as people read it: megabytes (2^20 bytes) with one decimal, "20.0 MB".
+fn megabytes(bytes: usize) -> String {
+    // f64 holds every size a file here can have exactly enough for one decimal.
+    #[allow(clippy::cast_precision_loss)]
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    format!("{mb:.1} MB")
 }
 
 impl ScanError {

@@ -537,6 +537,19 @@ fn r_scan_02_oversized_file_refused_before_anything_else() {
     assert_eq!(err.code(), "scan.too_many_bytes");
     assert!(matches!(err, ScanError::TooManyBytes { bytes, .. } if bytes == file.len()));
     assert!(err.to_string().contains("big.jpg") && err.to_string().contains("too large"));
+    // R-UPLOAD-01's limit, named as people read sizes.
+    let twenty = ScanPolicy {
+        max_bytes: 20 * 1024 * 1024,
+        ..policy()
+    };
+    let thirty = vec![0u8; 30 * 1024 * 1024];
+    let message = compress_scan_named("手机照片.jpg", &thirty, &twenty)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        message.contains("30.0 MB") && message.contains("上限 20.0 MB"),
+        "{message}"
+    );
     // Exactly at the limit is accepted.
     let exact = ScanPolicy {
         max_bytes: file.len(),

@@ -3,4 +3,9 @@
 /**
  * One timeline entry (R-SIGN-06, R-REV-03).
  */
-export type HistoryEntry = { seq: number, at: number, actorName: string, actorRole: string, action: string, level: string, fromState: string, toState: string, reason: string, };
+export type HistoryEntry = { seq: number, at: number, actorName: string, actorRole: string, action: string, level: string, fromState: string, toState: string, reason: string, 
+/**
+ * A reviewer's edit of the destination (R-DEST-03): the record before and after, so the
+ * graduate sees what changed; none for every other entry.
+ */
+changes: unknown, };

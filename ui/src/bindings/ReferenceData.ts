@@ -3,4 +3,13 @@
 /**
  * The reference tables the forms offer (the engine's data files, verbatim).
  */
-export type ReferenceData = { destinations: import('../platform/reference').DestinationTable, lists: import('../platform/reference').ReferenceLists, };
+export type ReferenceData = { destinations: import('../platform/reference').DestinationTable, lists: import('../platform/reference').ReferenceLists, 
+/**
+ * R-UPLOAD-01: the most bytes one uploaded file may have, as the engine checks it (the
+ * upload control states it and refuses a larger file before sending it).
+ */
+maxUploadBytes: number, 
+/**
+ * R-UPLOAD-01: the most files one registration may carry.
+ */
+maxFiles: number, };

@@ -9,6 +9,7 @@ import {
   type UploadProgress,
 } from '@/platform'
 import { useConnectionStore } from '@/stores/connection'
+import { useEmployerMessagesStore } from '@/stores/employerMessages'
 import { useGraduateStore } from '@/stores/graduate'
 import { useSessionStore } from '@/stores/session'
 
@@ -28,6 +29,7 @@ export function useDesktopEvents() {
     if (!session.signedIn) return
     session.forget()
     useGraduateStore().reset()
+    useEmployerMessagesStore().reset()
     // The desktop drops the dead session and the keychain's copy of it.
     void sessionSignOut().catch(() => undefined)
     const here = router.currentRoute.value
@@ -37,10 +39,15 @@ export function useDesktopEvents() {
   void onDesktopEvent('school-connection', (c) => (c.state === 'lost' ? connection.markLost() : connection.markOk()))
   void onDesktopEvent('session-ended', (e) => sessionEnded(e))
   void onDesktopEvent('messages-changed', () => {
-    if (session.user?.role !== 'graduate') return
-    void useGraduateStore()
-      .messagesChanged()
-      .catch(() => undefined)
+    if (session.user?.role === 'graduate') {
+      void useGraduateStore()
+        .messagesChanged()
+        .catch(() => undefined)
+    } else if (session.user?.role === 'employer') {
+      void useEmployerMessagesStore()
+        .refresh()
+        .catch(() => undefined)
+    }
   })
   let hide: ReturnType<typeof setTimeout> | undefined
   void onDesktopEvent('upload-progress', (p) => {

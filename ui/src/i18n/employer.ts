@@ -1,7 +1,7 @@
 // The employer's screens' texts: `zh` first, `en` with the same keys (the type checks it).
 export const zh = {
   heading: '用人单位工作台',
-  nav: { home: '邀请与协议', invite: '发起签约邀请', profile: '单位信息与账号' },
+  nav: { home: '邀请与协议', invite: '发起签约邀请', profile: '单位信息与账号', messages: '消息' },
   notApproved: '单位注册正在等待学校审核，审核通过后才能发出签约邀请。',
   signUp: {
     link: '用人单位注册',
@@ -84,7 +84,7 @@ export const zh = {
 
 export const en: typeof zh = {
   heading: 'Employer workspace',
-  nav: { home: 'Invitations and agreements', invite: 'New invitation', profile: 'Profile and accounts' },
+  nav: { home: 'Invitations and agreements', invite: 'New invitation', profile: 'Profile and accounts', messages: 'Messages' },
   notApproved: 'Your sign-up awaits the school’s approval; invitations open once it is approved.',
   signUp: {
     link: 'Employer sign-up',

@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { MessageView } from '@/bindings/MessageView'
 import type { PortalView } from '@/bindings/PortalView'
 import type { ReferenceData } from '@/bindings/ReferenceData'
 import * as api from '@/platform/graduate'
+import { messageList } from './messageList'
 
 /** How often the message list is refreshed while the app is open. */
 export const MESSAGES_REFRESH_MS = 15_000
@@ -14,10 +14,11 @@ export const useGraduateStore = defineStore('graduate', () => {
   /** The record shown: null for the signed-in cohort, else an earlier cohort's graduate id. */
   const viewing = ref<number | null>(null)
   const reference = ref<ReferenceData | null>(null)
-  const messages = ref<MessageView[]>([])
+  const inbox = messageList()
+  const messages = inbox.messages
   /** Counts the desktop's word that messages came (R-NOTE-01): lists on screen reload on it. */
   const changes = ref(0)
-  const unread = computed(() => messages.value.filter((m) => !m.read).length)
+  const unread = inbox.unread
   const readOnly = computed(() => portal.value?.readOnly ?? false)
   const directed = computed(() => portal.value?.graduate.directed ?? false)
   const confirmed = computed(() => portal.value?.graduate.confirmedAt != null)
@@ -41,9 +42,7 @@ export const useGraduateStore = defineStore('graduate', () => {
     await load()
   }
 
-  async function refreshMessages() {
-    messages.value = await api.messages()
-  }
+  const refreshMessages = inbox.refresh
 
   /** New messages came (the desktop said so): the badge, the page and the lists on screen. */
   async function messagesChanged() {
@@ -52,11 +51,7 @@ export const useGraduateStore = defineStore('graduate', () => {
     if (portal.value) await load()
   }
 
-  async function markRead(id: number) {
-    await api.markMessageRead(id)
-    const m = messages.value.find((x) => x.id === id)
-    if (m) m.read = true
-  }
+  const markRead = inbox.markRead
 
   /** Keeps the message list (and the unread badge) fresh while the graduate screens are open. */
   function startPolling() {

@@ -240,7 +240,7 @@ pub fn step(
                     },
                 ),
                 SigningState::ReviewFailed => (
-                    "网签协议审核未通过".to_string(),
+                    "签约失败：网签协议审核未通过".to_string(),
                     NoticeBody::Text(format!("{lvl}未通过，原因：{}", d.text())),
                 ),
                 _ => (

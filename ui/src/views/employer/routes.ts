@@ -10,4 +10,5 @@ export const employerRoutes: RouteRecordRaw[] = [
   { path: '/employer/invite', name: 'employer-invite', component: () => import('./EmployerInviteView.vue'), meta: role },
   { path: '/employer/items/:id', name: 'employer-item', component: () => import('./EmployerItemView.vue'), meta: role },
   { path: '/employer/profile', name: 'employer-profile', component: () => import('./EmployerProfileView.vue'), meta: role },
+  { path: '/employer/messages', name: 'employer-messages', component: () => import('./EmployerMessagesView.vue'), meta: role },
 ]

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { ItemSummary } from '@/bindings/ItemSummary'
 import type { PortalView } from '@/bindings/PortalView'
 import type { DestinationTable } from '@/platform/reference'
 import {
@@ -9,8 +10,12 @@ import {
   formatBytes,
   formatCountdown,
   formatTime,
+  guideSections,
+  type GuideSection,
   nextActions,
+  employerTerminationAsks,
   paperFormFromPayload,
+  saveRegistration,
   toBase64,
 } from './format'
 
@@ -156,5 +161,117 @@ describe('what home offers next', () => {
 
   it('past cohorts are read-only', () => {
     expect(nextActions(portal({ readOnly: true }), 1)).toEqual(['readOnly'])
+  })
+
+  it("names an employer's termination request first", () => {
+    expect(nextActions(portal(), 0, 1)).toEqual(['answerTermination', 'registerPaper', 'registerDestination'])
+    expect(nextActions(portal({ readOnly: true }), 0, 1)).toEqual(['readOnly'])
+  })
+
+  it("finds the employers' termination requests waiting for the graduate", () => {
+    const summary: ItemSummary = {
+      id: 0,
+      kind: 'termination',
+      state: 'awaiting_counterparty',
+      awaitingLevel: null,
+      parentId: 9,
+      graduateName: '李艳',
+      studentNumber: '2026000002',
+      employerName: '北京星河科技有限公司',
+      destCode: '',
+      deadline: null,
+      agreementNumber: null,
+      verificationCode: null,
+      snapshotHash: null,
+      payload: {},
+      submittedAt: 0,
+      createdAt: 1_782_864_000,
+      updatedAt: 1_782_864_000,
+    }
+    const item = (over: Partial<ItemSummary>): ItemSummary => ({ ...summary, ...over })
+    const asks = employerTerminationAsks([
+      item({ id: 1, kind: 'termination', state: 'awaiting_counterparty', payload: { initiator: 'employer' } }),
+      item({ id: 2, kind: 'termination', state: 'awaiting_counterparty', payload: { initiator: 'graduate' } }),
+      item({ id: 3, kind: 'termination', state: 'under_review', payload: { initiator: 'employer' } }),
+      item({ id: 4, kind: 'signing', state: 'awaiting_counterparty', payload: { initiator: 'employer' } }),
+    ])
+    expect(asks.map((i) => i.id)).toEqual([1])
+  })
+})
+
+describe('saving a registration form', () => {
+  const refused = { code: 'module_closed', message: { zh: '模块未开放', en: 'closed' }, details: null }
+
+  it('creates once: a retry after a refused submission edits and submits the same draft', async () => {
+    let created = 0
+    const edited: number[] = []
+    const submitted: number[] = []
+    let refuse = true
+    const steps = {
+      create: async () => {
+        created += 1
+        return 41
+      },
+      edit: async (id: number) => void edited.push(id),
+      submit: async (id: number) => {
+        if (refuse) throw refused
+        submitted.push(id)
+      },
+      andSubmit: true,
+    }
+    const first = await saveRegistration({ ...steps, id: null })
+    expect(first).toEqual({ id: 41, submitted: false, submitError: refused })
+    refuse = false
+    const again = await saveRegistration({ ...steps, id: first.id })
+    expect(again).toEqual({ id: 41, submitted: true, submitError: null })
+    expect(created).toBe(1)
+    expect(edited).toEqual([41])
+    expect(submitted).toEqual([41])
+  })
+
+  it('saves a draft without submitting when not asked to', async () => {
+    let submits = 0
+    const saved = await saveRegistration({
+      id: 7,
+      create: async () => 0,
+      edit: async () => undefined,
+      submit: async () => void (submits += 1),
+      andSubmit: false,
+    })
+    expect(saved).toEqual({ id: 7, submitted: false, submitError: null })
+    expect(submits).toBe(0)
+  })
+
+  it('lets a refused save itself fail', async () => {
+    await expect(
+      saveRegistration({
+        id: null,
+        create: async () => {
+          throw refused
+        },
+        edit: async () => undefined,
+        submit: async () => undefined,
+        andSubmit: true,
+      }),
+    ).rejects.toBe(refused)
+  })
+})
+
+describe('the operating guide', () => {
+  it('shows a 定向/委培 graduate only what applies to them', async () => {
+    const { createAppI18n } = await import('@/i18n')
+    const { tm, rt } = createAppI18n('zh-CN').global
+    const all = (tm('graduate.guide.sections') as { for: unknown; title: unknown; body: unknown }[]).map(
+      (s): GuideSection => ({ for: rt(s.for as never) as GuideSection['for'], title: rt(s.title as never), body: rt(s.body as never) }),
+    )
+    const directed = guideSections(all, true).map((s) => s.title)
+    const free = guideSections(all, false).map((s) => s.title)
+    expect(directed).toContain('定向/委培毕业去向补充登记')
+    expect(directed.some((t) => t.includes('网上签约') || t.includes('解约'))).toBe(false)
+    expect(guideSections(all, true).some((s) => s.body.includes('签约邀请'))).toBe(false)
+    expect(free).toContain('网上签约')
+    expect(free).toContain('解约')
+    expect(free).not.toContain('定向/委培毕业去向补充登记')
+    expect(directed[0]).toBe('确认基本信息')
   })
 })

@@ -180,15 +180,18 @@ export type NextAction =
   | 'readOnly'
   | 'directedSupplement'
   | 'answerInvitations'
+  | 'answerTermination'
   | 'registerPaper'
   | 'registerDestination'
   | 'viewCurrent'
 
-export function nextActions(p: PortalView, pendingInvitations: number): NextAction[] {
+export function nextActions(p: PortalView, pendingInvitations: number, terminationAsks = 0): NextAction[] {
   if (p.readOnly) return ['readOnly']
   if (p.graduate.confirmedAt === null) return ['confirmInfo']
   if (!p.cohort.moduleOpen) return ['moduleClosed']
   const out: NextAction[] = []
+  // An employer's termination request waits for the graduate's answer (R-TERM-02): first.
+  if (terminationAsks > 0) out.push('answerTermination')
   if (p.current) out.push('viewCurrent')
   if (p.graduate.directed) {
     if (!p.current) out.push('directedSupplement')
@@ -197,6 +200,16 @@ export function nextActions(p: PortalView, pendingInvitations: number): NextActi
   if (pendingInvitations > 0) out.push('answerInvitations')
   if (!p.current) out.push('registerPaper', 'registerDestination')
   return out
+}
+
+/** The employers' termination requests waiting for the graduate's answer. */
+export function employerTerminationAsks(items: ItemSummary[]): ItemSummary[] {
+  return items.filter(
+    (i) =>
+      i.kind === 'termination' &&
+      i.state === 'awaiting_counterparty' &&
+      (i.payload as { initiator?: string } | null)?.initiator === 'employer',
+  )
 }
 
 /** Pending invitations whose deadline has not passed at `nowMs`. */
@@ -213,4 +226,56 @@ export function stateTagType(state: string): 'success' | 'warning' | 'danger' | 
   if (['rejected', 'review_failed', 'returned', 'counterparty_refused'].includes(state)) return 'danger'
   if (state === 'terminated' || state === 'voided') return 'primary'
   return 'info'
+}
+
+/** What a registration form's save did. */
+export interface SavedRegistration {
+  id: number
+  /** Asked to submit and the submission went through. */
+  submitted: boolean
+  /** Asked to submit, the draft was saved but the submission was refused (or could not be sent). */
+  submitError: unknown
+}
+
+/**
+ * Saves a registration form (paper agreement, other destination): edits the draft `id` when
+ * there is one, else creates it; then submits it when asked. A submission that fails after the
+ * draft was created leaves that draft's id with the form, so trying again edits and submits that
+ * draft rather than making a second one; the caller says the draft is saved and why it is not
+ * submitted.
+ */
+export async function saveRegistration(steps: {
+  id: number | null
+  create: () => Promise<number>
+  edit: (id: number) => Promise<unknown>
+  submit: (id: number) => Promise<unknown>
+  andSubmit: boolean
+}): Promise<SavedRegistration> {
+  let id: number
+  if (steps.id !== null) {
+    id = steps.id
+    await steps.edit(id)
+  } else {
+    id = await steps.create()
+  }
+  if (!steps.andSubmit) return { id, submitted: false, submitError: null }
+  try {
+    await steps.submit(id)
+    return { id, submitted: true, submitError: null }
+  } catch (e) {
+    return { id, submitted: false, submitError: e }
+  }
+}
+
+/** A section of the operating guide and whom it is for. */
+export interface GuideSection {
+  for: 'all' | 'free' | 'directed'
+  title: string
+  body: string
+}
+
+/** The guide's sections that apply to the graduate: a 定向/委培 graduate does not sign online
+ *  or terminate (R-SIGN-09, R-DEST-05), so those sections are not shown to them. */
+export function guideSections(sections: GuideSection[], directed: boolean): GuideSection[] {
+  return sections.filter((s) => s.for === 'all' || s.for === (directed ? 'directed' : 'free'))
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { destinationDiff, emptyFilter, filesOf, formatShanghai, runBatch, shanghaiDayStart, toQueueFilter } from './queue'
+import { destinationDiff, destinationTypeName, emptyFilter, filesOf, formatShanghai, runBatch, shanghaiDayStart, toQueueFilter } from './queue'
 
 describe('reviewer queue helpers', () => {
   it('turns Shanghai days into UTC seconds, the "to" day included', () => {
@@ -54,6 +54,21 @@ describe('reviewer queue helpers', () => {
     ])
     expect(destinationDiff(null)).toEqual([])
     expect(destinationDiff({ before: { type_id: 'x' } })).toEqual([])
+  })
+
+  it('names the types, never their internal ids', () => {
+    const table = {
+      types: [
+        { id: 'postgraduate', name_zh: '研究生', name_en: 'Postgraduate study' },
+        { id: 'second_bachelor', name_zh: '第二学士学位', name_en: 'Second bachelor' },
+      ],
+    }
+    const change = { before: { type_id: 'postgraduate', fields: {} }, after: { type_id: 'second_bachelor', fields: {} } }
+    expect(destinationDiff(change, destinationTypeName(table, 'zh-CN'))).toEqual([
+      { field: 'type_id', before: '研究生', after: '第二学士学位' },
+    ])
+    expect(destinationDiff(change, destinationTypeName(table, 'en'))[0]?.after).toBe('Second bachelor')
+    expect(destinationTypeName(null, 'zh-CN')('unknown_type')).toBe('unknown_type')
   })
 
   it('approves a batch one by one, reporting progress and each refusal', async () => {

@@ -129,14 +129,15 @@ export interface DiffRow {
 }
 
 /** What a reviewer's edit changed (R-DEST-03): the type and each field whose value differs. */
-export function destinationDiff(changes: unknown): DiffRow[] {
+export function destinationDiff(changes: unknown, typeName: (id: string) => string = (id) => id): DiffRow[] {
   if (!changes || typeof changes !== 'object') return []
   const { before, after } = changes as { before?: Record<string, unknown>; after?: Record<string, unknown> }
   if (!before || !after) return []
   const rows: DiffRow[] = []
   const bt = String(before.type_id ?? '')
   const at = String(after.type_id ?? '')
-  if (bt !== at) rows.push({ field: 'type_id', before: bt, after: at })
+  // The types by their names (研究生, 第二学士学位 …), never their internal ids.
+  if (bt !== at) rows.push({ field: 'type_id', before: typeName(bt), after: typeName(at) })
   const bf = textRecord(before.fields)
   const af = textRecord(after.fields)
   const keys = [...new Set([...Object.keys(bf), ...Object.keys(af)])].sort()
@@ -173,4 +174,15 @@ export async function runBatch(
     onProgress(results.length, items.length)
   }
   return results
+}
+
+/** A destination type's name in the table, in the UI's language (its id when unknown). */
+export function destinationTypeName(
+  table: { types: { id: string; name_zh: string; name_en: string }[] } | null | undefined,
+  locale: string,
+): (id: string) => string {
+  return (id) => {
+    const type = table?.types.find((x) => x.id === id)
+    return type ? (locale === 'en' ? type.name_en : type.name_zh) : id
+  }
 }
