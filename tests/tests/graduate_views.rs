@@ -130,6 +130,26 @@ async fn r_mod_01_a_wrong_password_and_a_closed_module_show_their_messages() {
     assert!(unread_before > 0);
     let badge = app.text_of("[data-testid=unread-badge]").await;
     assert_eq!(badge, unread_before.to_string());
+    // R-NOTE-06: newest first, each with its time ("YYYY/MM/DD HH:MM", which sorts as text).
+    let times = gradsign_e2e::within(
+        "read the messages' times",
+        app.client.execute(
+            "return [...document.querySelectorAll('[data-testid=message-time]')].map((e) => e.innerText.trim())",
+            vec![],
+        ),
+    )
+    .await
+    .unwrap();
+    let times: Vec<String> = serde_json::from_value(times).unwrap();
+    assert_eq!(times.len(), count(&app, "[data-testid=message]").await);
+    assert!(
+        times.iter().all(|t| t.len() >= 16 && t.starts_with("20")),
+        "every message shows its time: {times:?}"
+    );
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {times:?}"
+    );
     app.screenshot("graduate-messages").await;
     app.click("[data-testid=message][data-read=false] [data-testid=message-open]")
         .await;
