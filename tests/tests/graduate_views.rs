@@ -83,6 +83,20 @@ async fn r_sign_03_10_rejected_expired_and_blocked_invitations_are_view_only_and
     // The agreement stays signed, and a new request could be made.
     wait_for(&app, "[data-testid=graduate-item][data-state=signed]").await;
     app.element("[data-testid=ask-termination]").await;
+    sign_out(&app).await;
+
+    // Demo graduate 4: an agreement the school did not approve (R-SIGN-08), in the guide's
+    // words: 签约失败, and what to do next.
+    sign_in(&app, "2026000005", DEMO_PASSWORD).await;
+    app.click("[data-testid=menu-graduate-invitations]").await;
+    let list = app
+        .wait_content("[data-testid=invitation-list]", |t| t.contains("签约失败"))
+        .await;
+    assert!(!list.contains("审核未通过"), "shown: {list}");
+    app.click("[data-testid^=invitation-][data-state=review_failed]")
+        .await;
+    let next = app.text_of("[data-testid=signing-failed-next]").await;
+    assert!(next.contains("重新发出签约邀请"), "shown: {next}");
     app.quit().await;
 }
 
