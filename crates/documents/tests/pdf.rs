@@ -194,6 +194,11 @@ fn r_pdf_02_code_and_hash_on_every_page() {
         );
         assert!(text.contains(&doc.content_hash), "page {p} lacks the hash");
         assert!(text.contains(&doc.number), "page {p} lacks the number");
+        // The screen that checks it, by the name the app gives it (one name everywhere).
+        assert!(
+            text.contains("协议书验证") && !text.contains("核验协议"),
+            "page {p} names the verify screen otherwise"
+        );
     }
 }
 

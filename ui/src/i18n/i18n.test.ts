@@ -34,4 +34,20 @@ describe('language', () => {
       expect(text).not.toMatch(/R-[A-Z]+-\d/)
     }
   })
+
+  it('says what R-SIGN-03 says: the lock lasts after approval too', async () => {
+    const { createAppI18n } = await import('./index')
+    const { t } = createAppI18n('zh-CN').global
+    const text = t('graduate.item.acceptConfirm', { employer: '甲公司' })
+    expect(text).toContain('审核通过后也是如此')
+    expect(text).not.toContain('审核结束或解约之前')
+  })
+
+  it('names the verify screen 协议书验证 on the sign-in page and in the guide', async () => {
+    const { createAppI18n } = await import('./index')
+    const { t, tm, rt } = createAppI18n('zh-CN').global
+    expect(t('graduate.verify.heading')).toBe('协议书验证')
+    const guide = (tm('graduate.guide.sections') as { body: unknown }[]).map((s) => rt(s.body as never)).join('')
+    expect(guide).toContain('协议书验证')
+  })
 })
