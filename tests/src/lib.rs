@@ -231,6 +231,18 @@ impl App {
         assert!(status.success(), "import failed for {}", out.display());
     }
 
+    /// Removes the passing "saved" toasts of earlier steps: they sit over the top bar and would
+    /// take a click or show in a screenshot.
+    pub async fn clear_toasts(&self) {
+        let _ = self
+            .client
+            .execute(
+                "document.querySelectorAll('.el-message').forEach((e) => e.remove())",
+                vec![],
+            )
+            .await;
+    }
+
     /// What every screen the suite documents must not show: a time that is not set drawn as the
     /// epoch, and the rule ids that belong in the code and its tests (R-UI-01 in docs/rules.md).
     pub async fn check_page_text(&self, screen: &str) {

@@ -177,13 +177,7 @@ async fn replace_text(app: &App, css: &str, text: &str) {
 
 /// A screenshot without the passing toasts of earlier steps.
 async fn screenshot(app: &App, name: &str) {
-    let _ = app
-        .client
-        .execute(
-            "document.querySelectorAll('.el-message').forEach((e) => e.remove())",
-            vec![],
-        )
-        .await;
+    app.clear_toasts().await;
     app.screenshot(name).await;
 }
 

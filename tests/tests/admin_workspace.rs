@@ -276,13 +276,7 @@ async fn click(app: &App, css: &str) {
 
 /// A screenshot without the passing "saved" toasts of earlier steps.
 async fn screenshot(app: &App, name: &str) {
-    let _ = app
-        .client
-        .execute(
-            "document.querySelectorAll('.el-message').forEach((e) => e.remove())",
-            vec![],
-        )
-        .await;
+    app.clear_toasts().await;
     app.screenshot(name).await;
 }
 

@@ -131,13 +131,7 @@ async fn signing(mode: Mode) {
         "unread badge: {badge}"
     );
     // The passing "saved" toasts sit over the bar: gone first.
-    let _ = app
-        .client
-        .execute(
-            "document.querySelectorAll('.el-message').forEach((e) => e.remove())",
-            vec![],
-        )
-        .await;
+    app.clear_toasts().await;
     app.click("[data-testid=nav-messages]").await;
     let list = app.text_of("[data-testid=employer-messages]").await;
     assert!(

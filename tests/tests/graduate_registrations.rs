@@ -333,10 +333,11 @@ async fn r_off_02_a_returned_offline_termination_is_edited_with_a_new_letter_and
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+    app.clear_toasts().await;
     let _ = app
         .client
         .execute(
-            "document.querySelectorAll('.el-message').forEach((e) => e.remove()); document.querySelector('[data-testid=submit]').scrollIntoView({block: 'center'})",
+            "document.querySelector('[data-testid=submit]').scrollIntoView({block: 'center'})",
             vec![],
         )
         .await;
