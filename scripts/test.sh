@@ -46,6 +46,9 @@ stage "rule tests passed: $sqlite on SQLite, $pg on PostgreSQL, $http through HT
 [ "$status" -eq 0 ] || { echo "== the failing tests' output:"; sed -n '/^failures:/,/^test result/p' "$log"; exit "$status"; }
 rm -f "$log"
 
+stage "offline signing on photographed pages: QR codes read through the scan pipeline (short run of scripts/qr-photos.sh)"
+bash scripts/qr-photos.sh 10
+
 stage "the school server's OpenAPI document against the running server (schemathesis)"
 bash scripts/schemathesis.sh
 

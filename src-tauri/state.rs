@@ -183,7 +183,10 @@ impl AppState {
                 let request = match token {
                     Some(t) => {
                         let on_progress = self.upload_progress();
-                        stage_files(server, t, request, &on_progress).await?
+                        // Stamped pages have their QR code read on the original (R-OFFSIGN-04).
+                        let purpose =
+                            (name == "graduate_upload_stamped_pages").then_some("stamped_page");
+                        stage_files(server, t, request, &on_progress, purpose).await?
                     }
                     None => request,
                 };
@@ -297,6 +300,7 @@ fn stage_files<'a>(
     token: &'a str,
     request: serde_json::Value,
     on_progress: &'a Option<UploadProgress>,
+    purpose: Option<&'a str>,
 ) -> std::pin::Pin<
     Box<dyn std::future::Future<Output = CommandResult<serde_json::Value>> + Send + 'a>,
 > {
@@ -319,11 +323,18 @@ fn stage_files<'a>(
                         let sink = on_progress.clone();
                         let shown = name.clone();
                         let staged = server
-                            .upload(token, &name, kind, bytes.clone(), move |sent, total| {
-                                if let Some(sink) = &sink {
-                                    sink(&shown, sent, total);
-                                }
-                            })
+                            .upload(
+                                token,
+                                &name,
+                                kind,
+                                bytes.clone(),
+                                purpose,
+                                move |sent, total| {
+                                    if let Some(sink) = &sink {
+                                        sink(&shown, sent, total);
+                                    }
+                                },
+                            )
                             .await?;
                         return Ok(serde_json::json!({ "name": name, "uploadId": staged.id }));
                     }
@@ -331,14 +342,17 @@ fn stage_files<'a>(
                 }
                 let mut out = serde_json::Map::new();
                 for (k, v) in map {
-                    out.insert(k, stage_files(server, token, v, on_progress).await?);
+                    out.insert(
+                        k,
+                        stage_files(server, token, v, on_progress, purpose).await?,
+                    );
                 }
                 Ok(Value::Object(out))
             }
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for v in items {
-                    out.push(stage_files(server, token, v, on_progress).await?);
+                    out.push(stage_files(server, token, v, on_progress, purpose).await?);
                 }
                 Ok(Value::Array(out))
             }

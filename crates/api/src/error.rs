@@ -55,6 +55,8 @@ pub enum ErrorCode {
     EmployerNotApproved,
     /// R-TERM-04 / R-OFF: an open termination request exists.
     OpenTermination,
+    /// R-OFFSIGN-04: an uploaded stamped page's QR code names another agreement or hash.
+    PageMismatch,
     /// The cohort's change deadline has passed.
     ChangesClosed,
     /// A record with the same unique key exists.
@@ -180,6 +182,7 @@ impl From<gradsign_engine::ErrorCode> for ErrorCode {
             E::DirectedGraduate => Self::DirectedGraduate,
             E::EmployerNotApproved => Self::EmployerNotApproved,
             E::OpenTermination => Self::OpenTermination,
+            E::PageMismatch => Self::PageMismatch,
             E::ChangesClosed => Self::ChangesClosed,
             E::Duplicate => Self::Duplicate,
             E::SchemaTooNew => Self::SchemaTooNew,
@@ -194,7 +197,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         use ErrorCode as C;
         match self {
-            C::Validation => 400,
+            C::Validation | C::PageMismatch => 400,
             C::Unauthenticated | C::WrongCredentials => 401,
             C::Forbidden | C::EmployerNotApproved | C::DirectedGraduate => 403,
             C::NotFound | C::NotImported => 404,

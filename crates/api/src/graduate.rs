@@ -267,7 +267,7 @@ pub struct ItemsRequest {
     #[serde(default)]
     #[schemars(with = "Option<gradsign_engine::ItemKind>")]
     #[ts(
-        type = "\"signing\" | \"termination\" | \"paper\" | \"destination\" | \"offline_termination\" | null"
+        type = "\"signing\" | \"termination\" | \"paper\" | \"destination\" | \"offline_termination\" | \"offline_signing\" | null"
     )]
     pub kind: Option<String>,
     #[serde(default)]
@@ -281,7 +281,8 @@ pub struct ItemRef {
     pub id: i64,
 }
 
-/// R-OFF-01: terminate an approved paper agreement, with the letter's scans.
+/// R-OFF-01: terminate an approved paper agreement (or a signed offline agreement,
+/// R-OFFSIGN-06), with the letter's scans. `paperId` names the agreement's item.
 #[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OfflineTerminationRequest {
@@ -316,6 +317,29 @@ pub struct PaperEdit {
     pub id: i64,
     pub form: PaperForm,
     pub scans: Option<Vec<UploadInput>>,
+}
+
+/// R-OFFSIGN-01: an application for offline signing (the R-AGR-01 form of a paper agreement).
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OfflineSigningApply {
+    pub form: PaperForm,
+}
+
+/// R-OFFSIGN-01: edit a returned or withdrawn application.
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OfflineSigningEdit {
+    pub id: i64,
+    pub form: PaperForm,
+}
+
+/// R-OFFSIGN-04 回传: photos or scans of the stamped pages of an issued offline agreement.
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StampedPagesUpload {
+    pub id: i64,
+    pub pages: Vec<UploadInput>,
 }
 
 /// R-DEST-01: a new other-destination registration with its proof.
@@ -425,6 +449,71 @@ pub async fn edit_offline_termination(
             scans.as_deref(),
             cx.now,
         )
+        .await?)
+}
+
+/// R-OFFSIGN-01: apply for offline signing; the application awaits 协议审核.
+pub async fn apply_offline_signing(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: OfflineSigningApply,
+) -> CommandResult<i64> {
+    Ok(cx
+        .engine
+        .apply_offline_signing(actor, &req.form.into(), cx.now)
+        .await?)
+}
+
+/// R-OFFSIGN-01: edit a returned or withdrawn application.
+pub async fn edit_offline_signing(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: OfflineSigningEdit,
+) -> CommandResult<()> {
+    Ok(cx
+        .engine
+        .edit_offline_signing(actor, req.id, &req.form.into(), cx.now)
+        .await?)
+}
+
+/// Submit a returned or withdrawn application again.
+pub async fn submit_offline_signing(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<()> {
+    Ok(cx
+        .engine
+        .submit_offline_signing(actor, req.id, cx.now)
+        .await?)
+}
+
+/// 撤回 an application before any reviewer has acted.
+pub async fn withdraw_offline_signing(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: ItemRef,
+) -> CommandResult<()> {
+    Ok(cx
+        .engine
+        .withdraw_offline_signing(actor, req.id, cx.now)
+        .await?)
+}
+
+/// R-OFFSIGN-08: give up an issued agreement the employer will not stamp.
+pub async fn cancel_offline_signing(cx: &Cx<'_>, actor: &Actor, req: ItemRef) -> CommandResult<()> {
+    Ok(cx
+        .engine
+        .cancel_offline_signing(actor, req.id, cx.now)
+        .await?)
+}
+
+/// R-OFFSIGN-04 回传: upload the stamped pages for 签约审核.
+pub async fn upload_stamped_pages(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    req: StampedPagesUpload,
+) -> CommandResult<()> {
+    let pages = uploads("pages", req.pages)?;
+    Ok(cx
+        .engine
+        .upload_stamped_pages(actor, req.id, &pages, cx.now)
         .await?)
 }
 

@@ -58,6 +58,14 @@ catalog! {
     signed_in json graduate_submit_registration(graduate::ItemRef) -> () = graduate::submit_registration;
     signed_in json graduate_withdraw_registration(graduate::ItemRef) -> () = graduate::withdraw_registration;
     signed_in json graduate_void_destination(graduate::ItemRef) -> () = graduate::void_destination;
+    // Offline signing 申请就业协议线下签约 (R-OFFSIGN); both reviews go through review_decide,
+    // the print copy through agreement_pdf.
+    signed_in json graduate_apply_offline_signing(graduate::OfflineSigningApply) -> i64 = graduate::apply_offline_signing;
+    signed_in json graduate_edit_offline_signing(graduate::OfflineSigningEdit) -> () = graduate::edit_offline_signing;
+    signed_in json graduate_submit_offline_signing(graduate::ItemRef) -> () = graduate::submit_offline_signing;
+    signed_in json graduate_withdraw_offline_signing(graduate::ItemRef) -> () = graduate::withdraw_offline_signing;
+    signed_in json graduate_cancel_offline_signing(graduate::ItemRef) -> () = graduate::cancel_offline_signing;
+    signed_in json graduate_upload_stamped_pages(graduate::StampedPagesUpload) -> () = graduate::upload_stamped_pages;
     anonymous json graduate_reference(()) -> graduate::ReferenceData = graduate::reference;
     // In-app messages of whoever is signed in (R-NOTE-01).
     signed_in json messages_list(()) -> Vec<gradsign_engine::Message> = messages::list;

@@ -5,6 +5,7 @@
 //! serve the employer too.
 
 use gradsign_engine::queries::HistoryView;
+use gradsign_engine::workflow::offline_signing::OfflineReview;
 use gradsign_engine::{Actor, Cursor, DestinationInput, ItemDetail, ItemKind, ItemView};
 use gradsign_engine::{Department, QueuePage, QueueQuery, ReviewDecision};
 use schemars::JsonSchema;
@@ -63,7 +64,10 @@ pub struct WorkItemDetail {
 #[derive(Debug, Clone, Default, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QueueFilter {
-    /// signing | termination | paper | destination | offline_termination; none: every kind.
+    /// signing | termination | paper | destination | offline_termination | offline_signing, or
+    /// one of an offline signing's two reviews as its own kind of work:
+    /// offline_signing_application (协议审核) | offline_signing_stamped (签约审核); none: every
+    /// kind.
     pub kind: Option<String>,
     /// Only what awaits the reviewer's level (the work queue); otherwise everything in scope.
     pub awaiting_me: bool,
@@ -273,11 +277,20 @@ impl TryFrom<QueueFilter> for QueueQuery {
 
     fn try_from(f: QueueFilter) -> CommandResult<Self> {
         let blank = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let (kind, offline_review) = match blank(f.kind).as_deref() {
+            Some("offline_signing_application") => (
+                Some(ItemKind::OfflineSigning),
+                Some(OfflineReview::Application),
+            ),
+            Some("offline_signing_stamped") => {
+                (Some(ItemKind::OfflineSigning), Some(OfflineReview::Stamped))
+            }
+            Some(k) => (Some(ItemKind::parse(k)?), None),
+            None => (None, None),
+        };
         Ok(QueueQuery {
-            kind: match blank(f.kind) {
-                Some(k) => Some(ItemKind::parse(&k)?),
-                None => None,
-            },
+            kind,
+            offline_review,
             awaiting_me: f.awaiting_me,
             state: blank(f.state),
             department_id: f.department_id,

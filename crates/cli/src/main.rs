@@ -136,14 +136,30 @@ enum ImportWhat {
 
 #[derive(Subcommand, Debug)]
 enum AgreementWhat {
-    /// Renders an agreement: the built-in sample (--sample) or a signed one by number (--number).
+    /// Renders an agreement: the built-in sample (--sample) or one of the database by number
+    /// (--number: a signed agreement, or an offline one as issued to print).
     Render {
         #[arg(long, conflicts_with = "number")]
         sample: bool,
+        /// With --sample: the print copy of an offline signing (R-OFFSIGN-03), marked 待单位盖章回传
+        /// on every page, with the stamp box.
+        #[arg(long, requires = "sample")]
+        print_copy: bool,
         #[arg(long, required_unless_present = "sample")]
         number: Option<String>,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Checks a photo of a stamped page (R-OFFSIGN-04) against an issued agreement: its PDF
+    /// (--against F.pdf) or, with --db, the agreement of --number. Prints `match <number>`,
+    /// `other agreement <number>`, `hash differs` or `no qr found`; exits non-zero unless it
+    /// matches.
+    CheckPage {
+        #[arg(long, conflicts_with = "number", required_unless_present = "number")]
+        against: Option<PathBuf>,
+        #[arg(long)]
+        number: Option<String>,
+        photo: PathBuf,
     },
 }
 
@@ -397,16 +413,111 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Agreement {
             what:
+                AgreementWhat::CheckPage {
+                    against,
+                    number,
+                    photo,
+                },
+        } => {
+            let bytes = std::fs::read(&photo).map_err(|e| format!("{}: {e}", photo.display()))?;
+            let (expected, issued_number) = match (&against, &number) {
+                (Some(pdf), _) => {
+                    let pdf_bytes =
+                        std::fs::read(pdf).map_err(|e| format!("{}: {e}", pdf.display()))?;
+                    let v = gradsign_documents::pdf_verification(&pdf_bytes).ok_or_else(|| {
+                        format!(
+                            "{}: 不是 GradSign 下发的协议书 PDF / not an agreement PDF issued by GradSign",
+                            pdf.display()
+                        )
+                    })?;
+                    ((v.code, v.hash), v.number)
+                }
+                (None, Some(n)) => {
+                    let engine = open(&cli.db, cli.files.clone()).await?;
+                    let actor = admin(&engine, None).await?;
+                    let id = engine
+                        .agreement_by_number(&actor, n)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let item = engine
+                        .item_detail(&actor, id, now())
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .item;
+                    match (item.verification_code, item.snapshot_hash) {
+                        (Some(c), Some(h)) => ((c, h), n.clone()),
+                        _ => return Err(format!("{n}: 协议书尚未下发 / not issued yet")),
+                    }
+                }
+                (None, None) => return Err("--against F.pdf or --number N".into()),
+            };
+            // As the engine reads an uploaded page (R-OFFSIGN-10): the compressed image first,
+            // then the photo as it came.
+            let name = photo
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let read = tokio::task::spawn_blocking(move || {
+                gradsign_documents::compress_scan_named(
+                    &name,
+                    &bytes,
+                    &gradsign_documents::ScanPolicy::default(),
+                )
+                .ok()
+                .and_then(|scan| gradsign_documents::read_verification_qr(&scan.jpeg))
+                .or_else(|| gradsign_documents::read_verification_qr(&bytes))
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            let verdict = match read {
+                None => "no qr found".to_string(),
+                Some((code, hash)) if code.eq_ignore_ascii_case(&expected.0) => {
+                    if hash.eq_ignore_ascii_case(&expected.1) {
+                        println!("match {issued_number}");
+                        return Ok(());
+                    }
+                    "hash differs".to_string()
+                }
+                Some((code, _)) => {
+                    // With a database the other agreement is named by its number, as the verify
+                    // screen names it (R-VERIFY-01).
+                    let other = match &cli.db {
+                        Some(_) => {
+                            let engine = open(&cli.db, cli.files).await?;
+                            engine
+                                .verify_agreement("cli", &code, "", now())
+                                .await
+                                .map_err(|e| e.to_string())?
+                                .agreement_number
+                        }
+                        None => None,
+                    };
+                    format!(
+                        "other agreement {}",
+                        other.unwrap_or_else(|| format!("(verification code {code})"))
+                    )
+                }
+            };
+            println!("{verdict}");
+            // The verdict is the answer; the exit status says it is not a match.
+            return Err(String::new());
+        }
+        Command::Agreement {
+            what:
                 AgreementWhat::Render {
                     sample,
+                    print_copy,
                     number,
                     out,
                 },
         } => {
             let fonts = gradsign_documents::Fonts::system_shared()?;
             let pdf = if sample {
-                gradsign_documents::render_agreement(&gradsign_documents::sample_agreement(), fonts)
-                    .map_err(|e| e.to_string())?
+                let mut doc = gradsign_documents::sample_agreement();
+                if print_copy {
+                    doc.state = gradsign_documents::AgreementState::AwaitingStamp;
+                }
+                gradsign_documents::render_agreement(&doc, fonts).map_err(|e| e.to_string())?
             } else {
                 let engine = open(&cli.db, cli.files).await?;
                 let actor = admin(&engine, None).await?;
@@ -495,7 +606,9 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gradsign: {e}");
+            if !e.is_empty() {
+                eprintln!("gradsign: {e}");
+            }
             ExitCode::FAILURE
         }
     }

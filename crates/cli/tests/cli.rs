@@ -377,6 +377,122 @@ fn r_pdf_01_agreement_render_sample_and_by_number() {
     assert!(!dir.path().join("none.pdf").exists(), "no file on refusal");
 }
 
+/// Page 1 of a PDF as a PNG at 150 dpi.
+fn first_page(pdf: &std::path::Path) -> std::path::PathBuf {
+    let prefix = pdf.with_extension("");
+    let ok = Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-singlefile", "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    prefix.with_extension("png")
+}
+
+#[test]
+fn r_offsign_03_print_copy_and_check_page_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db").display().to_string();
+    assert!(gradsign(&db, &["demo"], None).status.success());
+    let copy = dir.path().join("copy.pdf");
+    let o = gradsign(
+        &db,
+        &[
+            "agreement",
+            "render",
+            "--sample",
+            "--print-copy",
+            "--out",
+            copy.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    let t = Command::new("pdftotext")
+        .arg(&copy)
+        .arg("-")
+        .output()
+        .unwrap();
+    let t = String::from_utf8_lossy(&t.stdout);
+    assert!(
+        t.contains("待单位盖章回传") && t.contains("甲方（用人单位）盖章"),
+        "{t}"
+    );
+    let sample_number = gradsign_documents::sample_agreement().number;
+    let page = first_page(&copy);
+    let check = |args: &[&str]| {
+        let o = gradsign(&db, args, None);
+        (o.status.success(), text(&o).0.trim().to_string())
+    };
+    let (copy_s, page_s) = (copy.to_str().unwrap(), page.to_str().unwrap());
+    assert_eq!(
+        check(&["agreement", "check-page", "--against", copy_s, page_s]),
+        (true, format!("match {sample_number}"))
+    );
+    // A signed agreement of the database, by number, and its page against the sample's copy.
+    let signed = dir.path().join("signed.pdf");
+    let o = gradsign(
+        &db,
+        &[
+            "agreement",
+            "render",
+            "--number",
+            "2026100012000001",
+            "--out",
+            signed.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    let signed_page = first_page(&signed);
+    let signed_s = signed_page.to_str().unwrap();
+    assert_eq!(
+        check(&[
+            "agreement",
+            "check-page",
+            "--number",
+            "2026100012000001",
+            signed_s
+        ]),
+        (true, "match 2026100012000001".to_string())
+    );
+    assert_eq!(
+        check(&["agreement", "check-page", "--against", copy_s, signed_s]),
+        (false, "other agreement 2026100012000001".to_string())
+    );
+    // A picture without our QR code; a file that is no agreement PDF.
+    let blank = dir.path().join("blank.png");
+    assert!(Command::new("convert")
+        .args(["-size", "400x400", "xc:white"])
+        .arg(&blank)
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(
+        check(&[
+            "agreement",
+            "check-page",
+            "--against",
+            copy_s,
+            blank.to_str().unwrap()
+        ]),
+        (false, "no qr found".to_string())
+    );
+    let o = gradsign(
+        &db,
+        &["agreement", "check-page", "--against", page_s, page_s],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o).1.contains("not an agreement PDF"),
+        "{:?}",
+        text(&o)
+    );
+}
+
 #[test]
 fn r_scan_01_scan_compress_prints_sizes_and_refuses_non_images() {
     let dir = tempfile::tempdir().unwrap();

@@ -37,6 +37,11 @@ pub enum AgreementState {
     Effective,
     /// Terminated (已解约): every page carries the mark.
     Terminated,
+    /// An offline signing's print copy (R-OFFSIGN-03): issued, awaiting the employer's stamp;
+    /// every page carries the 待单位盖章回传 mark and the last one a box for the stamp.
+    AwaitingStamp,
+    /// An offline agreement whose stamped pages the school accepted (R-OFFSIGN-05).
+    SignedOffline,
 }
 
 impl AgreementState {
@@ -45,6 +50,8 @@ impl AgreementState {
         match self {
             AgreementState::Effective => "有效 EFFECTIVE",
             AgreementState::Terminated => "已解约 TERMINATED",
+            AgreementState::AwaitingStamp => "待单位盖章回传 AWAITING EMPLOYER STAMP",
+            AgreementState::SignedOffline => "有效（线下签约） EFFECTIVE, SIGNED OFFLINE",
         }
     }
 }

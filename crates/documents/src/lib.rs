@@ -24,4 +24,4 @@ pub use scan::{
     compress_scan, compress_scan_named, Scan, ScanError, ScanFormat, ScanPolicy,
     A4_200DPI_LONG_SIDE,
 };
-pub use verify::{read_verification_qr, QR_IMAGE_MAX_PIXELS};
+pub use verify::{pdf_verification, read_verification_qr, PdfVerification, QR_IMAGE_MAX_PIXELS};

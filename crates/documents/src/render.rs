@@ -77,6 +77,12 @@ pub fn render_agreements(
     pdf.metadata.info.creator = "GradSign".to_owned();
     pdf.metadata.info.producer = "GradSign documents".to_owned();
     pdf.metadata.info.identifier = first.number.clone();
+    if docs.len() == 1 {
+        // What the pages' QR codes carry, where a program finds it without reading an image
+        // (`gradsign agreement check-page --against`, [`crate::pdf_verification`]).
+        pdf.metadata.info.subject =
+            qr::verification_payload(&first.verification_code, &first.content_hash);
+    }
     // Dates stay printpdf's fixed epoch (1970-01-01): the clock never enters the bytes.
     pdf.resources.fonts.map.insert(
         FontId(ids.serif.clone()),
@@ -112,8 +118,10 @@ fn agreement_pages(
     let mut out = Vec::with_capacity(total);
     for (index, body) in pages.into_iter().enumerate() {
         let mut ops = Vec::new();
-        if doc.state == AgreementState::Terminated {
-            terminated_mark(&mut ops, fonts, ids);
+        match doc.state {
+            AgreementState::Terminated => terminated_mark(&mut ops, fonts, ids),
+            AgreementState::AwaitingStamp => awaiting_stamp_mark(&mut ops, fonts, ids),
+            AgreementState::Effective | AgreementState::SignedOffline => {}
         }
         // Every page's content stream starts from the default graphics state.
         ops.push(Op::SetFillColor {
@@ -608,7 +616,17 @@ impl<'a> Layout<'a> {
         self.full("其他约定（备注）", &t.other_terms);
 
         self.heading("五、协议约定");
+        let offline = matches!(
+            doc.state,
+            AgreementState::AwaitingStamp | AgreementState::SignedOffline
+        );
         for (i, clause) in CLAUSES.iter().enumerate() {
+            // R-OFFSIGN: an offline agreement comes into force by stamp, signature and review.
+            let clause = if offline && i + 1 == CLAUSES.len() {
+                OFFLINE_LAST_CLAUSE
+            } else {
+                clause
+            };
             self.paragraph(&format!("{}. {}", i + 1, clause), 0.0);
         }
 
@@ -630,7 +648,83 @@ impl<'a> Layout<'a> {
 
         self.heading("七、协议状态");
         self.full("当前状态", doc.state.label());
+        if doc.state == AgreementState::AwaitingStamp {
+            self.stamp_boxes();
+        }
     }
+
+    /// R-OFFSIGN-03: where the employer stamps and the graduate signs the printed copy; kept
+    /// whole on one page, above the footer (and so clear of the QR code).
+    fn stamp_boxes(&mut self) {
+        const BOX_H: f32 = 120.0;
+        self.ensure(26.0 + LINE_H * 2.0 + BOX_H + 30.0);
+        self.heading("八、签章");
+        let half = CONTENT_W / 2.0;
+        let top = self.y - 6.0;
+        let bottom = top - BOX_H;
+        let labels = ["甲方（用人单位）盖章", "乙方（毕业生）签名"];
+        for (i, label) in labels.iter().enumerate() {
+            let x = MARGIN_X + half * i as f32;
+            let w = half - 6.0;
+            line_op(&mut self.ops, x, top, x + w, top);
+            line_op(&mut self.ops, x, bottom, x + w, bottom);
+            line_op(&mut self.ops, x, top, x, bottom);
+            line_op(&mut self.ops, x + w, top, x + w, bottom);
+            let id = self.ids.id(SANS);
+            text_op(&mut self.ops, &id, 9.0, x + CELL_PAD, top - 14.0, label);
+            let sid = self.ids.id(SERIF);
+            text_op(
+                &mut self.ops,
+                &sid,
+                9.0,
+                x + CELL_PAD,
+                bottom + 8.0,
+                "日期：　　　年　　月　　日",
+            );
+        }
+        self.y = bottom - 8.0;
+        self.paragraph(
+            "请用人单位在上方盖章（骑缝章可盖在页边），毕业生签名后，将每一页拍照或扫描上传（回传）；拍照时请保持右下角二维码完整清晰。",
+            0.0,
+        );
+    }
+}
+
+/// The last clause of an offline agreement (R-OFFSIGN): stamped, signed and reviewed.
+pub const OFFLINE_LAST_CLAUSE: &str = "本协议经甲方盖章、乙方签名，盖章页回传并经丙方审核通过后生效，可凭验证码、内容哈希或二维码核验真伪。";
+
+/// R-OFFSIGN-03: the boxed "待单位盖章回传" mark at the top right of every page of a print
+/// copy. No diagonal: the printed copy becomes the agreement once stamped.
+fn awaiting_stamp_mark(ops: &mut Vec<Op>, fonts: &Fonts, ids: &FontIds) {
+    let stamp = "待单位盖章回传";
+    let sw = text_width(&fonts.sans, 12.0, stamp);
+    let sx = PAGE_W - MARGIN_X - sw - 8.0;
+    let sy = PAGE_H - 40.0;
+    ops.push(Op::SetOutlineColor {
+        col: rgb(0.1, 0.25, 0.6),
+    });
+    ops.push(Op::SetOutlineThickness { pt: Pt(1.2) });
+    ops.push(Op::DrawRectangle {
+        rectangle: Rect {
+            x: Pt(sx - 6.0),
+            y: Pt(sy - 6.0),
+            width: Pt(sw + 12.0),
+            height: Pt(22.0),
+            mode: Some(PaintMode::Stroke),
+            winding_order: None,
+        },
+    });
+    ops.push(Op::SetFillColor {
+        col: rgb(0.1, 0.25, 0.6),
+    });
+    text_op(ops, &ids.sans, 12.0, sx, sy, stamp);
+    ops.push(Op::SetFillColor {
+        col: rgb(0.0, 0.0, 0.0),
+    });
+    ops.push(Op::SetOutlineColor {
+        col: rgb(0.35, 0.35, 0.35),
+    });
+    ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
 }
 
 /// Footer on every page: rule, number and code, hash, how to verify, page number.

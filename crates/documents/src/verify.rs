@@ -40,16 +40,31 @@ pub fn read_verification_qr(image: &[u8]) -> Option<(String, String)> {
     let gray = dynamic.into_luma8();
     let (w, h) = gray.dimensions();
     let long = w.max(h);
-    let gray = if long > DETECT_LONG_SIDE {
+    // rqrr's grid fitting fails on some module sizes that are not whole pixels (a 150 dpi
+    // rendering, a photo at some distance): where one scale finds nothing, others usually do.
+    let base = long.min(DETECT_LONG_SIDE);
+    [base, base * 3 / 4, base * 5 / 4, base / 2]
+        .into_iter()
+        .filter(|&side| side >= 200 && side <= long.max(DETECT_LONG_SIDE))
+        .find_map(|side| detect_at(&gray, side))
+}
+
+/// Looks for our QR code in `gray` resized so its long side is `side` pixels.
+fn detect_at(gray: &image::GrayImage, side: u32) -> Option<(String, String)> {
+    let (w, h) = gray.dimensions();
+    let long = w.max(h);
+    let resized;
+    let gray = if side != long {
         let (tw, th) = (
-            ((u64::from(w) * u64::from(DETECT_LONG_SIDE)) / u64::from(long)).max(1) as u32,
-            ((u64::from(h) * u64::from(DETECT_LONG_SIDE)) / u64::from(long)).max(1) as u32,
+            ((u64::from(w) * u64::from(side)) / u64::from(long)).max(1) as u32,
+            ((u64::from(h) * u64::from(side)) / u64::from(long)).max(1) as u32,
         );
         let src = ImageRef::new(w, h, gray.as_raw(), PixelType::U8).ok()?;
         let mut dst = fast_image_resize::images::Image::new(tw, th, PixelType::U8);
         let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
         Resizer::new().resize(&src, &mut dst, &options).ok()?;
-        image::GrayImage::from_raw(tw, th, dst.into_vec())?
+        resized = image::GrayImage::from_raw(tw, th, dst.into_vec())?;
+        &resized
     } else {
         gray
     };
@@ -62,5 +77,33 @@ pub fn read_verification_qr(image: &[u8]) -> Option<(String, String)> {
         let (_, content) = grid.decode().ok()?;
         let (code, hash) = parse_verification_payload(&content)?;
         Some((code.to_owned(), hash.to_owned()))
+    })
+}
+
+/// What an agreement PDF of ours records in its document information: the agreement number
+/// (Identifier) and the verification code and content hash (Subject, the same text as its QR
+/// codes); `None` for any other file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfVerification {
+    pub number: String,
+    pub code: String,
+    pub hash: String,
+}
+
+/// Reads [`PdfVerification`] off an agreement PDF.
+pub fn pdf_verification(pdf: &[u8]) -> Option<PdfVerification> {
+    let doc = lopdf::Document::load_mem(pdf).ok()?;
+    let info = doc.trailer.get(b"Info").ok()?;
+    let info = match info {
+        lopdf::Object::Reference(id) => doc.get_object(*id).ok()?.as_dict().ok()?,
+        other => other.as_dict().ok()?,
+    };
+    let text = |key: &[u8]| lopdf::decode_text_string(info.get(key).ok()?).ok();
+    let subject = text(b"Subject")?;
+    let (code, hash) = parse_verification_payload(&subject)?;
+    Some(PdfVerification {
+        number: text(b"Identifier").unwrap_or_default(),
+        code: code.to_owned(),
+        hash: hash.to_owned(),
     })
 }

@@ -7,6 +7,7 @@ use crate::engine::{item_from_row, Engine, ITEM_COLUMNS};
 use crate::error::Result;
 use crate::model::ItemKind;
 use crate::snapshot::sha256_hex;
+use crate::workflow::offline_signing::OfflineSigningState;
 use crate::workflow::registration::RegistrationState;
 use crate::workflow::signing::SigningState;
 use crate::workflow::termination::TerminationState;
@@ -38,9 +39,10 @@ impl Engine {
         let mut c = self.store.read().await?;
         let chain = verify_chain(&mut c, expect_head).await?;
         let mut problems = Vec::new();
-        let rows = sqlx::query(
-            "SELECT graduate_id, COUNT(*) AS n FROM items WHERE (kind = 'signing' AND state IN ('under_review', 'signed')) OR (kind IN ('paper', 'destination') AND state IN ('submitted', 'under_review', 'approved')) GROUP BY graduate_id HAVING COUNT(*) > 1",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT graduate_id, COUNT(*) AS n FROM items WHERE {} GROUP BY graduate_id HAVING COUNT(*) > 1",
+            crate::model::active_destination_sql("")
+        ))
         .fetch_all(&mut *c)
         .await?;
         for r in rows {
@@ -66,6 +68,9 @@ impl Engine {
             let known = match it.kind {
                 ItemKind::Signing => SigningState::from_parts(&it.state, step).is_some(),
                 ItemKind::Termination => TerminationState::from_parts(&it.state, step).is_some(),
+                ItemKind::OfflineSigning => {
+                    OfflineSigningState::from_parts(&it.state, step).is_some()
+                }
                 _ => RegistrationState::from_parts(&it.state, step).is_some(),
             };
             if !known {
@@ -76,8 +81,14 @@ impl Engine {
                     it.kind.as_str()
                 ));
             }
-            if it.kind == ItemKind::Signing && matches!(it.state.as_str(), "signed" | "terminated")
-            {
+            // Frozen at signing (R-SIGN-07), or at the issue of an offline agreement (R-OFFSIGN-03).
+            let frozen = match it.kind {
+                ItemKind::Signing => matches!(it.state.as_str(), "signed" | "terminated"),
+                ItemKind::OfflineSigning => OfflineSigningState::from_parts(&it.state, step)
+                    .is_some_and(OfflineSigningState::is_issued),
+                _ => false,
+            };
+            if frozen {
                 match (&it.agreement_number, &it.snapshot, &it.snapshot_hash) {
                     (Some(_), Some(s), Some(h)) if &sha256_hex(s.as_bytes()) == h => {}
                     (Some(_), Some(_), Some(_)) => problems.push(format!(

@@ -243,6 +243,146 @@ impl Demo<'_> {
     }
 }
 
+/// The graduates holding the offline signing examples, one per state (R-OFFSIGN): none
+/// directed, all confirmed, all with accounts.
+const OFFLINE_EXAMPLES: [usize; 13] = [
+    190, 191, 192, 193, 194, 195, 196, 197, 198, 188, 187, 184, 183,
+];
+const OFFLINE_EXAMPLE_STATES: [&str; 13] = [
+    "已提交",
+    "审核中",
+    "退回修改",
+    "待打印盖章",
+    "盖章页待审核",
+    "盖章页退回",
+    "已签约",
+    "签约失败",
+    "已放弃",
+    "已撤回",
+    "未通过",
+    "盖章页审核中",
+    "已解约",
+];
+
+impl Demo<'_> {
+    /// One offline signing per state on [`OFFLINE_EXAMPLES`], each a step further than the one
+    /// before. The stamped "photos" are blank scans: the reviewer sees them flagged "QR not
+    /// found", as a real unreadable photo would be.
+    async fn offline_examples(&self, t: Timestamp, now: Timestamp) -> Result<()> {
+        let e = self.engine;
+        let day = 86_400;
+        for (k, &i) in OFFLINE_EXAMPLES.iter().enumerate() {
+            let n = 300 + k as u32;
+            let employer = EmployerDetails {
+                name: ["某县农业科技合作社", "某市社区卫生服务中心", "某设计工作室"][k % 3].into(),
+                credit_code: credit(n),
+                nature: ["其他企业", "医疗卫生单位", "其他企业"][k % 3].into(),
+                industry: ["农、林、牧、渔业", "卫生和社会工作", "文化、体育和娱乐业"][k % 3]
+                    .into(),
+                address: "某省某市某路18号".into(),
+                contact_person: "赵主任".into(),
+                contact_phone: "0871-66668888".into(),
+            };
+            let at = t + (k as i64) * 3600;
+            let id = e
+                .apply_offline_signing(
+                    self.g(i),
+                    &PaperInput {
+                        employer,
+                        terms: terms("技术员", "昆明市", 6000 + 200 * k as u32),
+                    },
+                    at,
+                )
+                .await?;
+            let return_reason = |r: &str| ReviewDecision::Return { reason: r.into() };
+            match k {
+                0 => {}                                                          // submitted
+                9 => e.withdraw_offline_signing(self.g(i), id, at + 600).await?, // withdrawn
+                10 => {
+                    self.decide(
+                        self.dep_reviewer(i),
+                        id,
+                        ReviewDecision::Reject {
+                            reason: "不符合线下签约条件".into(),
+                        },
+                        at + day,
+                    )
+                    .await? // rejected
+                }
+                1 => self.approve(self.dep_reviewer(i), id, at + day).await?, // under_review
+                2 => {
+                    self.decide(
+                        self.dep_reviewer(i),
+                        id,
+                        return_reason("单位信息不完整，请补充单位地址"),
+                        at + day,
+                    )
+                    .await? // returned
+                }
+                _ => {
+                    self.approve_all(i, id, at + day).await?; // approved_for_print
+                    if k == 3 {
+                        continue;
+                    }
+                    if k == 8 {
+                        e.cancel_offline_signing(self.g(i), id, at + 2 * day)
+                            .await?; // cancelled
+                        continue;
+                    }
+                    e.upload_stamped_pages(
+                        self.g(i),
+                        id,
+                        &[demo_scan("盖章第1页.png"), demo_scan("盖章第2页.png")],
+                        at + 2 * day,
+                    )
+                    .await?; // stamped_submitted
+                    match k {
+                        5 => {
+                            self.decide(
+                                self.dep_reviewer(i),
+                                id,
+                                return_reason("盖章页不清晰，请重新拍照上传"),
+                                at + 3 * day,
+                            )
+                            .await? // stamped_returned
+                        }
+                        6 => self.approve_all(i, id, at + 3 * day).await?, // signed
+                        11 => self.approve(self.dep_reviewer(i), id, at + 3 * day).await?, // stamped_under_review
+                        12 => {
+                            self.approve_all(i, id, at + 3 * day).await?;
+                            let o = e
+                                .request_offline_termination(
+                                    self.g(i),
+                                    id,
+                                    "毕业生考取公务员或事业单位",
+                                    "考取某市公务员，与单位协商解除",
+                                    &[demo_scan("解约函.png")],
+                                    at + 4 * day,
+                                )
+                                .await?;
+                            self.approve_all(i, o, at + 5 * day).await? // terminated
+                        }
+                        7 => {
+                            self.decide(
+                                self.dep_reviewer(i),
+                                id,
+                                ReviewDecision::Reject {
+                                    reason: "盖章单位与申请单位不一致".into(),
+                                },
+                                at + 3 * day,
+                            )
+                            .await? // failed
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            debug_assert!(at + 6 * day < now);
+        }
+        Ok(())
+    }
+}
+
 fn credit(n: u32) -> String {
     CreditCode::compose("91", "110108", &format!("{:08}", 30_000_000 + n * 7))
         .map(|c| c.as_str().to_string())
@@ -413,16 +553,20 @@ impl Engine {
         .await?;
         let mut graduates = vec![];
         for (i, (name, id, directed)) in people.into_iter().enumerate() {
-            // The first ten graduates have activated accounts; the others sign in the first time
-            // with student number + ID number.
+            // The first ten graduates have activated accounts, and so have the offline signing
+            // examples (an applicant has signed in); the others sign in the first time with
+            // student number + ID number.
             let sn = format!("2026{:06}", i + 1);
-            let actor = if i < 10 {
+            let actor = if i < 10 || OFFLINE_EXAMPLES.contains(&i) {
                 let s = self.activate_graduate(&sn, &id, DEMO_PASSWORD, t).await?;
                 accounts.push(DemoAccount {
                     role: "graduate".into(),
                     login: sn.clone(),
                     password: DEMO_PASSWORD.into(),
-                    note: format!("{name}{}", if directed { "（定向/委培）" } else { "" }),
+                    note: match OFFLINE_EXAMPLES.iter().position(|&g| g == i) {
+                        Some(k) => format!("{name}（线下签约示例：{}）", OFFLINE_EXAMPLE_STATES[k]),
+                        None => format!("{name}{}", if directed { "（定向/委培）" } else { "" }),
+                    },
                 });
                 s.account.actor()
             } else {
@@ -810,8 +954,10 @@ impl Demo<'_> {
             ),
         ];
         let mut k = 0;
+        // Offline signing in each of its states on the examples (190–198).
+        self.offline_examples(t, now).await?;
         for i in 26..200usize {
-            if self.graduates[i].4 || i % 10 == 9 {
+            if self.graduates[i].4 || i % 10 == 9 || OFFLINE_EXAMPLES.contains(&i) {
                 continue; // directed graduates and the unconfirmed
             }
             let state = i % 9;

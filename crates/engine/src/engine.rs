@@ -372,10 +372,10 @@ pub(crate) async fn active_destination(
     graduate_id: i64,
     exclude: Option<i64>,
 ) -> Result<Option<ActiveDestination>> {
-    let rows = sqlx::query(
-        "SELECT kind FROM items WHERE graduate_id = $1 AND id <> $2 AND \
-         ((kind = 'signing' AND state IN ('under_review', 'signed')) OR (kind IN ('paper', 'destination') AND state IN ('submitted', 'under_review', 'approved')))",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT kind FROM items WHERE graduate_id = $1 AND id <> $2 AND {}",
+        crate::model::active_destination_sql("")
+    ))
     .bind(graduate_id)
     .bind(exclude.unwrap_or(-1))
     .fetch_all(c)
@@ -386,6 +386,7 @@ pub(crate) async fn active_destination(
         let a = match k.as_str() {
             "signing" => ActiveDestination::OnlineAgreement,
             "paper" => ActiveDestination::PaperAgreement,
+            "offline_signing" => ActiveDestination::OfflineAgreement,
             _ => ActiveDestination::OtherDestination,
         };
         // An online agreement is reported first: R-SIGN-03 gives it its own message.

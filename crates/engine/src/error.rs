@@ -48,6 +48,8 @@ pub enum ErrorCode {
     EmployerNotApproved,
     /// R-TERM-04 / R-OFF: an open termination request exists.
     OpenTermination,
+    /// R-OFFSIGN-04: an uploaded stamped page's QR code names another agreement or hash.
+    PageMismatch,
     /// R-RULES-03: after the cohort's change deadline graduates' changes need the school.
     ChangesClosed,
     /// A record with the same unique key exists.
@@ -88,6 +90,7 @@ fn code_name(code: ErrorCode) -> &'static str {
         DirectedGraduate => "directed_graduate",
         EmployerNotApproved => "employer_not_approved",
         OpenTermination => "open_termination",
+        PageMismatch => "page_mismatch",
         ChangesClosed => "changes_closed",
         Duplicate => "duplicate",
         SchemaTooNew => "schema_too_new",

@@ -7,12 +7,12 @@
 
 use crate::engine::Engine;
 use crate::error::{DomainError, ErrorCode, Result};
-use crate::model::FileRef;
+use crate::model::{FileRef, QrContent};
 use crate::snapshot::sha256_hex;
 use crate::store::{Store, Tx};
 use crate::time::Timestamp;
 use crate::workflow::Actor;
-use gradsign_documents::{compress_scan_named, Scan, ScanError, ScanPolicy};
+use gradsign_documents::{compress_scan_named, read_verification_qr, Scan, ScanError, ScanPolicy};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
@@ -182,19 +182,37 @@ fn clean_name(name: &str) -> String {
     name.chars().filter(|c| !c.is_control()).take(100).collect()
 }
 
-/// R-SCAN-01 under R-UPLOAD-01's size limit, off the async threads.
-async fn compress(name: &str, bytes: &[u8]) -> Result<Scan> {
+/// R-SCAN-01 under R-UPLOAD-01's size limit, off the async threads. With `read_qr` (a stamped
+/// page, R-OFFSIGN-04) the verification QR code is read too: on the compressed image, and where
+/// that finds none, on the upload as it came, at full resolution.
+async fn compress(name: &str, bytes: &[u8], read_qr: bool) -> Result<(Scan, Option<QrContent>)> {
     let (name, bytes) = (name.to_string(), bytes.to_vec());
     tokio::task::spawn_blocking(move || {
         let policy = ScanPolicy {
             max_bytes: MAX_UPLOAD_BYTES,
             ..ScanPolicy::default()
         };
-        compress_scan_named(&name, &bytes, &policy)
+        let scan = compress_scan_named(&name, &bytes, &policy)?;
+        let qr = if read_qr {
+            read_verification_qr(&scan.jpeg)
+                .or_else(|| read_verification_qr(&bytes))
+                .map(|(code, hash)| QrContent { code, hash })
+        } else {
+            None
+        };
+        Ok((scan, qr))
     })
     .await
     .map_err(|_| DomainError::internal("compress"))?
     .map_err(scan_error)
+}
+
+/// What a staged or inline upload is for: a stamped page has its QR code read (R-OFFSIGN-04).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UploadPurpose {
+    #[default]
+    Document,
+    StampedPage,
 }
 
 fn size_of(n: usize) -> Result<i64> {
@@ -244,6 +262,30 @@ impl Engine {
         field: UploadField,
         now: Timestamp,
     ) -> Result<PreparedFiles> {
+        self.prepare_uploads_for(
+            actor,
+            uploads,
+            required,
+            field,
+            UploadPurpose::Document,
+            now,
+        )
+        .await
+    }
+
+    /// [`Engine::prepare_uploads`] for a purpose: stamped pages carry the QR code read off them
+    /// in their [`FileRef::qr`] (a staged page staged as a document is read now, on its
+    /// compressed image and its kept original).
+    pub(crate) async fn prepare_uploads_for(
+        &self,
+        actor: Option<&Actor>,
+        uploads: &[Upload],
+        required: bool,
+        field: UploadField,
+        purpose: UploadPurpose,
+        now: Timestamp,
+    ) -> Result<PreparedFiles> {
+        let read_qr = purpose == UploadPurpose::StampedPage;
         if required && uploads.is_empty() {
             return Err(DomainError::field(
                 "files",
@@ -266,7 +308,7 @@ impl Engine {
             let name = clean_name(u.name());
             match u {
                 Upload::Bytes { bytes, .. } => {
-                    let scan = compress(&name, bytes).await?;
+                    let (scan, qr) = compress(&name, bytes, read_qr).await?;
                     let keep = match keep_originals {
                         Some(k) => k,
                         None => {
@@ -276,7 +318,8 @@ impl Engine {
                         }
                     };
                     let original = keep.then(|| bytes.clone());
-                    let (file, blobs) = compressed_file(name, bytes.len(), scan, original)?;
+                    let (mut file, blobs) = compressed_file(name, bytes.len(), scan, original)?;
+                    file.qr = qr;
                     prepared.refs.push(file);
                     prepared.blobs.extend(blobs);
                 }
@@ -291,6 +334,9 @@ impl Engine {
                         .ok_or_else(|| staged_unusable(&field_name))?;
                     // The name the request gives is the one shown with the record.
                     file.name = name;
+                    if read_qr && file.qr.is_none() {
+                        file.qr = read_staged_qr(&blobs).await?;
+                    }
                     prepared.refs.push(file);
                     prepared.blobs.extend(blobs);
                     prepared.staged.push(StagedUse {
@@ -359,20 +405,37 @@ impl Engine {
         bytes: &[u8],
         now: Timestamp,
     ) -> Result<StagedUpload> {
+        self.stage_upload_for(actor, name, bytes, UploadPurpose::Document, now)
+            .await
+    }
+
+    /// [`Engine::stage_upload`] for a purpose: a stamped page (R-OFFSIGN-04) has its QR code
+    /// read now, while the upload's original bytes are at hand.
+    pub async fn stage_upload_for(
+        &self,
+        actor: &Actor,
+        name: &str,
+        bytes: &[u8],
+        purpose: UploadPurpose,
+        now: Timestamp,
+    ) -> Result<StagedUpload> {
         let Some(account_id) = actor.account_id else {
             return Err(DomainError::forbidden());
         };
         let name = clean_name(name);
-        let scan = compress(&name, bytes).await.map_err(|mut e| {
-            e.details["field"] = "file".into();
-            e
-        })?;
+        let (scan, qr) = compress(&name, bytes, purpose == UploadPurpose::StampedPage)
+            .await
+            .map_err(|mut e| {
+                e.details["field"] = "file".into();
+                e
+            })?;
         let original = if self.keeps_original_scans().await? {
             Some(bytes.to_vec())
         } else {
             None
         };
-        let (file, blobs) = compressed_file(name, bytes.len(), scan, original)?;
+        let (mut file, blobs) = compressed_file(name, bytes.len(), scan, original)?;
+        file.qr = qr;
         let mut tx = self.store.begin().await?;
         prune_staged_uploads(tx.conn(), now).await?;
         let held: i64 =
@@ -435,6 +498,7 @@ fn compressed_file(
         original_size: size_of(uploaded)?,
         thumbnail: Some(thumb.clone()),
         original: original.as_deref().map(sha256_hex),
+        qr: None,
     };
     let mut blobs = vec![
         Blob {
@@ -456,6 +520,26 @@ fn compressed_file(
         });
     }
     Ok((file, blobs))
+}
+
+/// The QR code of a staged page staged without reading it: its compressed image first, then its
+/// original where the school keeps originals (the blobs of [`Engine::staged_file`]).
+async fn read_staged_qr(blobs: &[Blob]) -> Result<Option<QrContent>> {
+    // [jpeg, thumbnail, original?]: the thumbnail is too small to read.
+    let images: Vec<Vec<u8>> = blobs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, b)| b.bytes.clone())
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        images
+            .iter()
+            .find_map(|i| read_verification_qr(i))
+            .map(|(code, hash)| QrContent { code, hash })
+    })
+    .await
+    .map_err(|_| DomainError::internal("qr"))
 }
 
 /// R-UPLOAD-03: removes the staged uploads that expired by `now` (on every staging and in the
@@ -514,6 +598,17 @@ pub(crate) async fn referenced_files(
                 .into_iter()
                 .flatten()
             {
+                hashes_of(f, &mut hashes);
+            }
+        }
+        // Stamped pages (R-OFFSIGN-04) hold their file beside what their QR code said.
+        for page in payload
+            .get("pages")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(f) = page.get("file") {
                 hashes_of(f, &mut hashes);
             }
         }

@@ -28,6 +28,7 @@ pub use actions::accounts::{AccountView, EmployerSignUp, NewStaff, Session, Sess
 pub use actions::admin::{AffectedItem, EmployerView, FixPreview, MergeReport};
 pub use actions::agreements::VerifyResult;
 pub use actions::graduates::{GraduateFix, ImportProblem, ImportReport, ImportRow, IMPORT_HEADER};
+pub use actions::offline_signing::OfflineSigningInput;
 pub use actions::portal::{CohortRecord, GraduatePortal};
 pub use actions::registrations::{DestinationInput, PaperInput};
 pub use actions::setup::{CohortSettings, Department, SchoolSetup};
@@ -36,7 +37,7 @@ pub use actions::workspaces::{EmployerProfile, EmployerStaff};
 pub use engine::{Cohort, Engine, EngineOptions, Graduate};
 pub use error::{DomainError, ErrorCode, Result, Text};
 pub use export::{FilterLine, GraduateQuery};
-pub use files::{StagedUpload, Upload};
+pub use files::{StagedUpload, Upload, UploadPurpose};
 pub use import_file::{read_import, ImportFile};
 pub use model::{AgreementTerms, EmployerDetails, FileRef, ItemKind};
 pub use outbox::{GatewayConfig, GatewaySettings};

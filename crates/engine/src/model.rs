@@ -25,6 +25,8 @@ pub enum ItemKind {
     Destination,
     /// An offline termination request (R-OFF).
     OfflineTermination,
+    /// An application for offline signing and, once issued, the offline agreement (R-OFFSIGN).
+    OfflineSigning,
 }
 
 impl ItemKind {
@@ -34,6 +36,7 @@ impl ItemKind {
         ItemKind::Paper,
         ItemKind::Destination,
         ItemKind::OfflineTermination,
+        ItemKind::OfflineSigning,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,6 +45,7 @@ impl ItemKind {
             ItemKind::Paper => "paper",
             ItemKind::Destination => "destination",
             ItemKind::OfflineTermination => "offline_termination",
+            ItemKind::OfflineSigning => "offline_signing",
         }
     }
     pub fn parse(s: &str) -> Result<ItemKind> {
@@ -201,6 +205,17 @@ pub struct FileRef {
     /// R-SCAN-03: the uploaded bytes as they came, kept only while the school's setting asks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
+    /// R-OFFSIGN-04: the verification QR code read off an uploaded stamped page (on the
+    /// compressed image, else on the original at full resolution); absent for other uploads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr: Option<QrContent>,
+}
+
+/// What a GradSign verification QR code carries (R-PDF-02).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QrContent {
+    pub code: String,
+    pub hash: String,
 }
 
 /// Invitation / online agreement payload.
@@ -235,6 +250,46 @@ pub struct TerminationPayload {
     pub reason: String,
     pub explanation: String,
     pub agreement_number: String,
+}
+
+/// Offline signing payload (R-OFFSIGN-01, -04): the agreement the graduate filled in and, once
+/// uploaded, the photos of the stamped pages with what their QR codes said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineSigningPayload {
+    pub employer: EmployerDetails,
+    pub terms: AgreementTerms,
+    #[serde(default)]
+    pub pages: Vec<StampedPage>,
+}
+
+/// One uploaded stamped page (R-OFFSIGN-04).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StampedPage {
+    pub file: FileRef,
+    pub qr: crate::workflow::offline_signing::PageQr,
+}
+
+/// R-ONE-01 as SQL: the items that are a graduate's effective or pending destination, for a
+/// query whose items table is `alias` (`""` or `"i."`). The one place the list lives; the
+/// workflows' `is_active` say the same per state.
+pub fn active_destination_sql(alias: &str) -> String {
+    let a = alias;
+    format!(
+        "(({a}kind = 'signing' AND {a}state IN ('under_review', 'signed')) \
+         OR ({a}kind IN ('paper', 'destination') AND {a}state IN ('submitted', 'under_review', 'approved')) \
+         OR ({a}kind = 'offline_signing' AND {a}state IN ({})))",
+        crate::workflow::offline_signing::ACTIVE_STATES_SQL
+    )
+}
+
+/// R-STAT-01 as SQL: the items that are an effective destination (signed online or offline,
+/// approved paper or other destination).
+pub fn effective_destination_sql(alias: &str) -> String {
+    let a = alias;
+    format!(
+        "(({a}kind IN ('signing', 'offline_signing') AND {a}state = 'signed') \
+         OR ({a}kind IN ('paper', 'destination') AND {a}state = 'approved'))"
+    )
 }
 
 /// Offline termination payload (R-OFF-01).

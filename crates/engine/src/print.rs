@@ -25,7 +25,9 @@ pub struct PrintableAgreement {
     pub snapshot: AgreementSnapshot,
     pub verification_code: String,
     pub content_hash: String,
-    pub terminated: bool,
+    /// What the PDF says of the agreement now: in force (online or signed offline), issued to
+    /// print and awaiting the employer's stamp (R-OFFSIGN-03), or terminated (R-PDF-03).
+    pub state: gradsign_documents::AgreementState,
     pub timeline: Vec<PrintedEvent>,
 }
 
@@ -40,7 +42,7 @@ fn role_label(role: &str) -> &'static str {
     }
 }
 
-fn action_label(kind: &str, action: &str, level: &str) -> String {
+fn action_label(kind: &str, action: &str, level: &str, to_state: &str) -> String {
     let lvl = match level {
         "department" => "院系",
         "school" => "学校",
@@ -53,6 +55,17 @@ fn action_label(kind: &str, action: &str, level: &str) -> String {
         ("termination", "request") => "申请解约".into(),
         ("termination", "accept") => "同意解约".into(),
         ("termination", "approve") => format!("解约{lvl}审核通过"),
+        ("offline_signing", "apply") => "申请就业协议线下签约".into(),
+        ("offline_signing", "submit") => "重新提交线下签约申请".into(),
+        ("offline_signing", "approve")
+            if matches!(to_state, "under_review" | "approved_for_print") =>
+        {
+            format!("协议审核{lvl}通过")
+        }
+        ("offline_signing", "approve") => format!("签约审核{lvl}通过"),
+        ("offline_signing", "upload_stamped") => "上传盖章协议书（回传）".into(),
+        ("offline_termination", "request") => "申请线下解约".into(),
+        ("offline_termination", "approve") => format!("线下解约{lvl}审核通过"),
         (_, a) => a.to_string(),
     }
 }
@@ -69,7 +82,7 @@ impl Engine {
     ) -> Result<PrintableAgreement> {
         let mut c = self.store.read().await?;
         let it = load_item(&mut c, item_id).await?;
-        let visible = it.kind == ItemKind::Signing
+        let visible = matches!(it.kind, ItemKind::Signing | ItemKind::OfflineSigning)
             && match actor.role {
                 crate::workflow::Role::Graduate => actor.graduate_id == Some(it.graduate_id),
                 crate::workflow::Role::Employer => actor.is_employer(it.employer_id),
@@ -91,11 +104,20 @@ impl Engine {
                 "The agreement is not signed yet; there is no electronic agreement",
             ));
         };
+        if it.kind == ItemKind::OfflineSigning
+            && matches!(it.state.as_str(), "failed" | "cancelled")
+        {
+            return Err(DomainError::new(
+                crate::error::ErrorCode::InvalidState,
+                "该线下签约已失败或已放弃，下发的协议书已作废",
+                "This offline signing failed or was given up; the issued agreement is void",
+            ));
+        }
         let snapshot: AgreementSnapshot = serde_json::from_str(snapshot)?;
         let rows = sqlx::query(
-            "SELECT h.at, h.action, h.level, h.actor_role, i.kind, COALESCE(a.display_name, '') AS name FROM history h JOIN items i ON i.id = h.item_id \
+            "SELECT h.at, h.action, h.level, h.to_state, h.actor_role, i.kind, COALESCE(a.display_name, '') AS name FROM history h JOIN items i ON i.id = h.item_id \
              LEFT JOIN accounts a ON a.id = h.actor_account_id WHERE (h.item_id = $1 OR i.parent_id = $1) \
-             AND h.action IN ('invite', 'accept', 'approve', 'request') ORDER BY h.seq",
+             AND h.action IN ('invite', 'accept', 'approve', 'request', 'apply', 'submit', 'upload_stamped') ORDER BY h.seq",
         )
         .bind(item_id)
         .fetch_all(&mut *c)
@@ -109,6 +131,7 @@ impl Engine {
                 r.try_get("actor_role")?,
                 r.try_get("name")?,
             );
+            let to_state: String = r.try_get("to_state")?;
             let who = match role.as_str() {
                 "graduate" => format!("{}（毕业生）", snapshot.graduate.name),
                 "employer" => format!("{} {}", snapshot.employer.name, name)
@@ -120,24 +143,31 @@ impl Engine {
             timeline.push(PrintedEvent {
                 at: format_shanghai(r.try_get("at")?),
                 actor: who,
-                action: action_label(&kind, &action, &level),
+                action: action_label(&kind, &action, &level, &to_state),
             });
         }
         Ok(PrintableAgreement {
             snapshot,
             verification_code: code.clone(),
             content_hash: hash.clone(),
-            terminated: it.state == "terminated",
+            state: match (it.kind, it.state.as_str()) {
+                (_, "terminated") => gradsign_documents::AgreementState::Terminated,
+                (ItemKind::OfflineSigning, "signed") => {
+                    gradsign_documents::AgreementState::SignedOffline
+                }
+                (ItemKind::OfflineSigning, _) => gradsign_documents::AgreementState::AwaitingStamp,
+                _ => gradsign_documents::AgreementState::Effective,
+            },
             timeline,
         })
     }
 
-    /// The online agreement item with this agreement number (for `gradsign agreement render`),
+    /// The online or offline agreement item with this agreement number (for `gradsign agreement render`),
     /// if the actor may see it (R-AUTH-07); otherwise "not found", as for an unknown number.
     pub async fn agreement_by_number(&self, actor: &Actor, number: &str) -> Result<i64> {
         let mut c = self.store.read().await?;
         let row = sqlx::query(&format!(
-            "SELECT {ITEM_COLUMNS} FROM items WHERE agreement_number = $1 AND kind = 'signing'"
+            "SELECT {ITEM_COLUMNS} FROM items WHERE agreement_number = $1 AND kind IN ('signing', 'offline_signing')"
         ))
         .bind(number.trim())
         .fetch_optional(&mut *c)
@@ -162,11 +192,7 @@ impl PrintableAgreement {
             number: s.number.clone(),
             verification_code: self.verification_code.clone(),
             content_hash: self.content_hash.clone(),
-            state: if self.terminated {
-                d::AgreementState::Terminated
-            } else {
-                d::AgreementState::Effective
-            },
+            state: self.state,
             graduate: d::Graduate {
                 name: s.graduate.name.clone(),
                 gender: s.graduate.gender.clone(),

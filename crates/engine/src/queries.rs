@@ -2,6 +2,7 @@
 //! admin), item detail with history and the actions the engine allows now, reviewer queues with
 //! keyset paging, messages, and statistics (R-STAT-01).
 
+use crate::actions::offline_signing::offline_signing_state;
 use crate::actions::registrations::registration_state;
 use crate::actions::signing::{signing_facts, signing_state};
 use crate::engine::{load_graduate, load_item, standing, Engine, Item, ITEM_COLUMNS};
@@ -9,6 +10,9 @@ use crate::error::{DomainError, Result};
 use crate::model::ItemKind;
 use crate::time::Timestamp;
 use crate::types::mask_id;
+use crate::workflow::offline_signing::{
+    self as offline_wf, OfflineSigningEvent, OfflineSigningFacts,
+};
 use crate::workflow::registration::{self, RegistrationEvent, RegistrationFacts, RegistrationKind};
 use crate::workflow::review::{level_at, may_review};
 use crate::workflow::signing::{self as signing_wf, SigningEvent};
@@ -127,6 +131,9 @@ pub struct Cursor {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct QueueQuery {
     pub kind: Option<ItemKind>,
+    /// Offline signings at one of their two reviews only (协议审核 or 签约审核).
+    #[serde(default)]
+    pub offline_review: Option<crate::workflow::offline_signing::OfflineReview>,
     /// Only items awaiting the actor's level (the default work queue).
     pub awaiting_me: bool,
     pub state: Option<String>,
@@ -256,7 +263,10 @@ impl Engine {
                 .transpose()?,
             None => None,
         };
-        let in_review = matches!(it.state.as_str(), "submitted" | "under_review");
+        let in_review = matches!(
+            it.state.as_str(),
+            "submitted" | "under_review" | "stamped_submitted" | "stamped_under_review"
+        );
         let mut payload: serde_json::Value = serde_json::from_str(&it.payload)?;
         if let Some(obj) = payload.as_object_mut() {
             // Which party may see the verification code: the parties and the school.
@@ -511,6 +521,64 @@ impl Engine {
                     }
                 }
             }
+            ItemKind::OfflineSigning => {
+                let g = load_graduate(&mut *c, it.graduate_id).await?;
+                let f = OfflineSigningFacts {
+                    graduate_id: g.id,
+                    department_id: it.department_id,
+                    chain: it.chain,
+                    graduate: standing(&mut *c, &g, actor, Some(it.id), now).await?,
+                };
+                let s = offline_signing_state(it)?;
+                for (name, ev) in [
+                    ("submit", OfflineSigningEvent::Submit),
+                    ("withdraw", OfflineSigningEvent::Withdraw),
+                    ("edit", OfflineSigningEvent::Edit),
+                    ("upload_stamped", OfflineSigningEvent::UploadStamped),
+                    ("cancel", OfflineSigningEvent::Cancel),
+                ] {
+                    match offline_wf::transition(s, &ev, actor, &f, now) {
+                        Ok(_) => out.push(name.to_string()),
+                        Err(e)
+                            if name == "submit"
+                                && actor.is_graduate(it.graduate_id)
+                                && matches!(
+                                    s,
+                                    offline_wf::OfflineSigningState::Returned
+                                        | offline_wf::OfflineSigningState::Withdrawn
+                                ) =>
+                        {
+                            blocked = Some(e)
+                        }
+                        Err(_) => {}
+                    }
+                }
+                for (name, d) in &decisions {
+                    if offline_wf::transition(
+                        s,
+                        &OfflineSigningEvent::Review(d.clone()),
+                        actor,
+                        &f,
+                        now,
+                    )
+                    .is_ok()
+                    {
+                        out.push(name.to_string());
+                    }
+                }
+                if s == offline_wf::OfflineSigningState::Signed && actor.is_graduate(it.graduate_id)
+                {
+                    // R-OFFSIGN-06: one open offline termination per agreement.
+                    let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE kind = 'offline_termination' AND parent_id = $1 AND state IN ('submitted', 'under_review', 'returned')")
+                        .bind(it.id)
+                        .fetch_one(&mut *c)
+                        .await?
+                        .try_get("n")?;
+                    if open == 0 {
+                        out.push("request_offline_termination".into());
+                    }
+                }
+            }
         }
         Ok((out, blocked))
     }
@@ -580,7 +648,7 @@ impl Engine {
                 return Err(DomainError::forbidden());
             }
             let idx = if level == Level::Department { 0 } else { 1 };
-            wh.push(format!("i.state IN ('submitted', 'under_review') AND ((i.chain = 'both' AND i.step = {idx}) OR (i.chain = '{}' AND i.step = 0))", level.as_str()));
+            wh.push(format!("i.state IN ('submitted', 'under_review', 'stamped_submitted', 'stamped_under_review') AND ((i.chain = 'both' AND i.step = {idx}) OR (i.chain = '{}' AND i.step = 0))", level.as_str()));
         } else {
             // Pending invitations and drafts are the parties' business, not the reviewers'.
             wh.push("i.state NOT IN ('pending', 'draft')".into());
@@ -588,6 +656,16 @@ impl Engine {
         if let Some(s) = &q.state {
             let p = push(&mut binds, B::S(s.clone()));
             wh.push(format!("i.state = {p}"));
+        }
+        // The two reviews of an offline signing are their own kinds of work (R-OFFSIGN-02, -05).
+        match q.offline_review {
+            Some(offline_wf::OfflineReview::Application) => wh.push(
+                "i.kind = 'offline_signing' AND i.state IN ('submitted', 'under_review', 'returned', 'rejected', 'withdrawn', 'approved_for_print')".into(),
+            ),
+            Some(offline_wf::OfflineReview::Stamped) => wh.push(
+                "i.kind = 'offline_signing' AND i.state IN ('stamped_submitted', 'stamped_under_review', 'stamped_returned', 'failed', 'cancelled', 'signed', 'terminated')".into(),
+            ),
+            None => {}
         }
         if let Some(d) = q.department_id {
             let p = push(&mut binds, B::I(d));
@@ -740,11 +818,12 @@ impl Engine {
             _ => return Err(DomainError::forbidden()),
         };
         let mut c = self.store.read().await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT g.id, d.name AS department, g.major, g.education_level, \
-             (SELECT i.dest_code FROM items i WHERE i.graduate_id = g.id AND ((i.kind = 'signing' AND i.state = 'signed') OR (i.kind IN ('paper', 'destination') AND i.state = 'approved')) ORDER BY i.id DESC LIMIT 1) AS code \
+             (SELECT i.dest_code FROM items i WHERE i.graduate_id = g.id AND {} ORDER BY i.id DESC LIMIT 1) AS code \
              FROM graduates g JOIN departments d ON d.id = g.department_id WHERE g.cohort = $1 AND ($2 = -1 OR g.department_id = $2)",
-        )
+            crate::model::effective_destination_sql("i.")
+        ))
         .bind(cohort)
         .bind(dep)
         .fetch_all(&mut *c)
@@ -773,7 +852,7 @@ impl Engine {
                 e.1 += i64::from(is_placed);
             }
         }
-        let by_code = sqlx::query("SELECT dest_code, state, COUNT(*) AS n FROM items WHERE cohort = $1 AND ($2 = -1 OR department_id = $2) AND kind IN ('signing', 'paper', 'destination') AND dest_code <> '' GROUP BY dest_code, state ORDER BY dest_code, state")
+        let by_code = sqlx::query("SELECT dest_code, state, COUNT(*) AS n FROM items WHERE cohort = $1 AND ($2 = -1 OR department_id = $2) AND kind IN ('signing', 'paper', 'destination', 'offline_signing') AND dest_code <> '' GROUP BY dest_code, state ORDER BY dest_code, state")
             .bind(cohort)
             .bind(dep)
             .fetch_all(&mut *c)

@@ -74,6 +74,10 @@ async fn demo_has_every_state_of_every_workflow(backend: Backend) {
             ][..],
         ),
         (
+            "offline_signing",
+            gradsign_engine::workflow::offline_signing::STATES,
+        ),
+        (
             "offline_termination",
             &[
                 "submitted",

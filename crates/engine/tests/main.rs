@@ -12,6 +12,7 @@ mod demo;
 mod history;
 mod limits;
 mod model;
+mod offline_signing;
 mod outbox;
 mod portal;
 mod race;

@@ -22,7 +22,10 @@ enum K {
     Termination,
     Paper,
     Dest,
+    /// An offline termination (R-OFF).
     Offline,
+    /// An offline signing (R-OFFSIGN).
+    OffSign,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +77,11 @@ impl Model {
             let a = match i.kind {
                 K::Signing => matches!(i.state, "under_review" | "signed"),
                 K::Paper | K::Dest => matches!(i.state, "submitted" | "under_review" | "approved"),
+                // Pending from submission until failed, rejected, withdrawn or given up.
+                K::OffSign => !matches!(
+                    i.state,
+                    "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated"
+                ),
                 _ => false,
             };
             if a && (found.is_none() || i.kind == K::Signing) {
@@ -143,6 +151,25 @@ enum Act {
         id: i64,
     },
     RequestOffline {
+        g: u32,
+        id: i64,
+    },
+    ApplyOffSign {
+        g: u32,
+    },
+    SubmitOffSign {
+        g: u32,
+        id: i64,
+    },
+    WithdrawOffSign {
+        g: u32,
+        id: i64,
+    },
+    UploadStamped {
+        g: u32,
+        id: i64,
+    },
+    CancelOffSign {
         g: u32,
         id: i64,
     },
@@ -222,6 +249,10 @@ fn predict(m: &Model, a: &Act) -> Expect {
             let it = m.item(*id);
             let in_review = match it.kind {
                 K::Signing | K::Termination => it.state == "under_review",
+                K::OffSign => matches!(
+                    it.state,
+                    "submitted" | "under_review" | "stamped_submitted" | "stamped_under_review"
+                ),
                 _ => matches!(it.state, "submitted" | "under_review"),
             };
             if !in_review {
@@ -236,7 +267,22 @@ fn predict(m: &Model, a: &Act) -> Expect {
             if !allowed {
                 return Expect::Err(Some(C::Forbidden));
             }
-            let registration = matches!(it.kind, K::Paper | K::Dest | K::Offline);
+            let registration = matches!(it.kind, K::Paper | K::Dest | K::Offline | K::OffSign);
+            if it.kind == K::OffSign {
+                // 协议审核, then 签约审核 of the stamped pages (R-OFFSIGN-02, -05).
+                let stamped = it.state.starts_with("stamped");
+                let next = match (decision, it.step, stamped) {
+                    (0, 0, false) => "under_review",
+                    (0, 0, true) => "stamped_under_review",
+                    (0, _, false) => "approved_for_print",
+                    (0, _, true) => "signed",
+                    (1, _, false) => "returned",
+                    (1, _, true) => "stamped_returned",
+                    (_, _, false) => "rejected",
+                    (_, _, true) => "failed",
+                };
+                return Expect::Ok(vec![(*id, next)], 1);
+            }
             match decision {
                 0 if it.step == 0 => Expect::Ok(vec![(*id, "under_review")], 1),
                 0 => {
@@ -304,7 +350,7 @@ fn predict(m: &Model, a: &Act) -> Expect {
                         && o.id != *id
                         && matches!(o.state, "submitted" | "under_review" | "returned")
                 });
-                if parent.state != "approved" || other_open {
+                if !terminable_offline(parent) || other_open {
                     return Expect::Err(None);
                 }
             } else if m.active(*g, *id).is_some() {
@@ -415,10 +461,71 @@ fn predict(m: &Model, a: &Act) -> Expect {
                     && o.parent == Some(*id)
                     && matches!(o.state, "submitted" | "under_review" | "returned")
             });
-            if it.kind != K::Paper || it.state != "approved" || other_open {
+            if !terminable_offline(it) || other_open {
                 return Expect::Err(None);
             }
             Expect::Ok(vec![(-1, "submitted")], 1)
+        }
+        Act::ApplyOffSign { g } => {
+            if directed(*g) {
+                return Expect::Err(Some(C::DirectedGraduate));
+            }
+            if m.active(*g, -1).is_some() {
+                return Expect::Err(Some(C::OneDestination));
+            }
+            Expect::Ok(vec![(-1, "submitted")], 1)
+        }
+        Act::SubmitOffSign { g, id } => {
+            let it = m.item(*id);
+            if it.g != *g {
+                return Expect::Err(Some(C::Forbidden));
+            }
+            if !matches!(it.state, "returned" | "withdrawn") {
+                return Expect::Err(Some(C::InvalidState));
+            }
+            if !open {
+                return Expect::Err(Some(C::ChangesClosed));
+            }
+            if m.active(*g, *id).is_some() {
+                return Expect::Err(Some(C::OneDestination));
+            }
+            Expect::Ok(vec![(*id, "submitted")], 1)
+        }
+        Act::WithdrawOffSign { g, id } => {
+            let it = m.item(*id);
+            if it.g != *g {
+                return Expect::Err(Some(C::Forbidden));
+            }
+            if it.state != "submitted" {
+                return Expect::Err(Some(C::InvalidState));
+            }
+            if !open {
+                return Expect::Err(Some(C::ChangesClosed));
+            }
+            Expect::Ok(vec![(*id, "withdrawn")], 1)
+        }
+        Act::UploadStamped { g, id } => {
+            let it = m.item(*id);
+            if it.g != *g {
+                return Expect::Err(Some(C::Forbidden));
+            }
+            if !matches!(
+                it.state,
+                "approved_for_print" | "stamped_returned" | "stamped_submitted"
+            ) {
+                return Expect::Err(Some(C::InvalidState));
+            }
+            Expect::Ok(vec![(*id, "stamped_submitted")], 1)
+        }
+        Act::CancelOffSign { g, id } => {
+            let it = m.item(*id);
+            if it.g != *g {
+                return Expect::Err(Some(C::Forbidden));
+            }
+            if !matches!(it.state, "approved_for_print" | "stamped_returned") {
+                return Expect::Err(Some(C::InvalidState));
+            }
+            Expect::Ok(vec![(*id, "cancelled")], 1)
         }
         Act::Sweep => {
             let due: Vec<(i64, &'static str)> = m
@@ -432,6 +539,12 @@ fn predict(m: &Model, a: &Act) -> Expect {
         }
         Act::Tick { .. } => Expect::Ok(vec![], 0),
     }
+}
+
+/// R-OFF / R-OFFSIGN-06: the agreements an offline termination ends.
+fn terminable_offline(it: &MItem) -> bool {
+    (it.kind == K::Paper && it.state == "approved")
+        || (it.kind == K::OffSign && it.state == "signed")
 }
 
 fn pick<T: Clone>(rng: &mut StdRng, v: &[T]) -> Option<T> {
@@ -460,7 +573,7 @@ fn choose(rng: &mut StdRng, m: &Model) -> Act {
         }
     };
     loop {
-        let a = match rng.gen_range(0..100) {
+        let a = match rng.gen_range(0..114) {
             0..=13 => Act::Invite { e, g },
             14..=23 => match pick(rng, &ids(K::Signing)) {
                 Some(id) => Act::Accept {
@@ -491,7 +604,15 @@ fn choose(rng: &mut StdRng, m: &Model) -> Act {
                 let in_review: Vec<i64> = m
                     .items
                     .iter()
-                    .filter(|i| matches!(i.state, "submitted" | "under_review"))
+                    .filter(|i| {
+                        matches!(
+                            i.state,
+                            "submitted"
+                                | "under_review"
+                                | "stamped_submitted"
+                                | "stamped_under_review"
+                        )
+                    })
                     .map(|i| i.id)
                     .collect();
                 let id = match pick(rng, &in_review)
@@ -600,7 +721,7 @@ fn choose(rng: &mut StdRng, m: &Model) -> Act {
                 },
                 None => continue,
             },
-            87..=88 => match pick(rng, &ids(K::Paper)) {
+            87..=88 => match pick(rng, &[ids(K::Paper), ids(K::OffSign)].concat()) {
                 Some(id) => Act::RequestOffline {
                     g: owner_or_random(rng, id),
                     id,
@@ -608,6 +729,19 @@ fn choose(rng: &mut StdRng, m: &Model) -> Act {
                 None => continue,
             },
             89..=92 => Act::Sweep,
+            100..=102 => Act::ApplyOffSign { g },
+            103..=113 => match pick(rng, &ids(K::OffSign)) {
+                Some(id) => {
+                    let g = owner_or_random(rng, id);
+                    match rng.gen_range(0..6) {
+                        0 => Act::SubmitOffSign { g, id },
+                        1 => Act::WithdrawOffSign { g, id },
+                        2 => Act::CancelOffSign { g, id },
+                        _ => Act::UploadStamped { g, id },
+                    }
+                }
+                None => continue,
+            },
             _ => Act::Tick {
                 secs: match rng.gen_range(0..4) {
                     0 => rng.gen_range(1..120),
@@ -737,6 +871,33 @@ async fn run(w: &World, m: &Model, a: &Act) -> Result<Option<i64>> {
             .request_offline_termination(w.g(*g), *id, "毕业生出国出境", "已出国", &[png()], now)
             .await
             .map(Some),
+        Act::ApplyOffSign { g } => eng
+            .apply_offline_signing(
+                w.g(*g),
+                &PaperInput {
+                    employer: employer_details(8),
+                    terms: terms(),
+                },
+                now,
+            )
+            .await
+            .map(Some),
+        Act::SubmitOffSign { g, id } => eng
+            .submit_offline_signing(w.g(*g), *id, now)
+            .await
+            .map(|_| None),
+        Act::WithdrawOffSign { g, id } => eng
+            .withdraw_offline_signing(w.g(*g), *id, now)
+            .await
+            .map(|_| None),
+        Act::UploadStamped { g, id } => eng
+            .upload_stamped_pages(w.g(*g), *id, &[png()], now)
+            .await
+            .map(|_| None),
+        Act::CancelOffSign { g, id } => eng
+            .cancel_offline_signing(w.g(*g), *id, now)
+            .await
+            .map(|_| None),
         Act::Sweep => eng.sweep(&Actor::system(), now).await.map(|_| None),
         Act::Tick { .. } => Ok(None),
     }
@@ -760,6 +921,7 @@ fn apply(m: &mut Model, a: &Act, states: &[(i64, &'static str)], new_id: Option<
                     *by_graduate,
                 ),
                 Act::RequestOffline { g, id: p } => (K::Offline, *g, None, Some(*p), false),
+                Act::ApplyOffSign { g } => (K::OffSign, *g, None, None, false),
                 _ => unreachable!(),
             };
             let deadline = if kind == K::Signing {
@@ -782,7 +944,9 @@ fn apply(m: &mut Model, a: &Act, states: &[(i64, &'static str)], new_id: Option<
             let was = m.item(*id).state;
             let it = m.item_mut(*id);
             it.step = match (was, *state) {
-                ("under_review", "under_review") | ("submitted", "under_review") => it.step + 1,
+                ("under_review", "under_review")
+                | ("submitted", "under_review")
+                | ("stamped_submitted", "stamped_under_review") => it.step + 1,
                 _ => 0,
             };
             it.state = state;
@@ -963,9 +1127,10 @@ async fn r_one_01_model_based_random_actions_by_every_role() {
 
 async fn active_violations(w: &World) -> i64 {
     let mut c = w.engine.store().read().await.unwrap();
-    let rows = sqlx::query(
-        "SELECT graduate_id FROM items WHERE (kind = 'signing' AND state IN ('under_review', 'signed')) OR (kind IN ('paper', 'destination') AND state IN ('submitted', 'under_review', 'approved')) GROUP BY graduate_id HAVING COUNT(*) > 1",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT graduate_id FROM items WHERE {} GROUP BY graduate_id HAVING COUNT(*) > 1",
+        gradsign_engine::model::active_destination_sql("")
+    ))
     .fetch_all(&mut *c)
     .await
     .unwrap();

@@ -297,13 +297,16 @@ impl SchoolServer {
     }
 
     /// Streams one file to the server's uploads route, calling `progress(sent, total)` as its
-    /// bytes go out, and answers the staged upload the next request names.
+    /// bytes go out, and answers the staged upload the next request names. `purpose`
+    /// `stamped_page` has the server read its QR code while the original is at hand
+    /// (R-OFFSIGN-04).
     pub async fn upload(
         &self,
         token: &str,
         name: &str,
         content_type: &str,
         bytes: Vec<u8>,
+        purpose: Option<&str>,
         progress: impl Fn(u64, u64) + Send + Sync + 'static,
     ) -> Result<StagedUpload, CommandError> {
         let mut url = self
@@ -311,6 +314,9 @@ impl SchoolServer {
             .join("api/v1/uploads")
             .map_err(CommandError::internal)?;
         url.query_pairs_mut().append_pair("name", name);
+        if let Some(p) = purpose {
+            url.query_pairs_mut().append_pair("purpose", p);
+        }
         let total = bytes.len() as u64;
         let body = bytes::Bytes::from(bytes);
         const CHUNK: usize = 64 * 1024;

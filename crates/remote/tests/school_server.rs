@@ -145,6 +145,7 @@ async fn the_school_is_named_before_sign_in_and_the_catalog_runs_over_https() {
             "licence.png",
             "image/png",
             photo.clone(),
+            None,
             move |sent, total| {
                 assert!(sent <= total);
                 s.store(sent, Ordering::SeqCst);
@@ -163,11 +164,40 @@ async fn the_school_is_named_before_sign_in_and_the_catalog_runs_over_https() {
             "notes.txt",
             "text/plain",
             b"hello".to_vec(),
+            None,
             |_, _| {},
         )
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::UnsupportedMedia);
+    // A stamped page (R-OFFSIGN-04) is staged with its purpose; an unknown purpose is refused.
+    let page = remote
+        .upload(
+            token,
+            "盖章页.png",
+            "image/png",
+            photo.clone(),
+            Some("stamped_page"),
+            |_, _| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.id.len(), 64);
+    let e = remote
+        .upload(
+            token,
+            "p.png",
+            "image/png",
+            photo.clone(),
+            Some("poster"),
+            |_, _| {},
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.details["field"].as_str()),
+        (ErrorCode::Validation, Some("purpose"))
+    );
 
     // The server gone: the desktop says it cannot reach it, naming the server.
     server.shutdown().await.unwrap();

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use gradsign_api::{dispatch, Caller, CommandError, Cx, ErrorCode, OPERATIONS};
-use gradsign_engine::{Engine, SessionToken};
+use gradsign_engine::{Engine, SessionToken, UploadPurpose};
 use http_body_util::BodyExt;
 use serde_json::json;
 
@@ -168,6 +168,9 @@ async fn read_request(
 #[derive(Debug, serde::Deserialize)]
 pub(crate) struct UploadQuery {
     name: Option<String>,
+    /// `stamped_page`: an offline agreement's stamped page, whose QR code is read while the
+    /// original bytes are at hand (R-OFFSIGN-04); anything else (or none) is a document.
+    purpose: Option<String>,
 }
 
 /// The image types an upload may be (R-UPLOAD-01), by the request's Content-Type.
@@ -208,9 +211,21 @@ async fn stage(
         caller: &caller,
     };
     let actor = cx.actor().await?;
+    let query = query.ok().map(|q| q.0);
+    let purpose = match query.as_ref().and_then(|q| q.purpose.as_deref()) {
+        None | Some("" | "document") => UploadPurpose::Document,
+        Some("stamped_page") => UploadPurpose::StampedPage,
+        Some(_) => {
+            return Err(wire::refused(
+                ErrorCode::Validation,
+                "上传用途（?purpose=…）只能是 document 或 stamped_page",
+                "the upload's purpose (?purpose=…) must be document or stamped_page",
+                json!({ "field": "purpose" }),
+            ))
+        }
+    };
     let name = query
-        .ok()
-        .and_then(|q| q.0.name)
+        .and_then(|q| q.name)
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty() && n.chars().count() <= 200 && !n.chars().any(char::is_control))
         .ok_or_else(|| {
@@ -243,7 +258,7 @@ async fn stage(
     let bytes = read_body(body, headers, shared.limits.max_upload_bytes).await?;
     let staged = shared
         .engine
-        .stage_upload(&actor, &name, &bytes, now)
+        .stage_upload_for(&actor, &name, &bytes, purpose, now)
         .await?;
     serde_json::to_value(staged).map_err(CommandError::internal)
 }

@@ -28,3 +28,6 @@ mod admin;
 
 #[path = "../../engine/tests/workspaces.rs"]
 mod workspaces;
+
+#[path = "../../engine/tests/offline_signing.rs"]
+mod offline_signing;

@@ -3,4 +3,4 @@
 /**
  * The kinds of item the workflows move.
  */
-export type ItemKind = "signing" | "termination" | "paper" | "destination" | "offline_termination";
+export type ItemKind = "signing" | "termination" | "paper" | "destination" | "offline_termination" | "offline_signing";

@@ -3,4 +3,4 @@
 /**
  * `graduate_items`: one kind (all when none), of the signed-in record or an earlier one's.
  */
-export type ItemsRequest = { kind: "signing" | "termination" | "paper" | "destination" | "offline_termination" | null, graduateId: number | null, };
+export type ItemsRequest = { kind: "signing" | "termination" | "paper" | "destination" | "offline_termination" | "offline_signing" | null, graduateId: number | null, };

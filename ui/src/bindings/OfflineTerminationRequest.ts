@@ -2,6 +2,7 @@
 import type { UploadInput } from "./UploadInput";
 
 /**
- * R-OFF-01: terminate an approved paper agreement, with the letter's scans.
+ * R-OFF-01: terminate an approved paper agreement (or a signed offline agreement,
+ * R-OFFSIGN-06), with the letter's scans. `paperId` names the agreement's item.
  */
 export type OfflineTerminationRequest = { paperId: number, reason: string, explanation: string, scans: Array<UploadInput>, };

@@ -6,7 +6,10 @@ import type { QueueCursor } from "./QueueCursor";
  */
 export type QueueFilter = { 
 /**
- * signing | termination | paper | destination | offline_termination; none: every kind.
+ * signing | termination | paper | destination | offline_termination | offline_signing, or
+ * one of an offline signing's two reviews as its own kind of work:
+ * offline_signing_application (协议审核) | offline_signing_stamped (签约审核); none: every
+ * kind.
  */
 kind: string | null, 
 /**

@@ -5,6 +5,7 @@
  */
 export type VerifyView = { exists: boolean, 
 /**
- * effective | terminated (| under_review etc. for completeness)
+ * effective | terminated | issued_awaiting_stamp (an offline agreement issued to print,
+ * R-OFFSIGN-03) | void (an offline signing that failed or was given up)
  */
 state: string | null, hashMatches: boolean, agreementNumber: string | null, };

@@ -5,7 +5,7 @@ import type { PaperForm } from '@/bindings/PaperForm'
 import type { UploadInput } from '@/bindings/UploadInput'
 import { call, op } from '@/platform'
 
-export type ItemKindName = 'signing' | 'termination' | 'paper' | 'destination' | 'offline_termination'
+export type ItemKindName = 'signing' | 'termination' | 'paper' | 'destination' | 'offline_termination' | 'offline_signing'
 
 export const portal = (graduateId?: number | null) => op('graduate_portal', { graduateId: graduateId ?? null })
 export const confirmInfo = () => op('graduate_confirm_info', null)
@@ -33,6 +33,14 @@ export const submitRegistration = (id: number) => op('graduate_submit_registrati
 export const withdrawRegistration = (id: number) => op('graduate_withdraw_registration', { id })
 export const voidDestination = (id: number) => op('graduate_void_destination', { id })
 export const reference = () => op('graduate_reference', null)
+// Offline signing 申请就业协议线下签约 (R-OFFSIGN): apply, edit and resubmit, withdraw, give up, and
+// upload the stamped pages; the print copy comes through agreementPdf.
+export const applyOfflineSigning = (form: PaperForm) => op('graduate_apply_offline_signing', { form })
+export const editOfflineSigning = (id: number, form: PaperForm) => op('graduate_edit_offline_signing', { id, form })
+export const submitOfflineSigning = (id: number) => op('graduate_submit_offline_signing', { id })
+export const withdrawOfflineSigning = (id: number) => op('graduate_withdraw_offline_signing', { id })
+export const cancelOfflineSigning = (id: number) => op('graduate_cancel_offline_signing', { id })
+export const uploadStampedPages = (id: number, pages: UploadInput[]) => op('graduate_upload_stamped_pages', { id, pages })
 
 export const messages = () => op('messages_list', null)
 export const markMessageRead = (id: number) => op('messages_mark_read', { id })

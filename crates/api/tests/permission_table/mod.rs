@@ -41,6 +41,9 @@ const COLUMNS: [&str; 10] = [
     "anon",
 ];
 const DEPARTMENT_REVIEWERS: [&str; 3] = ["cs-reviewer", "econ-reviewer", "lang-reviewer"];
+/// The demo's graduates with an account beyond the first ten: the offline signing examples
+/// (submitted, under review, returned, issued, …).
+const OFFLINE_EXAMPLES: std::ops::RangeInclusive<usize> = 190..=198;
 
 /// How one cell's call travels to the engine of its copy of the demo school: `Ok` with the JSON
 /// answer (`{"bytes": n}` for a binary one), `Err` with the refusal's wire code, or `Err` with
@@ -84,7 +87,8 @@ pub struct Fixture {
     base: PathBuf,
     files: PathBuf,
     tokens: BTreeMap<String, SessionToken>,
-    /// Every item of graduates 0–9, as each sees it (`graduate_items`).
+    /// Every item of graduates 0–9 and of the offline examples, as each sees it
+    /// (`graduate_items`).
     items: Vec<(usize, Value)>,
     employer_names: Vec<String>,
     /// Each demo employer's details as its profile shows them.
@@ -139,7 +143,10 @@ impl Fixture {
         let files = dir.path().join("files");
         let engine = Engine::open(base.to_str().unwrap(), &files).await.unwrap();
         engine.create_demo(NOW - 3600).await.unwrap();
-        let mut logins: Vec<String> = (0..10).map(graduate_login).collect();
+        let mut logins: Vec<String> = (0..10)
+            .chain(OFFLINE_EXAMPLES)
+            .map(graduate_login)
+            .collect();
         logins.extend((0..10).map(employer_login));
         logins.extend(DEPARTMENT_REVIEWERS.iter().map(|s| s.to_string()));
         logins.push("school-reviewer".into());
@@ -150,7 +157,7 @@ impl Fixture {
             tokens.insert(login, s.token);
         }
         let mut items = vec![];
-        for g in 0..10 {
+        for g in (0..10).chain(OFFLINE_EXAMPLES) {
             let t = tokens.get(&graduate_login(g));
             let list = call(&engine, t, "graduate_items", json!({})).await.unwrap();
             for it in list.as_array().unwrap() {
@@ -447,6 +454,12 @@ fn rows(f: &Fixture) -> Vec<Row> {
     let draft9 = f.id(9, "paper", None);
     let approved9 = f.id(9, "destination", Some("approved"));
     let destination7 = f.id(7, "destination", None);
+    let offline190 = f.id(190, "offline_signing", Some("submitted"));
+    let offline191 = f.id(191, "offline_signing", Some("under_review"));
+    let offline192 = f.id(192, "offline_signing", Some("returned"));
+    let offline193 = f.id(193, "offline_signing", Some("approved_for_print"));
+    let offline_form =
+        json!({ "employer": employer_input("某县农业科技合作社"), "terms": terms() });
     let message0 = f
         .messages_of_g0
         .first()
@@ -514,6 +527,13 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("graduate_withdraw_registration", 7, 0, json!({ "id": destination7 }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
         row("graduate_void_destination", 9, 0, json!({ "id": approved9 }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
         row("graduate_reference", 0, 0, Value::Null, "ok ok ok ok ok ok ok ok ok ok"),
+        // Offline signing (R-OFFSIGN): only the graduate applies and acts on their application.
+        row("graduate_apply_offline_signing", 1, 0, json!({ "form": offline_form }), "ok one_destination forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
+        row("graduate_edit_offline_signing", 192, 0, json!({ "id": offline192, "form": offline_form }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
+        row("graduate_submit_offline_signing", 192, 0, json!({ "id": offline192 }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
+        row("graduate_withdraw_offline_signing", 190, 0, json!({ "id": offline190 }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
+        row("graduate_cancel_offline_signing", 193, 0, json!({ "id": offline193 }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
+        row("graduate_upload_stamped_pages", 193, 0, json!({ "id": offline193, "pages": [upload("盖章页.png")] }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
         row("messages_list", 0, emp0, Value::Null, "ok ok ok ok ok ok ok ok ok unauthenticated"),
         row("messages_state", 0, emp0, Value::Null, "ok ok ok ok ok ok ok ok ok unauthenticated"),
         row("messages_mark_read", 0, emp0, json!({ "id": message0 }), "ok not_found not_found not_found not_found not_found not_found not_found not_found unauthenticated"),
@@ -545,6 +565,10 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("review_queue", 2, emp2, queue_filter(None), "forbidden forbidden forbidden forbidden forbidden ok ok ok ok unauthenticated"),
         row("review_item", 2, emp2, json!({ "id": accepted2_id }), "ok not_found ok not_found not_found ok not_found ok ok unauthenticated"),
         row("review_decide", 2, emp2, json!({ "id": accepted2_id, "version": f.versions[&accepted2_id], "input": { "decision": "approve", "reason": "" } }), "forbidden forbidden forbidden forbidden forbidden ok forbidden forbidden forbidden unauthenticated"),
+        // The school level of an offline signing's 协议审核 (the department has approved).
+        row("review_decide", 191, 0, json!({ "id": offline191, "version": f.versions[&offline191], "input": { "decision": "approve", "reason": "" } }), "forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok forbidden unauthenticated"),
+        // The print copy of an issued offline agreement: the graduate and the school.
+        row("agreement_pdf", 193, 0, json!({ "id": offline193 }), "ok not_found not_found not_found not_found ok not_found ok ok unauthenticated"),
         row("review_edit_destination", 7, 0, json!({ "id": destination7, "version": f.versions[&destination7], "form": destination_form() }), "forbidden forbidden forbidden forbidden forbidden ok forbidden forbidden forbidden unauthenticated"),
         row("review_item_file", 4, 0, json!({ "id": paper4_id, "hash": paper4_hash }), "ok not_found not_found not_found not_found ok not_found ok ok unauthenticated"),
         row("workspace_reference", 0, 0, Value::Null, "forbidden forbidden ok ok ok ok ok ok ok unauthenticated"),

@@ -548,10 +548,11 @@ impl Engine {
             ..FixPreview::default()
         };
         if becomes_directed {
-            let rows = sqlx::query(
+            let rows = sqlx::query(&format!(
                 "SELECT i.id, i.kind, i.state, e.name AS employer_name FROM items i LEFT JOIN employers e ON e.id = i.employer_id \
-                 WHERE i.graduate_id = $1 AND ((i.kind = 'signing' AND i.state IN ('pending', 'under_review', 'signed')) OR (i.kind IN ('paper', 'destination') AND i.state IN ('submitted', 'under_review', 'approved'))) ORDER BY i.id",
-            )
+                 WHERE i.graduate_id = $1 AND ((i.kind = 'signing' AND i.state = 'pending') OR {}) ORDER BY i.id",
+                crate::model::active_destination_sql("i.")
+            ))
             .bind(g.id)
             .fetch_all(&mut *c)
             .await?;

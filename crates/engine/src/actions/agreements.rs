@@ -26,7 +26,8 @@ pub const VERIFY_WINDOW_SECONDS: i64 = 60;
 #[serde(rename_all = "camelCase")]
 pub struct VerifyResult {
     pub exists: bool,
-    /// effective | terminated (| under_review etc. for completeness)
+    /// effective | terminated | issued_awaiting_stamp (an offline agreement issued to print,
+    /// R-OFFSIGN-03) | void (an offline signing that failed or was given up)
     pub state: Option<String>,
     pub hash_matches: bool,
     pub agreement_number: Option<String>,
@@ -70,8 +71,23 @@ impl Engine {
         g: &Graduate,
         _now: Timestamp,
     ) -> Result<serde_json::Value> {
-        let number = next_agreement_number(tx, it.cohort, &it.education_level).await?;
         let payload: InvitationPayload = serde_json::from_str(&it.payload)?;
+        self.freeze_agreement(tx, it, g, payload.employer, payload.terms)
+            .await
+    }
+
+    /// R-AGR-02 + R-PDF-02: gives the item its agreement number and freezes its snapshot, hash
+    /// and verification code (at the last approval of an online agreement, at the issue of an
+    /// offline one, R-OFFSIGN-03). Answers the history entry's `changes`.
+    pub(crate) async fn freeze_agreement(
+        &self,
+        tx: &mut Tx,
+        it: &mut Item,
+        g: &Graduate,
+        employer: crate::model::EmployerDetails,
+        terms: crate::model::AgreementTerms,
+    ) -> Result<serde_json::Value> {
+        let number = next_agreement_number(tx, it.cohort, &it.education_level).await?;
         let (school_name, school_code) = school(tx.conn()).await?;
         let cohort = load_cohort(tx.conn(), it.cohort).await?;
         let snap = AgreementSnapshot {
@@ -91,8 +107,8 @@ impl Engine {
                 phone: g.phone.clone(),
                 email: g.email.clone(),
             },
-            employer: payload.employer,
-            terms: payload.terms,
+            employer,
+            terms,
         };
         let mut bits = [0u8; 8];
         self.random_bytes(&mut bits);
@@ -145,6 +161,13 @@ impl Engine {
         let shown = match state.as_str() {
             "signed" => "effective",
             "terminated" => "terminated",
+            // R-OFFSIGN-03: an offline agreement issued to print, not yet signed.
+            "approved_for_print"
+            | "stamped_submitted"
+            | "stamped_under_review"
+            | "stamped_returned" => "issued_awaiting_stamp",
+            // An offline signing that failed or was given up: its print copy is void.
+            "failed" | "cancelled" => "void",
             other => other,
         };
         Ok(VerifyResult {

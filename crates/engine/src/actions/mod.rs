@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod agreements;
 pub mod graduates;
+pub mod offline_signing;
 pub mod portal;
 pub mod registrations;
 pub mod setup;

@@ -83,9 +83,8 @@ impl Engine {
             .require_can_act()
             .err();
         let row = sqlx::query(&format!(
-            "SELECT {ITEM_COLUMNS} FROM items WHERE graduate_id = $1 AND \
-             ((kind = 'signing' AND state IN ('under_review', 'signed')) OR (kind IN ('paper', 'destination') AND state IN ('submitted', 'under_review', 'approved'))) \
-             ORDER BY id DESC LIMIT 1"
+            "SELECT {ITEM_COLUMNS} FROM items WHERE graduate_id = $1 AND {} ORDER BY id DESC LIMIT 1",
+            crate::model::active_destination_sql("")
         ))
         .bind(shown)
         .fetch_optional(&mut *c)

@@ -248,21 +248,23 @@ impl Engine {
         self.drive(&flow, actor, id, expected_version, now).await
     }
 
-    /// R-OFF: the parent must be an approved paper registration of the same graduate with no
-    /// other open offline termination.
+    /// R-OFF: the parent must be an approved paper registration or a signed offline agreement
+    /// (R-OFFSIGN-06) of the same graduate with no other open offline termination.
     async fn check_offline_parent(&self, c: &mut AnyConnection, it: &Item) -> Result<()> {
         let parent_id = it
             .parent_id
             .ok_or_else(|| DomainError::internal("offline_parent"))?;
         let parent = load_item(&mut *c, parent_id).await?;
-        if parent.kind != ItemKind::Paper
-            || parent.state != "approved"
-            || parent.graduate_id != it.graduate_id
-        {
+        let terminable = match parent.kind {
+            ItemKind::Paper => parent.state == "approved",
+            ItemKind::OfflineSigning => parent.state == "signed",
+            _ => false,
+        };
+        if !terminable || parent.graduate_id != it.graduate_id {
             return Err(DomainError::new(
                 ErrorCode::InvalidState,
-                "只有已生效的纸质协议可以申请线下解约",
-                "Only an approved paper agreement can be terminated offline",
+                "只有已生效的纸质协议或线下签约协议可以申请线下解约",
+                "Only an approved paper agreement or a signed offline agreement can be terminated offline",
             ));
         }
         let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM items WHERE kind = 'offline_termination' AND parent_id = $1 AND id <> $2 AND state IN ('submitted', 'under_review', 'returned')")
@@ -281,7 +283,8 @@ impl Engine {
         Ok(())
     }
 
-    /// R-OFF-02: an approved offline termination terminates its paper agreement.
+    /// R-OFF-02: an approved offline termination terminates its paper agreement (or its signed
+    /// offline agreement, R-OFFSIGN-06).
     async fn terminate_parent(
         &self,
         tx: &mut crate::store::Tx,
@@ -292,6 +295,9 @@ impl Engine {
             .parent_id
             .ok_or_else(|| DomainError::internal("offline_parent"))?;
         let mut parent = load_item(tx.conn(), parent_id).await?;
+        if parent.kind == ItemKind::OfflineSigning {
+            return self.terminate_offline_agreement(tx, &mut parent, now).await;
+        }
         let from = registration_state(&parent)?;
         let g = load_graduate(tx.conn(), parent.graduate_id).await?;
         let f = RegistrationFacts {
@@ -525,7 +531,7 @@ impl Engine {
     pub async fn request_offline_termination(
         &self,
         actor: &Actor,
-        paper_id: i64,
+        agreement_id: i64,
         reason: &str,
         explanation: &str,
         scans: &[Upload],
@@ -537,7 +543,7 @@ impl Engine {
             .await?;
         {
             let mut c = self.store.read().await?;
-            let parent = load_item(&mut c, paper_id).await?;
+            let parent = load_item(&mut c, agreement_id).await?;
             if !actor.is_graduate(parent.graduate_id) {
                 return Err(DomainError::not_found("协议", "Agreement"));
             }
@@ -548,13 +554,13 @@ impl Engine {
             scans: files.refs.clone(),
         })?;
         let mut tx = self.store.begin().await?;
-        let mut parent = load_item(tx.conn(), paper_id).await?;
+        let mut parent = load_item(tx.conn(), agreement_id).await?;
         if crate::engine::lock_graduate(&mut tx, parent.graduate_id).await? {
-            parent = load_item(tx.conn(), paper_id).await?;
+            parent = load_item(tx.conn(), agreement_id).await?;
         }
         let probe = Item {
             id: -1,
-            parent_id: Some(paper_id),
+            parent_id: Some(agreement_id),
             ..parent.clone()
         };
         self.check_offline_parent(tx.conn(), &probe).await?;
@@ -570,7 +576,7 @@ impl Engine {
                 kind: ItemKind::OfflineTermination,
                 graduate: g,
                 employer_id: None,
-                parent_id: Some(paper_id),
+                parent_id: Some(agreement_id),
                 state: "submitted".into(),
                 chain: cohort.chain,
                 dest_code: String::new(),
@@ -593,7 +599,7 @@ impl Engine {
                 from_state: "",
                 to_state: "submitted",
                 reason: "",
-                changes: serde_json::json!({"agreement_item": paper_id}),
+                changes: serde_json::json!({"agreement_item": agreement_id}),
             },
         )
         .await?;

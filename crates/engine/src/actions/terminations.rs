@@ -200,6 +200,10 @@ impl Engine {
                 self.review_registration(actor, id, expected_version, decision, now)
                     .await
             }
+            ItemKind::OfflineSigning => {
+                self.review_offline_signing(actor, id, expected_version, decision, now)
+                    .await
+            }
         }
     }
 }

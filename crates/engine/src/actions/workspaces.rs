@@ -70,15 +70,26 @@ fn employer_scope(actor: &Actor, employer_id: Option<i64>) -> Result<i64> {
 
 /// Every file hash (scans, proofs and their thumbnails) an item's payload refers to.
 fn payload_files(payload: &serde_json::Value) -> Vec<String> {
+    let list = |key: &str| {
+        payload
+            .get(key)
+            .and_then(|v| v.as_array())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut files = list("scans");
+    files.extend(list("proofs"));
+    // Stamped pages (R-OFFSIGN-04) hold their file beside what their QR code said.
+    files.extend(
+        list("pages")
+            .into_iter()
+            .filter_map(|p| p.get("file").cloned()),
+    );
     let mut out = Vec::new();
-    for key in ["scans", "proofs"] {
-        if let Some(list) = payload.get(key).and_then(|v| v.as_array()) {
-            for f in list {
-                for k in ["hash", "thumbnail"] {
-                    if let Some(h) = f.get(k).and_then(|v| v.as_str()) {
-                        out.push(h.to_string());
-                    }
-                }
+    for f in &files {
+        for k in ["hash", "thumbnail"] {
+            if let Some(h) = f.get(k).and_then(|v| v.as_str()) {
+                out.push(h.to_string());
             }
         }
     }

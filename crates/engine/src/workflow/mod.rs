@@ -7,6 +7,7 @@
 
 pub mod info;
 pub mod module;
+pub mod offline_signing;
 pub mod registration;
 pub mod review;
 pub mod signing;
@@ -204,6 +205,8 @@ pub enum ActiveDestination {
     PaperAgreement,
     /// An other destination submitted, under review or approved.
     OtherDestination,
+    /// An offline signing applied for, under either review, issued for stamping, or signed.
+    OfflineAgreement,
 }
 
 impl GraduateStanding {
@@ -272,6 +275,10 @@ pub fn one_destination(a: ActiveDestination) -> DomainError {
         ActiveDestination::OtherDestination => (
             "已有其他去向登记（审核中或已生效），请先撤回或作废",
             "another destination is pending or approved; withdraw or void it first",
+        ),
+        ActiveDestination::OfflineAgreement => (
+            "已申请就业协议线下签约（审核中、待盖章回传或已生效），请先撤回、放弃或解约",
+            "an offline signing is pending, awaiting the employer's stamp or signed; withdraw, cancel or terminate it first",
         ),
     };
     DomainError::new(

@@ -31,6 +31,7 @@ use gradsign_engine::export::GraduateQuery;
 use gradsign_engine::outbox::{DeliveryReport, GatewayConfig, GatewaySettings, OutboxMessage};
 use gradsign_engine::print::PrintableAgreement;
 use gradsign_engine::time::shanghai_time;
+use gradsign_engine::workflow::offline_signing::OfflineReview;
 use gradsign_engine::*;
 use gradsign_server::{RunningServer, ServerConfig};
 use serde::de::DeserializeOwned;
@@ -632,6 +633,86 @@ impl Engine {
     ) -> Result<()> {
         let request = json!({"id": id, "reason": reason, "explanation": explanation, "scans": scans.map(uploads)});
         self.unit(actor, "graduate_edit_offline_termination", request, now)
+            .await
+    }
+
+    pub async fn apply_offline_signing(
+        &self,
+        actor: &Actor,
+        input: &OfflineSigningInput,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let request = json!({"form": paper_form(input)});
+        self.id(actor, "graduate_apply_offline_signing", request, now)
+            .await
+    }
+
+    pub async fn edit_offline_signing(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &OfflineSigningInput,
+        now: Timestamp,
+    ) -> Result<()> {
+        let request = json!({"id": id, "form": paper_form(input)});
+        self.unit(actor, "graduate_edit_offline_signing", request, now)
+            .await
+    }
+
+    pub async fn submit_offline_signing(
+        &self,
+        actor: &Actor,
+        id: i64,
+        now: Timestamp,
+    ) -> Result<()> {
+        let request = json!({ "id": id });
+        self.unit(actor, "graduate_submit_offline_signing", request, now)
+            .await
+    }
+
+    pub async fn withdraw_offline_signing(
+        &self,
+        actor: &Actor,
+        id: i64,
+        now: Timestamp,
+    ) -> Result<()> {
+        let request = json!({ "id": id });
+        self.unit(actor, "graduate_withdraw_offline_signing", request, now)
+            .await
+    }
+
+    pub async fn cancel_offline_signing(
+        &self,
+        actor: &Actor,
+        id: i64,
+        now: Timestamp,
+    ) -> Result<()> {
+        let request = json!({ "id": id });
+        self.unit(actor, "graduate_cancel_offline_signing", request, now)
+            .await
+    }
+
+    pub async fn upload_stamped_pages(
+        &self,
+        actor: &Actor,
+        id: i64,
+        pages: &[Upload],
+        now: Timestamp,
+    ) -> Result<()> {
+        let request = json!({"id": id, "pages": uploads(pages)});
+        self.unit(actor, "graduate_upload_stamped_pages", request, now)
+            .await
+    }
+
+    /// The agreement's PDF as the operation answers it (the server renders with its fonts).
+    pub async fn agreement_pdf(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        _fonts: &gradsign_documents::Fonts,
+        now: Timestamp,
+    ) -> Result<Vec<u8>> {
+        self.bytes(actor, "agreement_pdf", json!({ "id": item_id }), now)
             .await
     }
 
@@ -1581,7 +1662,11 @@ fn import_file(cohort: i64, header: &[String], rows: &[ImportRow]) -> Value {
 
 fn queue_filter(q: &QueueQuery) -> Value {
     json!({
-        "kind": q.kind.map(|k| k.as_str()),
+        "kind": match (q.kind, q.offline_review) {
+            (_, Some(OfflineReview::Application)) => Some("offline_signing_application"),
+            (_, Some(OfflineReview::Stamped)) => Some("offline_signing_stamped"),
+            (k, None) => k.map(|k| k.as_str()),
+        },
         "awaitingMe": q.awaiting_me,
         "state": q.state,
         "departmentId": q.department_id,

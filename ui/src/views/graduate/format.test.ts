@@ -154,8 +154,8 @@ describe('what home offers next', () => {
   })
 
   it('offers invitations and registrations to a free graduate, only the supplement to a directed one', () => {
-    expect(nextActions(portal(), 1)).toEqual(['answerInvitations', 'registerPaper', 'registerDestination'])
-    expect(nextActions(portal(), 0)).toEqual(['registerPaper', 'registerDestination'])
+    expect(nextActions(portal(), 1)).toEqual(['answerInvitations', 'registerPaper', 'applyOffline', 'registerDestination'])
+    expect(nextActions(portal(), 0)).toEqual(['registerPaper', 'applyOffline', 'registerDestination'])
     expect(nextActions(portal({}, true), 3)).toEqual(['directedSupplement'])
   })
 
@@ -164,7 +164,7 @@ describe('what home offers next', () => {
   })
 
   it("names an employer's termination request first", () => {
-    expect(nextActions(portal(), 0, 1)).toEqual(['answerTermination', 'registerPaper', 'registerDestination'])
+    expect(nextActions(portal(), 0, 1)).toEqual(['answerTermination', 'registerPaper', 'applyOffline', 'registerDestination'])
     expect(nextActions(portal({ readOnly: true }), 0, 1)).toEqual(['readOnly'])
   })
 

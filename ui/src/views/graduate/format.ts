@@ -182,6 +182,7 @@ export type NextAction =
   | 'answerInvitations'
   | 'answerTermination'
   | 'registerPaper'
+  | 'applyOffline'
   | 'registerDestination'
   | 'viewCurrent'
 
@@ -198,7 +199,7 @@ export function nextActions(p: PortalView, pendingInvitations: number, terminati
     return out
   }
   if (pendingInvitations > 0) out.push('answerInvitations')
-  if (!p.current) out.push('registerPaper', 'registerDestination')
+  if (!p.current) out.push('registerPaper', 'applyOffline', 'registerDestination')
   return out
 }
 
@@ -222,8 +223,13 @@ export function pendingInvitations(items: ItemSummary[], nowMs: number): ItemSum
 /** Element Plus tag colour of a state. */
 export function stateTagType(state: string): 'success' | 'warning' | 'danger' | 'info' | 'primary' {
   if (['signed', 'approved', 'accepted'].includes(state)) return 'success'
-  if (['pending', 'submitted', 'under_review', 'awaiting_counterparty', 'draft'].includes(state)) return 'warning'
-  if (['rejected', 'review_failed', 'returned', 'counterparty_refused'].includes(state)) return 'danger'
+  if (
+    ['pending', 'submitted', 'under_review', 'awaiting_counterparty', 'draft', 'approved_for_print', 'stamped_submitted', 'stamped_under_review'].includes(
+      state,
+    )
+  )
+    return 'warning'
+  if (['rejected', 'review_failed', 'returned', 'counterparty_refused', 'stamped_returned', 'failed'].includes(state)) return 'danger'
   if (state === 'terminated' || state === 'voided') return 'primary'
   return 'info'
 }

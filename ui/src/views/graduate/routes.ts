@@ -19,6 +19,20 @@ export const graduateRoutes: RouteRecordRaw[] = [
       { path: 'registrations', name: 'graduate-registrations', component: () => import('./RegistrationsView.vue'), meta: role },
       { path: 'paper/new', name: 'graduate-paper-new', component: () => import('./PaperFormView.vue'), meta: role },
       { path: 'paper/:id/edit', name: 'graduate-paper-edit', component: () => import('./PaperFormView.vue'), meta: role, props: true },
+      {
+        path: 'offline/new',
+        name: 'graduate-offline-new',
+        component: () => import('./PaperFormView.vue'),
+        meta: role,
+        props: { offline: true },
+      },
+      {
+        path: 'offline/:id/edit',
+        name: 'graduate-offline-edit',
+        component: () => import('./PaperFormView.vue'),
+        meta: role,
+        props: (r) => ({ id: r.params.id, offline: true }),
+      },
       { path: 'destinations/new', name: 'graduate-destination-new', component: () => import('./DestinationFormView.vue'), meta: role },
       {
         path: 'destinations/:id/edit',

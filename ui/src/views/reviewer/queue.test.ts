@@ -42,6 +42,25 @@ describe('reviewer queue helpers', () => {
     expect(filesOf({})).toEqual([])
   })
 
+  it('lists an offline agreement\'s stamped pages with their QR verdicts (R-OFFSIGN-04)', () => {
+    const files = filesOf({
+      pages: [
+        { file: { hash: 'd'.repeat(64), name: '第1页.jpg', size: 9, thumbnail: 'e'.repeat(64) }, qr: 'matched' },
+        { file: { hash: 'f'.repeat(64), name: '第2页.jpg', size: 8, thumbnail: null }, qr: 'not_found' },
+        { qr: 'matched' },
+      ],
+    })
+    expect(files.map((f) => [f.name, f.qr])).toEqual([
+      ['第1页.jpg', 'matched'],
+      ['第2页.jpg', 'not_found'],
+    ])
+  })
+
+  it('sends an offline signing\'s two reviews as kinds of their own', () => {
+    expect(toQueueFilter('offline_signing_application', emptyFilter(), null).kind).toBe('offline_signing_application')
+    expect(toQueueFilter('offline_signing_stamped', emptyFilter(), null).kind).toBe('offline_signing_stamped')
+  })
+
   it('shows a reviewer edit as the changed type and fields only', () => {
     const rows = destinationDiff({
       before: { type_id: 'employment_certificate', fields: { unit: '甲公司', city: '北京' } },

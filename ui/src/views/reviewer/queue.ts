@@ -5,7 +5,17 @@ import type { QueueCursor } from '@/bindings/QueueCursor'
 import type { QueueFilter } from '@/bindings/QueueFilter'
 import { NO_TIME } from '@/views/graduate/format'
 
-export const KINDS = ['signing', 'termination', 'paper', 'destination', 'offline_termination'] as const
+/** The queues' kinds: the item kinds, with an offline signing's two reviews as kinds of their own
+ *  (协议审核 of the application, 签约审核 of the stamped pages: R-OFFSIGN-02, -05). */
+export const KINDS = [
+  'signing',
+  'termination',
+  'paper',
+  'offline_signing_application',
+  'offline_signing_stamped',
+  'destination',
+  'offline_termination',
+] as const
 export type KindName = (typeof KINDS)[number]
 
 /** The states a reviewer may filter on, per kind (the engine's state names). */
@@ -15,6 +25,8 @@ export const STATES: Record<KindName, string[]> = {
   paper: ['submitted', 'under_review', 'approved', 'returned', 'rejected', 'withdrawn', 'terminated'],
   destination: ['submitted', 'under_review', 'approved', 'returned', 'rejected', 'withdrawn', 'voided'],
   offline_termination: ['submitted', 'under_review', 'approved', 'returned', 'rejected', 'withdrawn'],
+  offline_signing_application: ['submitted', 'under_review', 'approved_for_print', 'returned', 'rejected', 'withdrawn'],
+  offline_signing_stamped: ['stamped_submitted', 'stamped_under_review', 'signed', 'stamped_returned', 'failed', 'cancelled', 'terminated'],
 }
 
 /** The filter form as typed: dates are `YYYY-MM-DD` days in Asia/Shanghai. */
@@ -90,23 +102,35 @@ export interface FileRef {
   name: string
   size: number
   thumbnail: string | null
+  /** A stamped page's QR verdict as the engine decided it (R-OFFSIGN-04): matched | not_found. */
+  qr: string | null
 }
 
-/** The scans or proofs an item's payload refers to. */
+/** The scans, proofs or stamped pages an item's payload refers to. */
 export function filesOf(payload: Record<string, unknown>): FileRef[] {
   const out: FileRef[] = []
+  const entries: { f: Record<string, unknown>; qr: string | null }[] = []
   for (const key of ['scans', 'proofs']) {
     const list = payload[key]
-    if (!Array.isArray(list)) continue
-    for (const f of list as Record<string, unknown>[]) {
-      if (typeof f?.hash !== 'string') continue
-      out.push({
-        hash: f.hash,
-        name: typeof f.name === 'string' ? f.name : '',
-        size: typeof f.size === 'number' ? f.size : 0,
-        thumbnail: typeof f.thumbnail === 'string' ? f.thumbnail : null,
-      })
+    if (Array.isArray(list)) for (const f of list as Record<string, unknown>[]) entries.push({ f, qr: null })
+  }
+  const pages = payload.pages
+  if (Array.isArray(pages)) {
+    for (const p of pages as Record<string, unknown>[]) {
+      if (p?.file && typeof p.file === 'object') {
+        entries.push({ f: p.file as Record<string, unknown>, qr: typeof p.qr === 'string' ? p.qr : null })
+      }
     }
+  }
+  for (const { f, qr } of entries) {
+    if (typeof f?.hash !== 'string') continue
+    out.push({
+      hash: f.hash,
+      name: typeof f.name === 'string' ? f.name : '',
+      size: typeof f.size === 'number' ? f.size : 0,
+      thumbnail: typeof f.thumbnail === 'string' ? f.thumbnail : null,
+      qr,
+    })
   }
   return out
 }
