@@ -99,7 +99,7 @@ async fn r_offsign_apply_print_stamp_upload_and_sign_in_the_window() {
 
     // The print copy: previewed, saved through the dialog, read back.
     sign_in(&app, &student_number(GRADUATE), NEW_PASSWORD).await;
-    go(&app, &format!("#/graduate/items/{id}")).await;
+    app.click("[data-testid=current-open]").await;
     app.element("[data-testid=offline-print-hint]").await;
     app.element("[data-testid=pdf-preview]:not([data-rendered-pages='0'])")
         .await;
@@ -176,7 +176,7 @@ async fn r_offsign_apply_print_stamp_upload_and_sign_in_the_window() {
     approve_in_queue(&app, "school-reviewer", "offline_signing_stamped", id, None).await;
 
     sign_in(&app, &student_number(GRADUATE), NEW_PASSWORD).await;
-    go(&app, &format!("#/graduate/items/{id}")).await;
+    app.click("[data-testid=current-open]").await;
     wait_for(
         &app,
         "[data-testid=graduate-item][data-kind=offline_signing][data-state=signed]",
