@@ -696,14 +696,24 @@ pub const OFFLINE_LAST_CLAUSE: &str = "本协议经甲方盖章、乙方签名�
 /// R-OFFSIGN-03: the boxed "待单位盖章回传" mark at the top right of every page of a print
 /// copy. No diagonal: the printed copy becomes the agreement once stamped.
 fn awaiting_stamp_mark(ops: &mut Vec<Op>, fonts: &Fonts, ids: &FontIds) {
-    let stamp = "待单位盖章回传";
-    let sw = text_width(&fonts.sans, 12.0, stamp);
+    corner_box(ops, fonts, ids, "待单位盖章回传", (0.1, 0.25, 0.6), 1.2);
+}
+
+/// A boxed word at the top right of the page in `color`, then the body's colours again (the
+/// ops that follow assume them).
+fn corner_box(
+    ops: &mut Vec<Op>,
+    fonts: &Fonts,
+    ids: &FontIds,
+    text: &str,
+    (r, g, b): (f32, f32, f32),
+    thickness: f32,
+) {
+    let sw = text_width(&fonts.sans, 12.0, text);
     let sx = PAGE_W - MARGIN_X - sw - 8.0;
     let sy = PAGE_H - 40.0;
-    ops.push(Op::SetOutlineColor {
-        col: rgb(0.1, 0.25, 0.6),
-    });
-    ops.push(Op::SetOutlineThickness { pt: Pt(1.2) });
+    ops.push(Op::SetOutlineColor { col: rgb(r, g, b) });
+    ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
     ops.push(Op::DrawRectangle {
         rectangle: Rect {
             x: Pt(sx - 6.0),
@@ -714,10 +724,8 @@ fn awaiting_stamp_mark(ops: &mut Vec<Op>, fonts: &Fonts, ids: &FontIds) {
             winding_order: None,
         },
     });
-    ops.push(Op::SetFillColor {
-        col: rgb(0.1, 0.25, 0.6),
-    });
-    text_op(ops, &ids.sans, 12.0, sx, sy, stamp);
+    ops.push(Op::SetFillColor { col: rgb(r, g, b) });
+    text_op(ops, &ids.sans, 12.0, sx, sy, text);
     ops.push(Op::SetFillColor {
         col: rgb(0.0, 0.0, 0.0),
     });
@@ -796,34 +804,5 @@ fn terminated_mark(ops: &mut Vec<Op>, fonts: &Fonts, ids: &FontIds) {
     });
     ops.push(Op::EndTextSection);
     // A boxed stamp at the top right too, readable even where the diagonal is covered.
-    let stamp = "已解约 TERMINATED";
-    let sw = text_width(&fonts.sans, 12.0, stamp);
-    let sx = PAGE_W - MARGIN_X - sw - 8.0;
-    let sy = PAGE_H - 40.0;
-    ops.push(Op::SetOutlineColor {
-        col: rgb(0.8, 0.1, 0.1),
-    });
-    ops.push(Op::SetOutlineThickness { pt: Pt(1.5) });
-    ops.push(Op::DrawRectangle {
-        rectangle: Rect {
-            x: Pt(sx - 6.0),
-            y: Pt(sy - 6.0),
-            width: Pt(sw + 12.0),
-            height: Pt(22.0),
-            mode: Some(PaintMode::Stroke),
-            winding_order: None,
-        },
-    });
-    ops.push(Op::SetFillColor {
-        col: rgb(0.8, 0.1, 0.1),
-    });
-    text_op(ops, &ids.sans, 12.0, sx, sy, stamp);
-    // Back to the body's colours: the body ops that follow assume them.
-    ops.push(Op::SetFillColor {
-        col: rgb(0.0, 0.0, 0.0),
-    });
-    ops.push(Op::SetOutlineColor {
-        col: rgb(0.35, 0.35, 0.35),
-    });
-    ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+    corner_box(ops, fonts, ids, "已解约 TERMINATED", (0.8, 0.1, 0.1), 1.5);
 }
