@@ -265,6 +265,51 @@ async fn r_mod_02_the_cohort_switch_shows_an_earlier_record_read_only() {
     app.quit().await;
 }
 
+/// R-MOD-04: a 2025 record with graduate G's ID number under another name (a typo in an import)
+/// is another person until the admin confirms the link on the graduates screen.
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_mod_04_the_admin_confirms_that_a_record_under_another_name_is_the_same_person() {
+    const G: u32 = 26;
+    let mut school = School::demo().await;
+    school.activate(G).await;
+    let old_id = school.earlier_record_with_id_of(G, "错名字").await;
+    let graduate = school
+        .engine
+        .sign_in(&student_number(G), NEW_PASSWORD, now())
+        .await
+        .unwrap()
+        .account
+        .actor();
+    async fn cohorts(engine: &gradsign_engine::Engine, g: &gradsign_engine::Actor) -> Vec<i64> {
+        let list = engine.my_cohorts(g).await.unwrap();
+        list.into_iter().map(|(c, _)| c).collect()
+    }
+    assert_eq!(
+        cohorts(&school.engine, &graduate).await,
+        vec![2026],
+        "another name: another person"
+    );
+    let app = school.start_app().await;
+    sign_in(&app, "admin", DEMO_PASSWORD).await;
+    app.element("[data-testid=person-links]").await;
+    let state = format!("[data-testid=person-link-state-{old_id}]");
+    assert!(app.text_of(&state).await.contains("未确认"));
+    app.screenshot("admin-person-links").await;
+    app.click(&format!("[data-testid=person-link-confirm-{old_id}]"))
+        .await;
+    app.wait_content(&state, |t| t.contains("已确认为同一人"))
+        .await;
+    assert_eq!(
+        cohorts(&school.engine, &graduate).await,
+        vec![2026, 2025],
+        "confirmed: the graduate sees the earlier record"
+    );
+    app.element(&format!("[data-testid=person-link-remove-{old_id}]"))
+        .await;
+    app.quit().await;
+}
+
 #[tokio::test]
 #[ignore = "starts the desktop app: run through scripts/e2e.sh"]
 async fn r_sign_10_the_invitation_screen_offers_to_void_an_approved_job_seeking_first() {

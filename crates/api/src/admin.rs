@@ -226,6 +226,16 @@ pub struct KeepOriginals {
     pub keep: bool,
 }
 
+/// R-MOD-04: two records sharing an ID number under different names confirmed as the same
+/// person (`linked`), or the confirmation taken back.
+#[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PersonLinkSet {
+    pub graduate_id: i64,
+    pub other_id: i64,
+    pub linked: bool,
+}
+
 /// An account or employer disabled or enabled.
 #[derive(Debug, Clone, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -609,6 +619,23 @@ pub async fn account_set_disabled(
     Ok(cx
         .engine
         .set_account_disabled(actor, req.id, req.disabled, cx.now)
+        .await?)
+}
+
+/// R-MOD-04: the pairs of records sharing an ID number under different names.
+pub async fn person_links(
+    cx: &Cx<'_>,
+    actor: &Actor,
+    _: (),
+) -> CommandResult<Vec<gradsign_engine::PersonLinkCandidate>> {
+    Ok(cx.engine.person_link_candidates(actor).await?)
+}
+
+/// R-MOD-04: confirms, or takes back, that two such records are the same person.
+pub async fn person_link_set(cx: &Cx<'_>, actor: &Actor, req: PersonLinkSet) -> CommandResult<()> {
+    Ok(cx
+        .engine
+        .set_person_link(actor, req.graduate_id, req.other_id, req.linked, cx.now)
         .await?)
 }
 

@@ -110,6 +110,9 @@ catalog! {
     signed_in json admin_graduates(admin::GraduateFilter) -> Vec<admin::GraduateRow> = admin::graduates;
     signed_in json admin_fix_preview(admin::FixPreviewRequest) -> gradsign_engine::FixPreview = admin::fix_preview;
     signed_in json admin_fix_graduate(admin::FixRequest) -> admin::GraduateRow = admin::fix_graduate;
+    // R-MOD-04: the same person across cohorts, where the names differ.
+    signed_in json admin_person_links(()) -> Vec<gradsign_engine::PersonLinkCandidate> = admin::person_links;
+    signed_in json admin_person_link_set(admin::PersonLinkSet) -> () = admin::person_link_set;
     signed_in json admin_departments(()) -> Vec<gradsign_engine::Department> = admin::departments;
     signed_in json admin_department_add(admin::DepartmentAdd) -> gradsign_engine::Department = admin::department_add;
     signed_in json admin_department_rename(admin::DepartmentRename) -> gradsign_engine::Department = admin::department_rename;

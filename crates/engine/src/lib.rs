@@ -29,6 +29,7 @@ pub use actions::admin::{AffectedItem, EmployerView, FixPreview, MergeReport};
 pub use actions::agreements::VerifyResult;
 pub use actions::graduates::{GraduateFix, ImportProblem, ImportReport, ImportRow, IMPORT_HEADER};
 pub use actions::offline_signing::OfflineSigningInput;
+pub use actions::person_links::{LinkedRecord, PersonLinkCandidate};
 pub use actions::portal::{CohortRecord, GraduatePortal};
 pub use actions::registrations::{DestinationInput, PaperInput};
 pub use actions::setup::{CohortSettings, Department, SchoolSetup};

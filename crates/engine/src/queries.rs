@@ -233,10 +233,10 @@ pub(crate) async fn visible(c: &mut AnyConnection, actor: &Actor, it: &Item) -> 
             if actor.graduate_id == Some(it.graduate_id) {
                 true
             } else {
-                // R-MOD-02: the same person's records of earlier cohorts.
+                // R-MOD-02: the same person's records of earlier cohorts (R-MOD-04).
                 let own = load_graduate(&mut *c, actor.graduate_id.unwrap_or(-1)).await?;
                 let g = load_graduate(&mut *c, it.graduate_id).await?;
-                own.id_number == g.id_number
+                crate::actions::person_links::same_person(&mut *c, &own, &g).await?
             }
         }
         Role::Employer => actor.employer_id.is_some() && it.employer_id == actor.employer_id,

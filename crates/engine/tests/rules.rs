@@ -290,6 +290,176 @@ async fn r_mod_02_earlier_cohort_is_read_only(w: World) {
     );
 }
 
+/// Graduate 1's ID number imported into cohort 2025 under `name` (the same person, or a typo in
+/// the import): the 2025 record's id and its graduate's actor, info confirmed, with a
+/// postgraduate registration of theirs.
+async fn earlier_record_with_id_of_graduate_1(w: &World, name: &str) -> (i64, Actor, i64) {
+    w.engine
+        .configure_cohort(
+            &w.admin,
+            &CohortSettings {
+                year: 2025,
+                chain: ReviewChain::School,
+                invite_limit_days: 10,
+                changes_until: None,
+                agreement_title: None,
+            },
+            w.t0,
+        )
+        .await
+        .unwrap();
+    w.engine
+        .set_module(&w.admin, 2025, true, w.t0)
+        .await
+        .unwrap();
+    let mut cells = import_cells(1, "计算机学院", "非定向");
+    cells[0] = "202500001".into();
+    cells[1] = name.into();
+    w.engine
+        .import_graduates(
+            &w.admin,
+            2025,
+            &header(),
+            &[ImportRow { line: 2, cells }],
+            w.t0,
+        )
+        .await
+        .unwrap();
+    let listed = w
+        .engine
+        .list_graduates(
+            &w.admin,
+            &GraduateQuery {
+                cohort: 2025,
+                department_id: None,
+                major: None,
+                education_level: None,
+                text: None,
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    let old_gid = listed[0].id;
+    let old = Actor {
+        graduate_id: Some(old_gid),
+        ..w.g(1).clone()
+    };
+    w.engine.confirm_info(&old, w.t0).await.unwrap();
+    let item = w
+        .engine
+        .create_destination(&old, &postgraduate(), &[upload("a.png")], w.t0)
+        .await
+        .unwrap();
+    (old_gid, old, item)
+}
+
+async fn cohorts_of_graduate_1(w: &World) -> Vec<i64> {
+    let cohorts = w.engine.my_cohorts(w.g(1)).await.unwrap();
+    cohorts.iter().map(|c| c.0).collect()
+}
+
+async fn r_mod_04_the_same_id_number_under_another_name_is_another_person_until_the_admin_links_them(
+    w: World,
+) {
+    let (old_gid, _old, item) = earlier_record_with_id_of_graduate_1(&w, "李四").await;
+    w.confirm(1).await;
+    // Not linked: graduate 1 sees neither the record nor its registration.
+    assert_eq!(cohorts_of_graduate_1(&w).await, vec![2026]);
+    assert_eq!(
+        code(w.engine.item_detail(w.g(1), item, w.t0).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        code(w.engine.graduate(w.g(1), old_gid).await),
+        ErrorCode::NotFound
+    );
+    // The admin sees the pair, unconfirmed, the ID number masked; nobody else may look.
+    let pairs = w.engine.person_link_candidates(&w.admin).await.unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    let pair = &pairs[0];
+    assert_eq!(
+        [pair.first.id, pair.second.id],
+        [w.gid(1), old_gid],
+        "the older id first"
+    );
+    assert_eq!(
+        [pair.first.name.as_str(), pair.second.name.as_str()],
+        ["学生1", "李四"]
+    );
+    assert_ne!(pair.id_number, id_for(1, false), "masked in the list");
+    assert_eq!(pair.confirmed_at, None);
+    for who in [&w.school_rev, &w.dep_rev_a, w.g(1)] {
+        assert_eq!(
+            code(w.engine.person_link_candidates(who).await),
+            ErrorCode::Forbidden
+        );
+        assert_eq!(
+            code(
+                w.engine
+                    .set_person_link(who, w.gid(1), old_gid, true, w.t0)
+                    .await
+            ),
+            ErrorCode::Forbidden
+        );
+    }
+    // Two records of different ID numbers are never linked; nothing is recorded.
+    let e = w
+        .engine
+        .set_person_link(&w.admin, w.gid(1), w.gid(2), true, w.t0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Validation);
+    assert_eq!(e.details["field"], "otherId");
+    // Confirmed (twice: once is recorded): the same person, the earlier record read-only.
+    for _ in 0..2 {
+        w.engine
+            .set_person_link(&w.admin, old_gid, w.gid(1), true, w.t0 + 60)
+            .await
+            .unwrap();
+    }
+    assert_eq!(cohorts_of_graduate_1(&w).await, vec![2026, 2025]);
+    let detail = w.engine.item_detail(w.g(1), item, w.t0).await.unwrap();
+    assert!(detail.allowed.is_empty(), "{:?}", detail.allowed);
+    assert_eq!(
+        code(w.engine.submit_registration(w.g(1), item, w.t0).await),
+        ErrorCode::ReadOnlyCohort
+    );
+    let pairs = w.engine.person_link_candidates(&w.admin).await.unwrap();
+    assert_eq!(pairs[0].confirmed_at, Some(w.t0 + 60));
+    assert_eq!(pairs[0].confirmed_by.as_deref(), Some("管理员"));
+    // Taken back: another person again.
+    w.engine
+        .set_person_link(&w.admin, w.gid(1), old_gid, false, w.t0 + 120)
+        .await
+        .unwrap();
+    assert_eq!(cohorts_of_graduate_1(&w).await, vec![2026]);
+    assert_eq!(
+        code(w.engine.item_detail(w.g(1), item, w.t0).await),
+        ErrorCode::NotFound
+    );
+}
+
+async fn r_mod_04_the_same_id_number_and_name_need_no_link(w: World) {
+    let (old_gid, _old, item) = earlier_record_with_id_of_graduate_1(&w, "学生1").await;
+    w.confirm(1).await;
+    let cohorts = w.engine.my_cohorts(w.g(1)).await.unwrap();
+    assert_eq!(cohorts, vec![(2026, w.gid(1)), (2025, old_gid)]);
+    assert!(w.engine.item_detail(w.g(1), item, w.t0).await.is_ok());
+    assert!(w
+        .engine
+        .person_link_candidates(&w.admin)
+        .await
+        .unwrap()
+        .is_empty());
+    let e = w
+        .engine
+        .set_person_link(&w.admin, w.gid(1), old_gid, true, w.t0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.details["field"], "otherId", "nothing to confirm: {e:?}");
+}
+
 // ---------------------------------------------------------------- R-SIGN
 
 async fn r_sign_01_employer_invites_with_terms_and_deadline(w: World) {
@@ -2468,6 +2638,8 @@ on_both_backends!(
     r_info_04_gender_must_agree_with_id_number,
     r_mod_01_closed_module_refuses_every_workflow_action,
     r_mod_02_earlier_cohort_is_read_only,
+    r_mod_04_the_same_id_number_under_another_name_is_another_person_until_the_admin_links_them,
+    r_mod_04_the_same_id_number_and_name_need_no_link,
     r_sign_01_employer_invites_with_terms_and_deadline,
     r_sign_02_deadline_is_exclusive_and_decided_by_the_engine,
     r_sign_03_one_agreement_at_a_time_others_view_only,

@@ -403,6 +403,13 @@ impl School {
     /// R-MOD-02: the same person (demo graduate `i`) also has a record in cohort 2025, with a
     /// submitted destination; returns that record's graduate id.
     pub async fn earlier_cohort_record(&self, i: u32) -> i64 {
+        self.earlier_record_with_id_of(i, &name_of(i)).await
+    }
+
+    /// A record in cohort 2025 with demo graduate `i`'s ID number under `name` (their own name:
+    /// the same person; another: a typo in an import, R-MOD-04), with a submitted destination;
+    /// returns that record's graduate id.
+    pub async fn earlier_record_with_id_of(&self, i: u32, name: &str) -> i64 {
         use gradsign_engine::actions::graduates::{ImportRow, IMPORT_HEADER};
         use gradsign_engine::{CohortSettings, DestinationInput, ReviewChain, Upload};
         let admin = self.actor("admin").await;
@@ -428,7 +435,7 @@ impl School {
             line: 2,
             cells: vec![
                 format!("2025{:06}", i + 1),
-                name_of(i),
+                name.to_string(),
                 if i.is_multiple_of(2) { "男" } else { "女" }.into(),
                 id_number(i),
                 "专科".into(),
@@ -453,14 +460,22 @@ impl School {
             .unwrap()
             .account
             .actor();
-        let (_, old_id) = self
+        let old_id = self
             .engine
-            .my_cohorts(&current)
+            .list_graduates(
+                &admin,
+                &gradsign_engine::GraduateQuery {
+                    cohort: 2025,
+                    department_id: None,
+                    major: None,
+                    education_level: None,
+                    text: None,
+                },
+                10,
+            )
             .await
-            .unwrap()
-            .into_iter()
-            .find(|(cohort, _)| *cohort == 2025)
-            .expect("the 2025 record");
+            .unwrap()[0]
+            .id;
         // That record's own actions (as the demo acts for graduates without an account).
         let old = Actor {
             graduate_id: Some(old_id),

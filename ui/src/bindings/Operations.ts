@@ -51,6 +51,8 @@ import type { OutboxRow } from "./OutboxRow";
 import type { PaperCreate } from "./PaperCreate";
 import type { PaperEdit } from "./PaperEdit";
 import type { PasswordReset } from "./PasswordReset";
+import type { PersonLinkCandidate } from "./PersonLinkCandidate";
+import type { PersonLinkSet } from "./PersonLinkSet";
 import type { PortalRequest } from "./PortalRequest";
 import type { PortalView } from "./PortalView";
 import type { QrImage } from "./QrImage";
@@ -145,6 +147,8 @@ export type Operations = {
   admin_graduates: { request: GraduateFilter; response: Array<GraduateRow>; access: "signed_in" };
   admin_fix_preview: { request: FixPreviewRequest; response: FixPreviewView; access: "signed_in" };
   admin_fix_graduate: { request: FixRequest; response: GraduateRow; access: "signed_in" };
+  admin_person_links: { request: null; response: Array<PersonLinkCandidate>; access: "signed_in" };
+  admin_person_link_set: { request: PersonLinkSet; response: null; access: "signed_in" };
   admin_departments: { request: null; response: Array<DepartmentView>; access: "signed_in" };
   admin_department_add: { request: DepartmentAdd; response: DepartmentView; access: "signed_in" };
   admin_department_rename: { request: DepartmentRename; response: DepartmentView; access: "signed_in" };

@@ -21,6 +21,11 @@ export const fixPreview = (id: number, fix: GraduateFixInput) => op('admin_fix_p
 export const fixGraduate = (id: number, version: number, fix: GraduateFixInput) =>
   op('admin_fix_graduate', { id, version, fix })
 
+// The same person across cohorts where the names differ (R-MOD-04)
+export const personLinks = () => op('admin_person_links', null)
+export const setPersonLink = (graduateId: number, otherId: number, linked: boolean) =>
+  op('admin_person_link_set', { graduateId, otherId, linked })
+
 // Departments (R-DEP-01)
 export const departments = () => op('admin_departments', null)
 export const addDepartment = (name: string) => op('admin_department_add', { name })

@@ -581,6 +581,9 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("admin_graduates", 0, 0, graduate_filter(), "forbidden forbidden forbidden forbidden forbidden ok ok ok ok unauthenticated"),
         row("admin_fix_preview", 0, 0, json!({ "id": g0_id, "fix": fix.clone() }), "forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok unauthenticated"),
         row("admin_fix_graduate", 0, 0, json!({ "id": g0_id, "version": g0_version, "fix": fix }), "forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok unauthenticated"),
+        row("admin_person_links", 0, 0, Value::Null, "forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok unauthenticated"),
+        // A record is never linked to itself: the admin's answer names the field.
+        row("admin_person_link_set", 0, 0, json!({ "graduateId": g0_id, "otherId": g0_id, "linked": true }), "forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden validation unauthenticated"),
         row("admin_departments", 0, 0, Value::Null, "forbidden forbidden forbidden forbidden forbidden ok ok ok ok unauthenticated"),
         row("admin_department_add", 0, 0, json!({ "name": "数学学院" }), "forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok unauthenticated"),
         row("admin_department_rename", 0, 0, json!({ "id": dept(2), "name": "外国语言文学学院" }), "forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok unauthenticated"),

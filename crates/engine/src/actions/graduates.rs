@@ -750,9 +750,9 @@ impl Engine {
         match actor.role {
             Role::Graduate if actor.graduate_id == Some(g.id) => Ok(g),
             Role::Graduate => {
-                // R-MOD-02: the same person's earlier cohort records, read-only.
+                // R-MOD-02: the same person's earlier cohort records, read-only (R-MOD-04).
                 let own = load_graduate(&mut c, actor.graduate_id.unwrap_or(-1)).await?;
-                if own.id_number == g.id_number {
+                if crate::actions::person_links::same_person(&mut c, &own, &g).await? {
                     Ok(g)
                 } else {
                     Err(DomainError::not_found("毕业生", "Graduate"))
@@ -767,7 +767,8 @@ impl Engine {
         }
     }
 
-    /// R-MOD-02: the cohorts in which the signed-in graduate has a record (same ID number).
+    /// R-MOD-02: the cohorts in which the signed-in graduate has a record (the same person,
+    /// R-MOD-04).
     pub async fn my_cohorts(&self, actor: &Actor) -> Result<Vec<(i64, i64)>> {
         let gid = actor
             .graduate_id
@@ -775,14 +776,6 @@ impl Engine {
             .ok_or_else(DomainError::forbidden)?;
         let mut c = self.store.read().await?;
         let g = load_graduate(&mut c, gid).await?;
-        let rows = sqlx::query(
-            "SELECT cohort, id FROM graduates WHERE id_number = $1 ORDER BY cohort DESC",
-        )
-        .bind(&g.id_number)
-        .fetch_all(&mut *c)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("cohort")?, r.try_get("id")?)))
-            .collect()
+        crate::actions::person_links::records_of_person(&mut c, &g).await
     }
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod agreements;
 pub mod graduates;
 pub mod offline_signing;
+pub mod person_links;
 pub mod portal;
 pub mod registrations;
 pub mod setup;

@@ -113,14 +113,17 @@ pub(crate) async fn check_own_cohort(
     if actor.role != Role::Graduate || actor.graduate_id == Some(g.id) {
         return Ok(());
     }
-    let own = load_graduate(c, actor.graduate_id.unwrap_or(-1)).await;
-    match own {
-        Ok(o) if o.id_number == g.id_number => Err(DomainError::new(
+    let Ok(own) = load_graduate(&mut *c, actor.graduate_id.unwrap_or(-1)).await else {
+        return Err(DomainError::forbidden());
+    };
+    if crate::actions::person_links::same_person(c, &own, g).await? {
+        Err(DomainError::new(
             ErrorCode::ReadOnlyCohort,
             "往届记录只能查看，不能修改",
             "Records of an earlier cohort are read-only",
-        )),
-        _ => Err(DomainError::forbidden()),
+        ))
+    } else {
+        Err(DomainError::forbidden())
     }
 }
 

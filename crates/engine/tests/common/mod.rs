@@ -402,6 +402,7 @@ pub const TABLES: &[&str] = &[
     "settings",
     "throttles",
     "staged_uploads",
+    "person_links",
 ];
 
 pub async fn digest(engine: &Engine) -> String {

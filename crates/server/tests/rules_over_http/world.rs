@@ -1253,6 +1253,26 @@ impl Engine {
         Ok(overlay(own, entry))
     }
 
+    pub async fn person_link_candidates(&self, actor: &Actor) -> Result<Vec<PersonLinkCandidate>> {
+        let wire = self
+            .call(actor, "admin_person_links", Value::Null, self.now())
+            .await?;
+        Ok(from_wire(wire))
+    }
+
+    pub async fn set_person_link(
+        &self,
+        actor: &Actor,
+        graduate_id: i64,
+        other_id: i64,
+        linked: bool,
+        now: Timestamp,
+    ) -> Result<()> {
+        let request = json!({"graduateId": graduate_id, "otherId": other_id, "linked": linked});
+        self.unit(actor, "admin_person_link_set", request, now)
+            .await
+    }
+
     pub async fn set_account_disabled(
         &self,
         actor: &Actor,
