@@ -455,4 +455,68 @@ mod tests {
             assert!(state.token().is_ok());
         });
     }
+
+    /// R-DESK-04: the update settings change only for a signed-in school admin; unchanged they
+    /// save for anyone; an http address is refused but to this machine.
+    #[test]
+    fn r_desk_04_update_settings_change_only_for_a_signed_in_admin() {
+        use crate::commands::about::save_settings;
+        use crate::update::AppSettings;
+        let dir = tempfile::tempdir().unwrap();
+        tauri::async_runtime::block_on(async {
+            let state = AppState::open(dir.path()).await.unwrap();
+            let here = state.school();
+            let engine = here.as_ref().as_ref().unwrap().engine().unwrap();
+            engine.create_demo(now()).await.unwrap();
+            let changed = AppSettings {
+                check_updates_at_startup: false,
+                update_endpoint: Some("https://updates.school.edu.cn/latest.json".into()),
+            };
+            let code = |r: CommandResult<()>| r.unwrap_err().code;
+            // Signed out: only the unchanged settings save.
+            save_settings(&state, &AppSettings::default())
+                .await
+                .unwrap();
+            assert_eq!(
+                code(save_settings(&state, &changed).await),
+                ErrorCode::Forbidden
+            );
+            // A graduate may not either.
+            let graduate = engine
+                .sign_in("2026000001", gradsign_engine::demo::DEMO_PASSWORD, now())
+                .await
+                .unwrap();
+            state.start_session(graduate.token, false).await;
+            assert_eq!(
+                code(save_settings(&state, &changed).await),
+                ErrorCode::Forbidden
+            );
+            assert_eq!(
+                AppSettings::load(dir.path()),
+                AppSettings::default(),
+                "nothing saved"
+            );
+            // The school admin may; an http address elsewhere than this machine is refused.
+            let admin = engine
+                .sign_in("admin", gradsign_engine::demo::DEMO_PASSWORD, now())
+                .await
+                .unwrap();
+            state.start_session(admin.token, false).await;
+            let http = AppSettings {
+                update_endpoint: Some("http://updates.school.edu.cn/latest.json".into()),
+                ..changed.clone()
+            };
+            assert_eq!(
+                code(save_settings(&state, &http).await),
+                ErrorCode::Validation
+            );
+            save_settings(&state, &changed).await.unwrap();
+            assert_eq!(AppSettings::load(dir.path()), changed);
+            let loopback = AppSettings {
+                update_endpoint: Some("http://127.0.0.1:8080/latest.json".into()),
+                ..changed
+            };
+            save_settings(&state, &loopback).await.unwrap();
+        });
+    }
 }

@@ -51,13 +51,11 @@ impl AppSettings {
             .unwrap_or_default()
     }
 
-    /// Saves whole (temporary file, then rename). A bad endpoint is refused first.
+    /// Saves whole (temporary file, then rename). A bad endpoint is refused first: https only,
+    /// plain http only to this machine (R-DESK-04).
     pub fn save(&self, data_dir: &Path) -> CommandResult<()> {
         if let Some(url) = &self.update_endpoint {
-            let ok = url::Url::parse(url)
-                .map(|u| u.scheme() == "https" || u.scheme() == "http")
-                .unwrap_or(false);
-            if !ok {
+            if !gradsign_engine::outbox::https_or_loopback(url) {
                 let mut e = CommandError::new(
                     ErrorCode::Validation,
                     "更新地址必须是 https:// 开头的网址",

@@ -120,6 +120,37 @@ pub async fn about_open_logs(logs: State<'_, LogFolder>) -> CommandResult<()> {
 /// Saves the app's settings (update check at start-up, update address).
 #[tauri::command]
 pub async fn settings_save(state: State<'_, AppState>, settings: AppSettings) -> CommandResult<()> {
+    save_settings(&state, &settings).await
+}
+
+/// R-DESK-04: the update settings decide where this machine's software comes from, so only a
+/// signed-in school admin changes them (the engine says who is signed in, here or on the
+/// school's server); saving them unchanged needs nobody. The language is the window's own.
+pub async fn save_settings(state: &AppState, settings: &AppSettings) -> CommandResult<()> {
+    if *settings == AppSettings::load(state.data_dir()) {
+        return Ok(());
+    }
+    let refused = || {
+        crate::error::CommandError::new(
+            crate::error::ErrorCode::Forbidden,
+            "只有学校管理员登录后才能修改更新设置",
+            "Only a signed-in school admin can change the update settings",
+        )
+        .with_details(serde_json::json!({ "field": "updateEndpoint" }))
+    };
+    if state.token().is_err() {
+        return Err(refused());
+    }
+    let user: gradsign_api::session::SessionUser = serde_json::from_value(
+        state
+            .call("session_user", serde_json::Value::Null)
+            .await?
+            .into_json()?,
+    )
+    .map_err(crate::error::CommandError::internal)?;
+    if user.role != gradsign_api::session::UserRole::SchoolAdmin {
+        return Err(refused());
+    }
     settings.save(state.data_dir())
 }
 

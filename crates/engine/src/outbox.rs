@@ -157,6 +157,34 @@ pub struct DeliveryReport {
     pub no_gateway: usize,
 }
 
+/// R-NOTE-07, R-DESK-04: the gateway (phone numbers, its token) and the update manifest (where the
+/// software comes from) are reached over https only; plain http only to this machine (127.0.0.1,
+/// ::1, localhost: a local relay, the tests' own servers).
+pub fn https_or_loopback(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') {
+        return false;
+    }
+    match scheme {
+        "https" => true,
+        "http" => {
+            let host = if let Some(v6) = authority.strip_prefix('[') {
+                v6.split(']').next().unwrap_or("")
+            } else {
+                authority.split(':').next().unwrap_or("")
+            };
+            host == "localhost"
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        _ => false,
+    }
+}
+
 impl Engine {
     /// R-NOTE-04: the configured gateway without its token (admin only), if any.
     pub async fn gateway_settings(&self, actor: &Actor) -> Result<Option<GatewaySettings>> {
@@ -182,11 +210,11 @@ impl Engine {
             None => None,
             Some(g) => {
                 let url = g.url.trim();
-                if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
+                if !https_or_loopback(url) || url.len() > 500 {
                     return Err(DomainError::field(
                         "url",
-                        "网关地址须以 http:// 或 https:// 开头（最多500个字符）",
-                        "The gateway URL must start with http:// or https:// (at most 500 characters)",
+                        "网关地址须以 https:// 开头（最多500个字符；http:// 只用于本机）",
+                        "The gateway URL must start with https:// (at most 500 characters; http:// only to this machine)",
                     ));
                 }
                 let sms = optional_text("sms_template", "短信模板编号", &g.sms_template, 100)?;
@@ -281,7 +309,14 @@ impl Engine {
         actor.require(matches!(actor.role, Role::SchoolAdmin | Role::System))?;
         let mut report = DeliveryReport::default();
         let mut c = self.store.read().await?;
-        let gateway = stored_gateway(&mut c).await?;
+        // A plain-http gateway an earlier version accepted is no gateway now (R-NOTE-07).
+        let gateway = stored_gateway(&mut c).await?.filter(|gw| {
+            let ok = https_or_loopback(&gw.url);
+            if !ok {
+                tracing::warn!("the SMS/WeChat gateway is not https: nothing is sent until the admin sets an https address");
+            }
+            ok
+        });
         let Some(gw) = gateway else {
             let done = sqlx::query("UPDATE outbox SET status = 'not_sent_no_gateway', updated_at = $1 WHERE status = 'pending'").bind(now).execute(&mut *c).await?;
             report.no_gateway = usize::try_from(done.rows_affected()).unwrap_or(0);
@@ -427,5 +462,37 @@ impl Engine {
             return Err(DomainError::invalid_state("sent_or_pending"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod https_tests {
+    use super::https_or_loopback;
+
+    #[test]
+    fn r_note_07_https_anywhere_and_plain_http_only_to_this_machine() {
+        for ok in [
+            "https://sms.school.edu.cn/send",
+            "https://sms.school.edu.cn:8443/send?x=1",
+            "http://127.0.0.1:9/send",
+            "http://127.8.0.1/send",
+            "http://[::1]:8080/send",
+            "http://localhost:8080/latest.json",
+        ] {
+            assert!(https_or_loopback(ok), "{ok}");
+        }
+        for bad in [
+            "http://sms.school.edu.cn/send",
+            "http://10.0.0.1/send",
+            "http://localhost.evil.cn/send",
+            "http://127.0.0.1@evil.cn/send",
+            "https://user:pw@sms.school.edu.cn/send",
+            "ftp://127.0.0.1/send",
+            "https://",
+            "127.0.0.1/send",
+            "",
+        ] {
+            assert!(!https_or_loopback(bad), "{bad}");
+        }
     }
 }

@@ -271,20 +271,26 @@ async fn r_note_02_unreachable_gateway_is_a_recorded_failure(w: World) {
         .unwrap()
         .iter()
         .all(|m| m.status == "retrying" && m.last_error == "connection failed"));
-    let bad = GatewayConfig {
-        url: "ftp://x".into(),
-        token: "t".into(),
-        sms_template: "S".into(),
-        wechat_template: "W".into(),
-    };
-    assert_eq!(
-        w.engine
-            .set_gateway(&w.admin, Some(&bad), w.t0)
-            .await
-            .unwrap_err()
-            .details["field"],
-        "url"
-    );
+    // R-NOTE-07: https only, plain http only to this machine; a refused address changes nothing.
+    let before = w.engine.gateway_settings(&w.admin).await.unwrap();
+    for url in ["ftp://x", "http://sms.school.edu.cn/send"] {
+        let bad = GatewayConfig {
+            url: url.into(),
+            token: "t".into(),
+            sms_template: "S".into(),
+            wechat_template: "W".into(),
+        };
+        assert_eq!(
+            w.engine
+                .set_gateway(&w.admin, Some(&bad), w.t0)
+                .await
+                .unwrap_err()
+                .details["field"],
+            "url",
+            "{url}"
+        );
+    }
+    assert_eq!(w.engine.gateway_settings(&w.admin).await.unwrap(), before);
 }
 
 on_both_backends!(
