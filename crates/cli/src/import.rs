@@ -1,4 +1,4 @@
-//! Reads an import file (.csv in UTF-8 or GB18030, or .xlsx) through the engine's reader, the same
+//! Reads an import file (.csv in UTF-8, GB18030 or UTF-16, Excel's Unicode text .txt, or .xlsx) through the engine's reader, the same
 //! one the desktop uses for the file the admin picks (R-IMPORT-01).
 
 use gradsign_engine::ImportRow;

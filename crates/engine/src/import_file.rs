@@ -1,5 +1,6 @@
 //! R-IMPORT-01: reads an import file's bytes into the engine's rows: .csv in UTF-8 (with or
-//! without BOM) or GB18030, or the first sheet of an .xlsx. Line numbers are the spreadsheet's own
+//! without BOM), GB18030 or UTF-16 with its BOM; .txt, as Excel saves "Unicode text" (UTF-16 LE
+//! with BOM, tab-separated); or the first sheet of an .xlsx. Line numbers are the spreadsheet's own
 //! (header = 1). A number cell in the ID column is passed on as the number Excel stored, so the
 //! validation can say it was rounded (R-IMPORT-02). The CLI reads a path, the desktop the bytes of
 //! the file the admin chose; both come here.
@@ -42,30 +43,50 @@ pub fn read_import(file_name: &str, bytes: &[u8]) -> Result<ImportFile> {
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "csv" => read_csv(&name, bytes),
+        "csv" | "txt" | "tsv" => read_csv(&name, bytes),
         "xlsx" => read_xlsx(&name, bytes),
         _ => Err(file_error(
             &name,
-            "不支持的文件类型，请使用 .xlsx 或 .csv",
-            "unsupported file type (use .xlsx or .csv)",
+            "不支持的文件类型，请使用 .xlsx、.csv 或 .txt（Unicode 文本）",
+            "unsupported file type (use .xlsx, .csv or .txt as Unicode text)",
         )),
     }
 }
 
+/// The text of a delimited file: a BOM decides (UTF-8, UTF-16 LE as Excel's "Unicode text"
+/// writes it, UTF-16 BE); without one, UTF-8, and where that fails GB18030, which Excel on
+/// Chinese Windows writes for CSV (GBK, and four-byte sequences beyond the BMP such as 𠮷).
 fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
+    }
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        // Excel on Chinese Windows writes CSV in GB18030 (GBK).
         Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+/// Tabs separate the cells of "Unicode text" (.txt, .tsv), and of such a file renamed .csv: its
+/// header line has tabs and no comma.
+fn delimiter(ext_is_csv: bool, text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    if !ext_is_csv || (first.contains('\t') && !first.contains(',')) {
+        b'\t'
+    } else {
+        b','
     }
 }
 
 fn read_csv(name: &str, bytes: &[u8]) -> Result<ImportFile> {
     let text = decode(bytes);
+    let is_csv = name.to_ascii_lowercase().ends_with(".csv");
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter(is_csv, &text))
         .from_reader(text.as_bytes());
     let mut header = None;
     let mut rows = vec![];
@@ -176,6 +197,38 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GB18030.encode(text);
         let g = read_import("b.CSV", &gbk).unwrap();
         assert_eq!(g, f);
+    }
+
+    /// Excel's "Unicode text": UTF-16 LE with its BOM, tab-separated, CRLF; read as .txt and
+    /// renamed .csv; UTF-16 BE too; a name beyond the BMP (a surrogate pair) kept whole.
+    #[test]
+    fn r_import_03_utf16_unicode_text_as_excel_writes_it() {
+        let text = "学号\t姓名\r\n\r\n2026001\t𠮷田\r\n2026002\t李四\r\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let expected = read_import("a.csv", text.replace('\t', ",").as_bytes()).unwrap();
+        assert_eq!(expected.rows[0].cells[1], "𠮷田");
+        assert_eq!(expected.rows[0].line, 3);
+        for (name, bytes) in [("list.txt", &le), ("list.csv", &le), ("list.TXT", &be)] {
+            assert_eq!(read_import(name, bytes).unwrap(), expected, "{name}");
+        }
+    }
+
+    /// GB18030's four-byte sequences (characters beyond the BMP and beyond GBK) decode.
+    #[test]
+    fn r_import_03_gb18030_beyond_the_bmp() {
+        let text = "学号,姓名\n2026001,𠮷𡃁𪚥\n";
+        let (gb, _, unmappable) = encoding_rs::GB18030.encode(text);
+        assert!(!unmappable);
+        assert!(std::str::from_utf8(&gb).is_err(), "not UTF-8 by accident");
+        let f = read_import("b.csv", &gb).unwrap();
+        assert_eq!(f.rows[0].cells[1], "𠮷𡃁𪚥");
     }
 
     #[test]

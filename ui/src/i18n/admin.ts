@@ -93,7 +93,7 @@ export const zh = {
   },
   import: {
     title: '导入毕业生',
-    hint: '文件为 .xlsx 或 .csv（UTF-8 或 GB18030），表头：{header}。全部行无误才会导入；有错误的行会列出行号和原因。',
+    hint: '文件为 .xlsx、.csv（UTF-8、GB18030 或 UTF-16）或 Excel 另存的 Unicode 文本 .txt，表头：{header}。全部行无误才会导入；有错误的行会列出行号和原因。',
     cohort: '导入到届别',
     file: '选择文件',
     chosen: '已选择：{name}（{size}）',
@@ -341,7 +341,7 @@ export const en: typeof zh = {
   },
   import: {
     title: 'Import graduates',
-    hint: 'An .xlsx or .csv file (UTF-8 or GB18030) with the header: {header}. Rows go in only when all are right; every bad row is listed with its line number and reason.',
+    hint: 'An .xlsx or .csv file (UTF-8, GB18030 or UTF-16), or Excel\'s Unicode text (.txt), with the header: {header}. Rows go in only when all are right; every bad row is listed with its line number and reason.',
     cohort: 'Cohort',
     file: 'Choose a file',
     chosen: 'Chosen: {name} ({size})',
