@@ -29,8 +29,74 @@ fn from_args(args: impl IntoIterator<Item = OsString>) -> Option<PathBuf> {
     None
 }
 
+/// R-CRASH-02: what a write killed half-way left in the data folder: `*.partial` files (the
+/// settings, a backup, an update being saved; each is written whole beside its place, then
+/// renamed) in the folder, `backups/` and `updates/`. Removed at start-up, before anything else
+/// writes there (one app per folder, R-DESK-02), each one logged; the database and everything
+/// renamed into place are never touched. Returns what was removed.
+pub fn sweep_leftovers(data_dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut removed = vec![];
+    for folder in [
+        data_dir.to_path_buf(),
+        data_dir.join("backups"),
+        data_dir.join("updates"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let leftover = path.extension() == Some(OsStr::new("partial"))
+                && entry.file_type().is_ok_and(|t| t.is_file());
+            if leftover && std::fs::remove_file(&path).is_ok() {
+                tracing::warn!(target: "gradsign", file = %path.display(), "removed what an interrupted write left");
+                removed.push(path);
+            }
+        }
+    }
+    removed
+}
+
 #[cfg(test)]
 mod tests {
+    /// R-CRASH-02: the leftovers go, everything else stays.
+    #[test]
+    fn r_crash_02_leftovers_of_interrupted_writes_are_swept_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("backups")).unwrap();
+        std::fs::create_dir_all(d.join("updates")).unwrap();
+        let leftovers = [
+            d.join("settings.json.partial"),
+            d.join("backups/gradsign-2026.sqlite3.partial"),
+            d.join("updates/gradsign_0.2.0_amd64.partial"),
+        ];
+        let kept = [
+            d.join("gradsign.sqlite3"),
+            d.join("gradsign.sqlite3-wal"),
+            d.join("settings.json"),
+            d.join("backups/gradsign-2026.sqlite3"),
+            d.join("updates/gradsign_0.2.0_amd64.deb"),
+        ];
+        for f in leftovers.iter().chain(kept.iter()) {
+            std::fs::write(f, b"x").unwrap();
+        }
+        std::fs::create_dir_all(d.join("a-folder.partial")).unwrap();
+        let mut removed = super::sweep_leftovers(d);
+        removed.sort();
+        let mut expected = leftovers.to_vec();
+        expected.sort();
+        assert_eq!(removed, expected);
+        for f in &kept {
+            assert!(f.exists(), "{} kept", f.display());
+        }
+        assert!(d.join("a-folder.partial").is_dir(), "folders are not files");
+        assert!(
+            super::sweep_leftovers(d).is_empty(),
+            "nothing left the second time"
+        );
+    }
+
     use super::*;
 
     fn args(list: &[&str]) -> Vec<OsString> {

@@ -78,6 +78,7 @@ impl AppState {
     /// the app starts while its server is down).
     pub async fn open(data_dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(data_dir)?;
+        crate::data_dir::sweep_leftovers(data_dir);
         let school = open_school(data_dir, &SchoolPlace::load(data_dir)).await;
         Ok(Self {
             school: RwLock::new(Arc::new(school)),
