@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "school_server_identity",
     "school_choose_ca",
     "agreement_save_pdf",
+    "graduate_save_data_export",
     "review_print_agreements",
     "stats_export",
     "export_graduates",

@@ -92,6 +92,7 @@ pub fn run() {
             commands::school::school_server_identity,
             commands::school::school_choose_ca,
             commands::agreement::agreement_save_pdf,
+            commands::agreement::graduate_save_data_export,
             commands::review::review_print_agreements,
             commands::export::stats_export,
             commands::export::export_graduates,

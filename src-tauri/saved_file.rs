@@ -31,9 +31,83 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> CommandResult<()> {
     })
 }
 
+/// What the desktop saves, with the file type the save dialog offers and the extension the file
+/// gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SavedKind {
+    Pdf,
+    Xlsx,
+    Zip,
+}
+
+impl SavedKind {
+    fn filter(self) -> (&'static str, &'static str) {
+        match self {
+            SavedKind::Pdf => ("PDF", "pdf"),
+            SavedKind::Xlsx => ("Excel", "xlsx"),
+            SavedKind::Zip => ("ZIP", "zip"),
+        }
+    }
+
+    /// `path` with this kind's extension (a dialog may return the name as typed, without it).
+    pub fn with_extension(self, path: std::path::PathBuf) -> std::path::PathBuf {
+        let ext = self.filter().1;
+        let has = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext));
+        if has {
+            path
+        } else {
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(".");
+            name.push(ext);
+            path.with_file_name(name)
+        }
+    }
+}
+
+/// The native save dialog, offering `file_name`, for one kind of file: the path the person
+/// chose, with the kind's extension; none when cancelled.
+pub async fn choose_save_path(
+    app: &tauri::AppHandle,
+    file_name: &str,
+    title: &str,
+    kind: SavedKind,
+) -> Option<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    let (label, ext) = kind.filter();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(title)
+        .add_filter(label, &[ext])
+        .set_file_name(file_name)
+        .save_file(move |path| {
+            let _ = tx.send(path.and_then(|p| p.into_path().ok()));
+        });
+    rx.await.ok().flatten().map(|p| kind.with_extension(p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_chosen_name_gets_its_extension_once() {
+        use std::path::PathBuf;
+        assert_eq!(
+            SavedKind::Zip.with_extension(PathBuf::from("/d/我的数据")),
+            PathBuf::from("/d/我的数据.zip")
+        );
+        assert_eq!(
+            SavedKind::Pdf.with_extension(PathBuf::from("/d/协议.PDF")),
+            PathBuf::from("/d/协议.PDF")
+        );
+        assert_eq!(
+            SavedKind::Xlsx.with_extension(PathBuf::from("/d/名单.csv")),
+            PathBuf::from("/d/名单.csv.xlsx")
+        );
+    }
 
     #[test]
     fn writes_whole_and_leaves_no_temporary_file() {

@@ -4,10 +4,9 @@
 
 use serde_json::json;
 use tauri::State;
-use tauri_plugin_dialog::DialogExt;
 
 use crate::error::CommandResult;
-use crate::saved_file::write_atomically;
+use crate::saved_file::{choose_save_path, write_atomically, SavedKind};
 use crate::state::AppState;
 
 /// Saves the agreement's PDF where the user chooses in the native save dialog; returns the path,
@@ -24,27 +23,29 @@ pub async fn agreement_save_pdf(
         .await?
         .into_bytes()?;
     let title = "保存电子就业协议书 / Save the agreement";
-    let Some(path) = choose_pdf_path(&app, &file_name, title).await else {
+    let Some(path) = choose_save_path(&app, &file_name, title, SavedKind::Pdf).await else {
         return Ok(None);
     };
     write_atomically(&path, &pdf)?;
     Ok(Some(path.display().to_string()))
 }
 
-/// The native save dialog for a PDF; none when cancelled.
-pub(crate) async fn choose_pdf_path(
-    app: &tauri::AppHandle,
-    file_name: &str,
-    title: &str,
-) -> Option<std::path::PathBuf> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title(title)
-        .add_filter("PDF", &["pdf"])
-        .set_file_name(file_name)
-        .save_file(move |path| {
-            let _ = tx.send(path.and_then(|p| p.into_path().ok()));
-        });
-    rx.await.ok().flatten()
+/// R-PIPL-01: saves the graduate's personal data archive (the catalog's `graduate_data_export`)
+/// where they choose in the native save dialog; returns the path, or none when cancelled.
+#[tauri::command]
+pub async fn graduate_save_data_export(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    file_name: String,
+) -> CommandResult<Option<String>> {
+    let archive = state
+        .call("graduate_data_export", serde_json::Value::Null)
+        .await?
+        .into_bytes()?;
+    let title = "保存我的个人信息 / Save my personal data";
+    let Some(path) = choose_save_path(&app, &file_name, title, SavedKind::Zip).await else {
+        return Ok(None);
+    };
+    write_atomically(&path, &archive)?;
+    Ok(Some(path.display().to_string()))
 }

@@ -68,16 +68,15 @@ pub async fn export_choose_path(
     app: tauri::AppHandle,
     file_name: String,
 ) -> CommandResult<Option<String>> {
-    use tauri_plugin_dialog::DialogExt;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .add_filter("Excel", &["xlsx"])
-        .set_file_name(safe_name(&file_name))
-        .save_file(move |path| {
-            let _ = tx.send(path.and_then(|p| p.into_path().ok()));
-        });
-    Ok(rx.await.ok().flatten().map(|p| p.display().to_string()))
+    let title = "导出 Excel / Export to Excel";
+    let chosen = crate::saved_file::choose_save_path(
+        &app,
+        &safe_name(&file_name),
+        title,
+        crate::saved_file::SavedKind::Xlsx,
+    )
+    .await;
+    Ok(chosen.map(|p| p.display().to_string()))
 }
 
 /// Checks `path`, has the catalog operation `operation` make the workbook, and writes it there

@@ -6,9 +6,8 @@ use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::agreement::choose_pdf_path;
 use crate::error::CommandResult;
-use crate::saved_file::write_atomically;
+use crate::saved_file::{choose_save_path, write_atomically, SavedKind};
 use crate::state::AppState;
 
 /// A printout written to the chosen file.
@@ -40,7 +39,7 @@ pub async fn review_print_agreements(
         .as_u64()
         .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
     let title = "保存协议打印件 / Save the agreements for printing";
-    let Some(path) = choose_pdf_path(&app, &file_name, title).await else {
+    let Some(path) = choose_save_path(&app, &file_name, title, SavedKind::Pdf).await else {
         return Ok(None);
     };
     write_atomically(&path, &pdf)?;

@@ -69,13 +69,14 @@ enum Write_ {
     Licence { name: String },
 }
 
-/// A valid 18-digit ID number of a man, unique for every `g` below 10 million.
+/// A valid 18-digit ID number of a man, unique for every `g` below 10 million, born 1970–1984
+/// (the demo school's graduates are born 2002–2004: never one of theirs).
 fn id_of(g: u64) -> String {
     let area = ["110101", "310104", "440305", "510107"][(g / 2_520_000 % 4) as usize];
     let g = g % 2_520_000;
     let first = format!(
         "{area}{:04}{:02}{:02}{:03}",
-        1990 + g / (500 * 28 * 12) % 15,
+        1970 + g / (500 * 28 * 12) % 15,
         1 + g / (500 * 28) % 12,
         1 + g / 500 % 28,
         (g % 500) * 2 + 1

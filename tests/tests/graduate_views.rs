@@ -200,6 +200,55 @@ async fn r_mod_01_a_wrong_password_and_a_closed_module_show_their_messages() {
     app.quit().await;
 }
 
+/// R-PIPL-01: from the account page the graduate saves everything GradSign holds about them as
+/// one ZIP, through the native save dialog (the name typed without its extension gets it).
+#[tokio::test]
+#[ignore = "starts the desktop app: run through scripts/e2e.sh"]
+async fn r_pipl_01_the_graduate_saves_all_their_data_from_the_account_page() {
+    use std::io::Read;
+    let mut school = School::demo().await;
+    let app = school.start_app().await;
+    sign_in(&app, "2026000001", DEMO_PASSWORD).await;
+    app.click("[data-testid=menu-graduate-account]").await;
+    app.click("[data-testid=account-data-export]").await;
+    let dir = tempfile::tempdir().unwrap();
+    gradsign_e2e::answer_save_dialog("保存我的个人信息", &dir.path().join("我的信息")).await;
+    let saved = dir.path().join("我的信息.zip");
+    wait_text(&app, "[data-testid=account-data-exported]", |t| {
+        t.contains("我的信息.zip")
+    })
+    .await;
+    app.screenshot("graduate-data-export").await;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&saved).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap_or_else(|_| panic!("{name} in {names:?}"))
+            .read_to_string(&mut text)
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    assert_eq!(read("2026/basic-info.json")["student_number"], "2026000001");
+    let items = read("2026/items.json");
+    let numbered = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| !i["item"]["agreement_number"].is_null())
+        .count();
+    let pdfs = names
+        .iter()
+        .filter(|n| n.starts_with("2026/agreements/") && n.ends_with(".pdf"))
+        .count();
+    assert!(
+        !items.as_array().unwrap().is_empty(),
+        "the demo graduate's items"
+    );
+    assert_eq!(pdfs, numbered, "one PDF per agreement");
+    app.quit().await;
+}
+
 #[tokio::test]
 #[ignore = "starts the desktop app: run through scripts/e2e.sh"]
 async fn no_keychain_the_app_says_so_and_signs_in_without_remembering() {

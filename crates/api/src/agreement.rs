@@ -35,7 +35,7 @@ pub struct QrImage {
 }
 
 /// The fonts the PDF embeds, parsed once per process.
-fn fonts() -> CommandResult<&'static gradsign_documents::Fonts> {
+pub(crate) fn fonts() -> CommandResult<&'static gradsign_documents::Fonts> {
     gradsign_documents::Fonts::system_shared().map_err(CommandError::internal)
 }
 

@@ -748,6 +748,15 @@ impl From<DestinationForm> for DestinationInput {
     }
 }
 
+/// R-PIPL-01: everything GradSign holds about the signed-in graduate, as one ZIP archive (the
+/// desktop saves it where the graduate chooses: graduate_save_data_export).
+pub async fn data_export(cx: &Cx<'_>, actor: &Actor, _: ()) -> CommandResult<crate::Bytes> {
+    let fonts = crate::agreement::fonts()?;
+    // Boxed: the archive's future is large, and the catalog's dispatch holds the largest of all.
+    let archive = Box::pin(cx.engine.graduate_data_export(actor, fonts, cx.now)).await?;
+    Ok(crate::Bytes(archive))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

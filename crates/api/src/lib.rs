@@ -67,6 +67,8 @@ catalog! {
     signed_in json graduate_cancel_offline_signing(graduate::ItemRef) -> () = graduate::cancel_offline_signing;
     signed_in json graduate_upload_stamped_pages(graduate::StampedPagesUpload) -> () = graduate::upload_stamped_pages;
     anonymous json graduate_reference(()) -> graduate::ReferenceData = graduate::reference;
+    // R-PIPL-01: the graduate's personal data archive (ZIP).
+    signed_in bytes graduate_data_export(()) -> crate::Bytes = graduate::data_export;
     // In-app messages of whoever is signed in (R-NOTE-01).
     signed_in json messages_list(()) -> Vec<gradsign_engine::Message> = messages::list;
     signed_in json messages_mark_read(graduate::ItemRef) -> () = messages::mark_read;

@@ -460,6 +460,135 @@ async fn r_mod_04_the_same_id_number_and_name_need_no_link(w: World) {
     assert_eq!(e.details["field"], "otherId", "nothing to confirm: {e:?}");
 }
 
+// ---------------------------------------------------------------- R-PIPL
+
+/// The archive's entries by name.
+fn archive_entries(zip: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut out = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut bytes = vec![];
+        f.read_to_end(&mut bytes).unwrap();
+        out.insert(f.name().unwrap().to_string(), bytes);
+    }
+    out
+}
+
+async fn r_pipl_01_a_graduate_exports_everything_held_about_them(w: World) {
+    let fonts = gradsign_documents::Fonts::system_shared().unwrap();
+    // Graduate 1 with an account (messages are an account's).
+    let g1 = w
+        .engine
+        .activate_graduate("202600001", &id_for(1, false), "pass12345", w.t0)
+        .await
+        .unwrap()
+        .account
+        .actor();
+    w.confirm(1).await;
+    let draft = w
+        .engine
+        .create_destination(&g1, &postgraduate(), &[upload("录取通知书.png")], w.t0)
+        .await
+        .unwrap();
+    let signed = w.signed(1).await;
+    let zip = w
+        .engine
+        .graduate_data_export(&g1, fonts, w.t0 + 600)
+        .await
+        .unwrap();
+    let entries = archive_entries(&zip);
+    let json = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(
+            entries
+                .get(name)
+                .unwrap_or_else(|| panic!("{name} in {:?}", entries.keys())),
+        )
+        .unwrap()
+    };
+    // Basic info in full: it is the graduate's own.
+    let info = json("2026/basic-info.json");
+    assert_eq!(info["id_number"], id_for(1, false));
+    assert_eq!(info["name"], "学生1");
+    // Every item, each with its history.
+    let items = json("2026/items.json");
+    let ids: Vec<i64> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["item"]["id"].as_i64().unwrap())
+        .collect();
+    let mut own: Vec<i64> = w
+        .engine
+        .list_items(&g1, None, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    own.sort_unstable();
+    let mut listed = ids.clone();
+    listed.sort_unstable();
+    assert_eq!(listed, own);
+    assert!(listed.contains(&draft) && listed.contains(&signed));
+    assert!(items
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| !i["history"].as_array().unwrap().is_empty()));
+    // The agreement's PDF, under its number; the uploaded file, as stored.
+    let number = w
+        .engine
+        .item_detail(&g1, signed, w.t0)
+        .await
+        .unwrap()
+        .item
+        .agreement_number
+        .unwrap();
+    assert!(entries[&format!("2026/agreements/{number}.pdf")].starts_with(b"%PDF"));
+    let detail = w.engine.item_detail(&g1, draft, w.t0).await.unwrap();
+    let hash = detail.item.payload["proofs"][0]["hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stored = w.engine.item_file(&g1, draft, &hash, w.t0).await.unwrap();
+    assert_eq!(
+        entries[&format!("2026/files/{draft}-1-录取通知书.jpg")],
+        stored
+    );
+    // The messages, and the account.
+    let messages = json("messages.json");
+    assert_eq!(
+        messages.as_array().unwrap().len(),
+        w.engine.messages(&g1).await.unwrap().len()
+    );
+    assert!(!messages.as_array().unwrap().is_empty());
+    assert!(entries.contains_key("README.txt"));
+    let account = json("account.json");
+    assert_eq!(account["exportedAt"], w.t0 + 600);
+    assert_eq!(account["account"]["login"], "202600001");
+    // Another graduate's archive holds nothing of graduate 1.
+    w.confirm(2).await;
+    let other = archive_entries(
+        &w.engine
+            .graduate_data_export(w.g(2), fonts, w.t0)
+            .await
+            .unwrap(),
+    );
+    let id1 = id_for(1, false);
+    assert!(other
+        .values()
+        .all(|bytes| !String::from_utf8_lossy(bytes).contains(&id1)));
+    // Only the graduate themself asks for it.
+    for who in [&w.admin, &w.school_rev, &w.dep_rev_a, &w.employers[0]] {
+        assert_eq!(
+            code(w.engine.graduate_data_export(who, fonts, w.t0).await),
+            ErrorCode::Forbidden
+        );
+    }
+}
+
 // ---------------------------------------------------------------- R-SIGN
 
 async fn r_sign_01_employer_invites_with_terms_and_deadline(w: World) {
@@ -2640,6 +2769,7 @@ on_both_backends!(
     r_mod_02_earlier_cohort_is_read_only,
     r_mod_04_the_same_id_number_under_another_name_is_another_person_until_the_admin_links_them,
     r_mod_04_the_same_id_number_and_name_need_no_link,
+    r_pipl_01_a_graduate_exports_everything_held_about_them,
     r_sign_01_employer_invites_with_terms_and_deadline,
     r_sign_02_deadline_is_exclusive_and_decided_by_the_engine,
     r_sign_03_one_agreement_at_a_time_others_view_only,

@@ -80,6 +80,10 @@ export const zh = {
     email: '电子邮箱',
     save: '保存',
     saved: '已保存',
+    dataHeading: '我的个人信息',
+    dataIntro: '按照《个人信息保护法》，您可以导出本系统保存的关于您的全部信息：基本信息、每一项登记及审核记录、站内消息、就业协议书 PDF 和您上传的材料，打包为一个 ZIP 文件。',
+    dataExport: '导出我的全部信息',
+    dataSaved: '已保存到 {path}',
   },
   invitations: {
     heading: '签约邀请',
@@ -439,6 +443,10 @@ export const en: typeof zh = {
     email: 'E-mail',
     save: 'Save',
     saved: 'Saved',
+    dataHeading: 'My personal data',
+    dataIntro: 'Under the Personal Information Protection Law you can export everything this system holds about you: your basic info, every registration with its review history, your messages, your agreements as PDF and the files you uploaded, in one ZIP file.',
+    dataExport: 'Export all my data',
+    dataSaved: 'Saved to {path}',
   },
   invitations: {
     heading: 'Invitations',

@@ -50,5 +50,8 @@ export const agreementPdf = async (id: number) => new Uint8Array(await op('agree
 /** Opens the native save dialog and writes the PDF; the saved path, or null when cancelled. */
 export const agreementSavePdf = (id: number, fileName: string) =>
   call<string | null>('agreement_save_pdf', { id, fileName })
+/** R-PIPL-01: everything GradSign holds about the graduate, saved as one ZIP archive where they
+ * choose in the native save dialog; the saved path, or null when cancelled. */
+export const saveDataExport = (fileName: string) => call<string | null>('graduate_save_data_export', { fileName })
 export const verifyAgreement = (code: string, hash: string) => op('verify_agreement', { code, hash })
 export const verifyReadQr = (imageBase64: string) => op('verify_read_qr', { imageBase64 })

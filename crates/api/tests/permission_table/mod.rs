@@ -526,6 +526,7 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("graduate_submit_registration", 9, 0, json!({ "id": draft9 }), "one_destination forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
         row("graduate_withdraw_registration", 7, 0, json!({ "id": destination7 }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
         row("graduate_void_destination", 9, 0, json!({ "id": approved9 }), "ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
+        row("graduate_data_export", 0, emp0, Value::Null, "ok ok forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),
         row("graduate_reference", 0, 0, Value::Null, "ok ok ok ok ok ok ok ok ok ok"),
         // Offline signing (R-OFFSIGN): only the graduate applies and acts on their application.
         row("graduate_apply_offline_signing", 1, 0, json!({ "form": offline_form }), "ok one_destination forbidden forbidden forbidden forbidden forbidden forbidden forbidden unauthenticated"),

@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod graduates;
 pub mod offline_signing;
 pub mod person_links;
+pub mod personal_data;
 pub mod portal;
 pub mod registrations;
 pub mod setup;

@@ -69,7 +69,9 @@ fn employer_scope(actor: &Actor, employer_id: Option<i64>) -> Result<i64> {
 }
 
 /// Every file hash (scans, proofs and their thumbnails) an item's payload refers to.
-fn payload_files(payload: &serde_json::Value) -> Vec<String> {
+/// The file references (`FileRef` as JSON) an item's payload names: its scans, proofs and
+/// stamped pages.
+pub(crate) fn payload_file_objects(payload: &serde_json::Value) -> Vec<serde_json::Value> {
     let list = |key: &str| {
         payload
             .get(key)
@@ -85,6 +87,11 @@ fn payload_files(payload: &serde_json::Value) -> Vec<String> {
             .into_iter()
             .filter_map(|p| p.get("file").cloned()),
     );
+    files
+}
+
+fn payload_files(payload: &serde_json::Value) -> Vec<String> {
+    let files = payload_file_objects(payload);
     let mut out = Vec::new();
     for f in &files {
         for k in ["hash", "thumbnail"] {

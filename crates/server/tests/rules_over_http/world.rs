@@ -705,6 +705,16 @@ impl Engine {
     }
 
     /// The agreement's PDF as the operation answers it (the server renders with its fonts).
+    pub async fn graduate_data_export(
+        &self,
+        actor: &Actor,
+        _fonts: &gradsign_documents::Fonts,
+        now: Timestamp,
+    ) -> Result<Vec<u8>> {
+        self.bytes(actor, "graduate_data_export", Value::Null, now)
+            .await
+    }
+
     pub async fn agreement_pdf(
         &self,
         actor: &Actor,
