@@ -26,8 +26,6 @@ const COMMANDS: &[&str] = &[
     "stats_export",
     "export_graduates",
     "export_queue",
-    "export_default_path",
-    "export_choose_path",
 ];
 
 fn main() {

@@ -97,8 +97,6 @@ pub fn run() {
             commands::export::stats_export,
             commands::export::export_graduates,
             commands::export::export_queue,
-            commands::export::export_default_path,
-            commands::export::export_choose_path,
         ])
         .run(tauri::generate_context!())
         .expect("the GradSign window could not start");

@@ -543,29 +543,18 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
     );
     screenshot(&app, "admin-statistics").await;
 
-    // Export: the path typed into the dialog, the engine's workbook written there.
+    // Export: the suggested name, then the native save dialog the desktop opens itself (the
+    // window never names a path), the engine's workbook written where it was answered.
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("统计-2026.xlsx");
     click(&app, "[data-testid=stats-export]").await;
-    let field = app.element("[data-testid=export-path]").await;
-    let started = Instant::now();
-    let prefilled = loop {
-        let v = within("path value", field.prop("value"))
-            .await
-            .unwrap()
-            .unwrap_or_default();
-        if !v.is_empty() || started.elapsed() > Duration::from_secs(10) {
-            break v;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-
+    let suggested = app.text_of("[data-testid=export-file-name]").await;
     assert!(
-        prefilled.ends_with("毕业去向统计-2026.xlsx"),
-        "suggested {prefilled}"
+        suggested.ends_with("毕业去向统计-2026.xlsx"),
+        "suggested {suggested}"
     );
-    replace_text(&app, "[data-testid=export-path]", out.to_str().unwrap()).await;
     click(&app, "[data-testid=export-save]").await;
+    gradsign_e2e::answer_save_dialog("导出 Excel", &out).await;
     let done = app.text_of("[data-testid=export-done]").await;
     assert!(done.contains("统计-2026.xlsx"), "{done}");
     screenshot(&app, "admin-export").await;
@@ -880,22 +869,11 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("名单.xlsx");
     click(&app, "[data-testid=graduates-export]").await;
-    let field = app.element("[data-testid=export-path]").await;
-    let started = Instant::now();
-    while within("path value", field.prop("value"))
-        .await
-        .unwrap()
-        .unwrap_or_default()
-        .is_empty()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "no suggested path"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    replace_text(&app, "[data-testid=export-path]", out.to_str().unwrap()).await;
+    let suggested = app.text_of("[data-testid=export-file-name]").await;
+    assert!(suggested.ends_with(".xlsx"), "suggested {suggested}");
     click(&app, "[data-testid=export-save]").await;
+    // Typed without its extension: the desktop adds it.
+    gradsign_e2e::answer_save_dialog("导出 Excel", &out_dir.path().join("名单")).await;
     app.element("[data-testid=export-done]").await;
     click(&app, "[data-testid=export-close]").await;
     settle().await;

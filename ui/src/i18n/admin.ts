@@ -240,9 +240,8 @@ export const zh = {
   },
   export: {
     title: '导出 Excel',
-    path: '保存到',
-    browse: '浏览…',
-    save: '导出',
+    intro: '点击“选择位置并导出”，在弹出的窗口中选择保存位置。建议的文件名：',
+    save: '选择位置并导出',
     done: '已导出到 {path}（{size}）',
   },
 }
@@ -488,9 +487,8 @@ export const en: typeof zh = {
   },
   export: {
     title: 'Export to Excel',
-    path: 'Save to',
-    browse: 'Browse…',
-    save: 'Export',
+    intro: 'Click "Choose where and export" and pick the place in the window that opens. The suggested file name:',
+    save: 'Choose where and export',
     done: 'Exported to {path} ({size})',
   },
 }

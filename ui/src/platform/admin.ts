@@ -61,12 +61,11 @@ export const retryOutbox = (id: number) => op('admin_outbox_retry', { id })
 // desktop where the user chose (the workbooks are the catalog's *_workbook operations).
 export const statistics = (cohort: number) => op('stats_get', { cohort })
 export const statisticsCohorts = () => op('stats_cohorts', null)
-export const exportStatistics = (cohort: number, path: string) =>
-  call<ExportOutcome>('stats_export', { cohort, path })
-export const exportGraduates = (filter: GraduateFilter, path: string) =>
-  call<ExportOutcome>('export_graduates', { filter, path })
-export const exportQueue = (filter: QueueFilter, path: string) =>
-  call<ExportOutcome>('export_queue', { filter, path })
-export const exportDefaultPath = (fileName: string) => call<string>('export_default_path', { fileName })
-/** The native save dialog; the chosen path, or null when cancelled. */
-export const exportChoosePath = (fileName: string) => call<string | null>('export_choose_path', { fileName })
+/** Each opens the native save dialog offering `fileName` and writes the workbook there; null
+ * when cancelled (the window never names a path). */
+export const exportStatistics = (cohort: number, fileName: string) =>
+  call<ExportOutcome | null>('stats_export', { cohort, fileName })
+export const exportGraduates = (filter: GraduateFilter, fileName: string) =>
+  call<ExportOutcome | null>('export_graduates', { filter, fileName })
+export const exportQueue = (filter: QueueFilter, fileName: string) =>
+  call<ExportOutcome | null>('export_queue', { filter, fileName })
