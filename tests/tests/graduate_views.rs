@@ -263,8 +263,8 @@ async fn no_keychain_the_app_says_so_and_signs_in_without_remembering() {
     app.type_into("[data-testid=password]", DEMO_PASSWORD).await;
     app.click("[data-testid=remember]").await;
     app.click("[data-testid=sign-in-submit]").await;
-    let warning = app.text_of(".el-message").await;
-    assert!(warning.contains("钥匙串"), "shown: {warning}");
+    // The toast's text is drawn just after the toast itself.
+    wait_text(&app, ".el-message", |t| t.contains("钥匙串")).await;
     app.element("[data-testid=graduate-home]").await;
     app.screenshot("graduate-no-keychain").await;
     // Nothing was remembered: the next start asks to sign in again.

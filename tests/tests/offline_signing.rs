@@ -166,8 +166,10 @@ async fn r_offsign_apply_print_stamp_upload_and_sign_in_the_window() {
     app.click("[data-testid=queue-tab-offline_signing_stamped]")
         .await;
     app.click(&format!("[data-testid=queue-open-{id}]")).await;
-    let qr = app.text_of("[data-testid=scan-qr-0]").await;
-    assert_eq!(qr, "二维码一致");
+    let qr = app
+        .wait_content("[data-testid=scan-qr-0]", |t| !t.trim().is_empty())
+        .await;
+    assert_eq!(qr.trim(), "二维码一致");
     app.screenshot("reviewer-offline-stamped").await;
     app.click("[data-testid=decide-approve]").await;
     wait_text(&app, "[data-testid=item-state]", |t| t == "盖章页审核中").await;
