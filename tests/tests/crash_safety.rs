@@ -507,6 +507,21 @@ fn demo_database(db: &str, files: &Path) {
     );
 }
 
+/// Fails the round, with what the writer said, if it has ended (`when`): it writes until killed.
+fn refuse_an_ended_writer(child: &mut Child, when: &str) {
+    use std::io::Read;
+    if let Some(status) = child.try_wait().unwrap() {
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        panic!("the writer ended {when} ({status}): {err}");
+    }
+}
+
 /// One round of the desktop's engine: the child writes on the SQLite file until killed.
 async fn app_round(db: &str, files: &Path, acks: &Path, seed: u64, after: Duration) -> usize {
     let order = json!({ "db": db, "files": files, "acks": acks, "seed": seed });
@@ -527,17 +542,7 @@ async fn app_round(db: &str, files: &Path, acks: &Path, seed: u64, after: Durati
     let started = Instant::now();
     let before = read_acks(acks).iter().filter(|(_, a)| *a).count();
     while read_acks(acks).iter().filter(|(_, a)| *a).count() == before {
-        if let Some(status) = child.try_wait().unwrap() {
-            let mut err = String::new();
-            use std::io::Read;
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
-            panic!("the writer ended by itself ({status}): {err}");
-        }
+        refuse_an_ended_writer(&mut child, "by itself");
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the writer wrote nothing"
@@ -545,17 +550,7 @@ async fn app_round(db: &str, files: &Path, acks: &Path, seed: u64, after: Durati
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(after).await;
-    if let Some(status) = child.try_wait().unwrap() {
-        let mut err = String::new();
-        use std::io::Read;
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        panic!("the writer ended before the kill ({status}): {err}");
-    }
+    refuse_an_ended_writer(&mut child, "before the kill");
     kill(child);
     check_after_kill(db, files, acks, &format!("desktop engine, seed {seed}")).await
 }

@@ -107,6 +107,29 @@ async fn journey(mode: Mode) {
     );
     assert!(w > 1000 && h > w, "an A4 page: {w}×{h}");
     assert!(dark > 5_000, "the page has text on it: {dark} dark pixels");
+    // R-A11Y-01: over the drawing, pdf.js's text layer holds the agreement's text (what a
+    // screen reader reads): the number and the title.
+    let started = std::time::Instant::now();
+    let layer = loop {
+        let text = within(
+            "read the text layer",
+            app.client.execute(
+                "return [...document.querySelectorAll('[data-testid=pdf-text]')].map((e) => e.textContent).join('\\n')",
+                vec![],
+            ),
+        )
+        .await
+        .unwrap();
+        let text = text.as_str().unwrap_or_default().to_string();
+        if text.contains(&number) || started.elapsed() > std::time::Duration::from_secs(15) {
+            break text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(
+        layer.contains(&number) && layer.contains("就业协议书"),
+        "the text layer reads: {layer}"
+    );
     scroll_to(&app, "[data-testid=pdf-preview]").await;
     app.screenshot("graduate-agreement").await;
 

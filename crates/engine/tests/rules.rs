@@ -225,52 +225,9 @@ async fn r_mod_01_closed_module_refuses_every_workflow_action(w: World) {
 
 async fn r_mod_02_earlier_cohort_is_read_only(w: World) {
     // The same person as graduate 1, in cohort 2025 (本科), now in 2026.
-    w.engine
-        .configure_cohort(
-            &w.admin,
-            &CohortSettings {
-                year: 2025,
-                chain: ReviewChain::School,
-                invite_limit_days: 10,
-                changes_until: None,
-                agreement_title: None,
-            },
-            w.t0,
-        )
-        .await
-        .unwrap();
-    w.engine
-        .set_module(&w.admin, 2025, true, w.t0)
-        .await
-        .unwrap();
-    let mut cells = import_cells(1, "计算机学院", "非定向");
-    cells[0] = "202500001".into();
-    w.engine
-        .import_graduates(
-            &w.admin,
-            2025,
-            &header(),
-            &[ImportRow { line: 2, cells }],
-            w.t0,
-        )
-        .await
-        .unwrap();
+    let (old_gid, _old, id) = earlier_record_with_id_of_graduate_1(&w, "学生1").await;
     let cohorts = w.engine.my_cohorts(w.g(1)).await.unwrap();
-    assert_eq!(
-        cohorts.iter().map(|c| c.0).collect::<Vec<_>>(),
-        vec![2026, 2025]
-    );
-    let old_gid = cohorts[1].1;
-    let old = Actor {
-        graduate_id: Some(old_gid),
-        ..w.g(1).clone()
-    };
-    w.engine.confirm_info(&old, w.t0).await.unwrap();
-    let id = w
-        .engine
-        .create_destination(&old, &postgraduate(), &[upload("a.png")], w.t0)
-        .await
-        .unwrap();
+    assert_eq!(cohorts, vec![(2026, w.gid(1)), (2025, old_gid)]);
     // Signed in as the 2026 record: the 2025 item is visible, read-only.
     w.confirm(1).await;
     let detail = w.engine.item_detail(w.g(1), id, w.t0).await.unwrap();
