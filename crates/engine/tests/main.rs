@@ -9,6 +9,7 @@ mod access;
 mod accounts;
 mod admin;
 mod demo;
+mod fuzz_smoke;
 mod history;
 mod limits;
 mod model;
