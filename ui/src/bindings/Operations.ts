@@ -115,6 +115,7 @@ export type Operations = {
   graduate_cancel_offline_signing: { request: ItemRef; response: null; access: "signed_in" };
   graduate_upload_stamped_pages: { request: StampedPagesUpload; response: null; access: "signed_in" };
   graduate_reference: { request: null; response: ReferenceData; access: "anonymous" };
+  graduate_data_export: { request: null; response: ArrayBuffer; access: "signed_in" };
   messages_list: { request: null; response: Array<MessageView>; access: "signed_in" };
   messages_mark_read: { request: ItemRef; response: null; access: "signed_in" };
   messages_state: { request: null; response: MessageState; access: "signed_in" };
