@@ -548,15 +548,20 @@ async fn admin_statistics_and_their_excel_export_read_back_with_calamine() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("统计-2026.xlsx");
     click(&app, "[data-testid=stats-export]").await;
-    let suggested = app.text_of("[data-testid=export-file-name]").await;
+    // The dialog fades in: its text is read once drawn.
+    let suggested = app
+        .wait_content("[data-testid=export-file-name]", |t| t.contains(".xlsx"))
+        .await;
     assert!(
-        suggested.ends_with("毕业去向统计-2026.xlsx"),
+        suggested.trim().ends_with("毕业去向统计-2026.xlsx"),
         "suggested {suggested}"
     );
     click(&app, "[data-testid=export-save]").await;
     gradsign_e2e::answer_save_dialog("导出 Excel", &out).await;
-    let done = app.text_of("[data-testid=export-done]").await;
-    assert!(done.contains("统计-2026.xlsx"), "{done}");
+    app.wait_content("[data-testid=export-done]", |t| {
+        t.contains("统计-2026.xlsx")
+    })
+    .await;
     screenshot(&app, "admin-export").await;
 
     let o = sheet(&out, "概览");
@@ -869,8 +874,10 @@ async fn admin_departments_cohorts_accounts_graduates_and_settings_screens() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("名单.xlsx");
     click(&app, "[data-testid=graduates-export]").await;
-    let suggested = app.text_of("[data-testid=export-file-name]").await;
-    assert!(suggested.ends_with(".xlsx"), "suggested {suggested}");
+    let suggested = app
+        .wait_content("[data-testid=export-file-name]", |t| t.contains(".xlsx"))
+        .await;
+    assert!(suggested.trim().ends_with(".xlsx"), "suggested {suggested}");
     click(&app, "[data-testid=export-save]").await;
     // Typed without its extension: the desktop adds it.
     gradsign_e2e::answer_save_dialog("导出 Excel", &out_dir.path().join("名单")).await;
