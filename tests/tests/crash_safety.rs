@@ -63,7 +63,7 @@ impl Dice {
 /// One write, as the acknowledgement file names it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-enum Write_ {
+enum LoadWrite {
     Department { name: String },
     Import { student_numbers: Vec<String> },
     Licence { name: String },
@@ -86,12 +86,12 @@ fn id_of(g: u64) -> String {
 }
 
 /// The `n`th write of round `seed`, and the catalog operation that makes it.
-fn write_of(dice: &mut Dice, seed: u64, n: u64) -> (Write_, &'static str, Value) {
+fn write_of(dice: &mut Dice, seed: u64, n: u64) -> (LoadWrite, &'static str, Value) {
     match dice.below(10) {
         0..=3 => {
             let name = format!("崩溃测试{seed}-{n}");
             (
-                Write_::Department { name: name.clone() },
+                LoadWrite::Department { name: name.clone() },
                 "admin_department_add",
                 json!({ "name": name }),
             )
@@ -110,7 +110,7 @@ fn write_of(dice: &mut Dice, seed: u64, n: u64) -> (Write_, &'static str, Value)
                 numbers.push(sn);
             }
             (
-                Write_::Import {
+                LoadWrite::Import {
                     student_numbers: numbers,
                 },
                 "admin_import",
@@ -129,7 +129,7 @@ fn write_of(dice: &mut Dice, seed: u64, n: u64) -> (Write_, &'static str, Value)
                 40 + dice.below(80) as u32,
             );
             (
-                Write_::Licence { name: name.clone() },
+                LoadWrite::Licence { name: name.clone() },
                 "employer_replace_licence",
                 json!({
                     "name": name,
@@ -300,9 +300,9 @@ async fn crash_writer_child() {
 
 /// What the acknowledgement file says, in order: each write sent, and whether its answer came
 /// back (one not answered is the one in flight at a kill).
-fn read_acks(path: &Path) -> Vec<(Write_, bool)> {
+fn read_acks(path: &Path) -> Vec<(LoadWrite, bool)> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let mut writes: Vec<(Write_, bool)> = vec![];
+    let mut writes: Vec<(LoadWrite, bool)> = vec![];
     for line in text.lines() {
         // A line cut by the kill is the last; the write it names never went out.
         let Ok(v) = serde_json::from_str::<Value>(line) else {
@@ -348,10 +348,10 @@ fn gradsign_check(db: &str, files: &Path) {
 }
 
 /// How much of write `w` the database holds, and how much is the whole of it.
-async fn present(engine: &Engine, w: &Write_) -> (usize, usize) {
+async fn present(engine: &Engine, w: &LoadWrite) -> (usize, usize) {
     let mut c = engine.store().read().await.unwrap();
     match w {
-        Write_::Department { name } => {
+        LoadWrite::Department { name } => {
             let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM departments WHERE name = $1")
                 .bind(name)
                 .fetch_one(&mut *c)
@@ -361,7 +361,7 @@ async fn present(engine: &Engine, w: &Write_) -> (usize, usize) {
                 .unwrap();
             (n as usize, 1)
         }
-        Write_::Import { student_numbers } => {
+        LoadWrite::Import { student_numbers } => {
             let mut n = 0;
             for sn in student_numbers {
                 let k: i64 = sqlx::query(
@@ -379,7 +379,7 @@ async fn present(engine: &Engine, w: &Write_) -> (usize, usize) {
             (n, student_numbers.len())
         }
         // The licence: checked against the order of the writes.
-        Write_::Licence { .. } => (1, 1),
+        LoadWrite::Licence { .. } => (1, 1),
     }
 }
 
@@ -443,7 +443,7 @@ async fn check_after_kill(db: &str, files: &Path, acks: &Path, what: &str) -> us
     let licences: Vec<(String, bool)> = writes
         .iter()
         .filter_map(|(w, answered)| match w {
-            Write_::Licence { name } => Some((name.clone(), *answered)),
+            LoadWrite::Licence { name } => Some((name.clone(), *answered)),
             _ => None,
         })
         .collect();
@@ -574,7 +574,7 @@ async fn cli_round(db: &str, files: &Path, dir: &Path, seed: u64, after: Duratio
     std::fs::write(&file, csv).unwrap();
     let acks = dir.join(format!("cli-{seed}.acks"));
     let mut log = Acks::open(&acks);
-    let write = Write_::Import {
+    let write = LoadWrite::Import {
         student_numbers: numbers,
     };
     log.note(json!({ "seed": seed, "n": 0, "phase": "sent", "write": write }));
